@@ -1,0 +1,52 @@
+"""Build the app: config → store → extensions → blueprints → error handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import tokens
+from app.api import conversations, ops
+from app.config import Config
+from app.envelope import assign_request_id, stamp_request_id
+from app.errors import register_error_handlers
+from app.limits import RateLimits
+from app.services import Services
+from app.store.connect import connect
+
+log = logging.getLogger("saasignal")
+
+
+def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -> Flask:
+    """Create the service; `overrides` replace configuration fields, `client` the Redis client."""
+    config = Config.from_env()
+    if overrides:
+        config = config.replace(overrides)
+    if config.redis_url is None and client is None:
+        log.warning("REDIS_URL is unset: using the embedded in-memory store; nothing is kept.")
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if config.proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops)  # type: ignore[method-assign]
+
+    services = Services.build(config, client if client is not None else connect(config.redis_url))
+    app.extensions["saasignal"] = services
+    limits = RateLimits(config)
+    limits.init_app(app)
+    app.extensions["saasignal.limits"] = limits
+
+    app.before_request(assign_request_id)
+    tokens.init_app(app, services)
+    app.after_request(stamp_request_id)
+
+    app.register_blueprint(conversations.bp)
+    app.register_blueprint(ops.bp)
+    register_error_handlers(app)
+    return app

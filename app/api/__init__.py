@@ -1,0 +1,1 @@
+"""HTTP: the blueprints. Handlers validate, call the store, and render; they never touch Redis."""

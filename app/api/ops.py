@@ -1,0 +1,28 @@
+"""Operational endpoints: no authentication, no tokens, no rate limit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+from redis.exceptions import RedisError
+
+from app.api.guard import services
+from app.envelope import ok
+from app.errors import StorageUnavailable
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    """200 while the process serves."""
+    return ok({"healthy": True})
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    """200 when storage answers, 503 otherwise."""
+    try:
+        services().client.ping()
+    except RedisError:
+        raise StorageUnavailable("The storage backend does not answer.") from None
+    return ok({"ready": True})

@@ -1,0 +1,113 @@
+"""Reading a request: its JSON body, conversation id and conditional headers.
+
+A request that fails here is still charged first (SPEC.md §4: tokens come before body
+validation and existence), so each failure goes through `charge_and_raise`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NoReturn
+
+from flask import request
+from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app.api.guard import RequestContext
+from app.envelope import NotJson, loads
+from app.errors import (
+    InvalidJson,
+    NotFound,
+    PayloadTooLarge,
+    ServiceError,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+
+CONVERSATION_ID_RE = re.compile(r"^conv_[0-9A-HJKMNP-TV-Z]{26}$")
+_VERSION_RE = re.compile(r"^[1-9][0-9]{0,17}$")
+_ENTITY_TAG_RE = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
+
+
+def charge_and_raise(ctx: RequestContext, error: ServiceError) -> NoReturn:
+    """Take the request's price (402 wins if the balance is short), then fail with `error`."""
+    ctx.services.conversations.debit(ctx.charge)
+    raise error
+
+
+def _is_json_media_type() -> bool:
+    mimetype = request.mimetype
+    if mimetype != "application/json" and not (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    ):
+        return False
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    return charset in ("utf-8", "utf8")
+
+
+def json_body(ctx: RequestContext) -> dict[str, Any]:
+    """The body as a JSON object; empty is `{}`. 413 / 415 / 400 after charging."""
+    limit = ctx.services.config.max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        charge_and_raise(ctx, PayloadTooLarge(f"The body is over {limit} bytes."))
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        charge_and_raise(ctx, PayloadTooLarge(f"The body is over {limit} bytes."))
+    if len(raw) > limit:
+        charge_and_raise(ctx, PayloadTooLarge(f"The body is over {limit} bytes."))
+    if not raw:
+        return {}
+    if not _is_json_media_type():
+        charge_and_raise(ctx, UnsupportedMediaType())
+    try:
+        value = loads(raw)
+    except NotJson:
+        charge_and_raise(ctx, InvalidJson("The request body is not valid JSON."))
+    if not isinstance(value, dict):
+        charge_and_raise(ctx, InvalidJson("The request body must be a JSON object."))
+    return value
+
+
+def load(ctx: RequestContext, schema: Schema, data: Any) -> dict[str, Any]:
+    """Validate `data` with `schema`; 422 with a message per field after charging."""
+    try:
+        loaded: dict[str, Any] = schema.load(data)
+    except ValidationError as error:
+        messages = (
+            error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        )
+        charge_and_raise(ctx, ValidationFailed(details=messages))
+    return loaded
+
+
+def conversation_id(ctx: RequestContext, value: str) -> str:
+    """The id from the path; an id of any other shape is simply not found (after charging)."""
+    if not CONVERSATION_ID_RE.match(value):
+        charge_and_raise(ctx, NotFound())
+    return value
+
+
+def if_match() -> str:
+    """If-Match as the scripts read it: '' absent, '*' any, else ',v1,v2,' (strong tags only)."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return ""
+    if header.strip() == "*":
+        return "*"
+    versions = [tag for weak, tag in _entity_tags(header) if not weak and _VERSION_RE.match(tag)]
+    return "," + "".join(f"{v}," for v in versions)
+
+
+def if_none_match(version: int) -> bool:
+    """Whether If-None-Match matches `version` (weak comparison)."""
+    header = request.headers.get("If-None-Match")
+    if header is None:
+        return False
+    if header.strip() == "*":
+        return True
+    return any(tag == str(version) for _, tag in _entity_tags(header))
+
+
+def _entity_tags(header: str) -> list[tuple[bool, str]]:
+    return [(bool(weak), tag) for weak, tag in _ENTITY_TAG_RE.findall(header)]

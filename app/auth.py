@@ -1,0 +1,37 @@
+"""Bearer parsing, key lookup and the scope ladder (SPEC.md §2)."""
+
+from __future__ import annotations
+
+from app.errors import InsufficientScope, Unauthorized
+from app.store.keys import SECRET_RE, ApiKey, KeyStore
+
+READ, WRITE, ADMIN = "messaging:read", "messaging:write", "messaging:admin"
+# Each scope includes every scope below it.
+LADDER = {READ: 1, WRITE: 2, ADMIN: 3}
+PRICE_NAMES = {READ: "read", WRITE: "write", ADMIN: "admin"}
+
+
+def bearer_secret(header: str | None) -> str:
+    """The secret of an `Authorization: Bearer …` header; Unauthorized when absent or malformed."""
+    if not header:
+        raise Unauthorized()
+    scheme, _, secret = header.strip().partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not SECRET_RE.match(secret):
+        raise Unauthorized("The Authorization header must be 'Bearer sk_live_...'.")
+    return secret
+
+
+def authenticate(keys: KeyStore, header: str | None) -> ApiKey:
+    """The key behind the header; Unauthorized when unknown or revoked."""
+    key = keys.authenticate(bearer_secret(header))
+    if key is None:
+        raise Unauthorized("The API key is unknown or revoked.")
+    return key
+
+
+def require_scope(key: ApiKey, scope: str) -> None:
+    """Refuse a key whose highest scope is below `scope`."""
+    held = max((LADDER.get(s, 0) for s in key.scopes), default=0)
+    if held < LADDER[scope]:
+        raise InsufficientScope(required=scope)

@@ -1,0 +1,178 @@
+"""The `saasignal` console script (SPEC.md §13).
+
+Every failure prints one line to stderr and exits non-zero; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from redis.exceptions import RedisError
+
+from app.config import SCOPES, Config, ConfigError
+from app.schemas import timestamp
+from app.store.connect import connect
+from app.store.keys import ACCOUNT_RE, SECRET_RE, KeyStore
+from app.store.keyspace import Keyspace
+
+DEV_ACCOUNT = "dev"
+DEV_TOKENS = 1_000_000
+DEFAULT_SCOPES = ["messaging:read", "messaging:write"]
+
+
+class CliError(Exception):
+    """A failure to report on one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"saasignal: {message} (see 'saasignal --help')\n")
+
+
+def _account(value: str) -> str:
+    if not ACCOUNT_RE.match(value):
+        raise argparse.ArgumentTypeError(
+            f"invalid account {value!r}: use 1-63 characters of [a-z0-9_-], starting a-z0-9"
+        )
+    return value
+
+
+def _count(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or len(value) > 15:
+        raise argparse.ArgumentTypeError(f"invalid count {value!r}: expected an integer >= 0")
+    return int(value)
+
+
+def _secret(value: str) -> str:
+    if not SECRET_RE.match(value):
+        raise argparse.ArgumentTypeError("a key secret is sk_live_ followed by 40+ [A-Za-z0-9]")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="saasignal", description="The SaaSignal Conversations service.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    serve = commands.add_parser("serve", help="run a development server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+    serve.add_argument("--dev-key", type=_secret, default=None, help="fix the dev key's secret")
+    serve.set_defaults(run=cmd_serve)
+
+    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(
+        dest="keys_command", required=True, parser_class=_Parser
+    )
+    create = keys.add_parser("create", help="create a key (and its account if new)")
+    create.add_argument("--account", type=_account, required=True)
+    create.add_argument("--scope", action="append", choices=SCOPES, dest="scopes")
+    create.add_argument("--tokens", type=_count, default=None)
+    create.set_defaults(run=cmd_keys_create)
+    listing = keys.add_parser("list", help="list an account's keys")
+    listing.add_argument("--account", type=_account, required=True)
+    listing.set_defaults(run=cmd_keys_list)
+    revoke = keys.add_parser("revoke", help="revoke a key")
+    revoke.add_argument("key_id")
+    revoke.set_defaults(run=cmd_keys_revoke)
+
+    tokens = commands.add_parser("tokens", help="manage token balances").add_subparsers(
+        dest="tokens_command", required=True, parser_class=_Parser
+    )
+    grant = tokens.add_parser("grant", help="add tokens to an account")
+    grant.add_argument("--account", type=_account, required=True)
+    grant.add_argument("amount", type=_count)
+    grant.set_defaults(run=cmd_tokens_grant)
+    show = tokens.add_parser("show", help="show an account's balance")
+    show.add_argument("--account", type=_account, required=True)
+    show.set_defaults(run=cmd_tokens_show)
+
+    for extend in EXTENSIONS:
+        extend(commands)
+    return parser
+
+
+# Commands added by other modules (doctor, openapi) register here to keep this file small.
+EXTENSIONS: list[Callable[[Any], None]] = []
+
+
+def stored_config() -> Config:
+    """The configuration of a command that works on stored data: REDIS_URL is required."""
+    config = Config.from_env()
+    if config.redis_url is None:
+        raise CliError("REDIS_URL is not set: keys and balances live in Redis")
+    return config
+
+
+def key_store() -> KeyStore:
+    config = stored_config()
+    return KeyStore(connect(config.redis_url), Keyspace(config.redis_key_prefix))
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from app import create_app
+
+    app = create_app()
+    services = app.extensions["saasignal"]
+    if services.config.redis_url is None:
+        secret = args.dev_key or os.environ.get("SAASIGNAL_DEV_KEY") or None
+        if secret is not None and not SECRET_RE.match(secret):
+            raise CliError("SAASIGNAL_DEV_KEY must be sk_live_ followed by 40+ [A-Za-z0-9]")
+        _, secret = services.keys.create(DEV_ACCOUNT, list(SCOPES), DEV_TOKENS, secret=secret)
+        print(f"Development key for account '{DEV_ACCOUNT}' (every scope, {DEV_TOKENS} tokens):")
+        print(secret, flush=True)
+    print(f"Serving on http://{args.host}:{args.port}", flush=True)
+    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+
+
+def cmd_keys_create(args: argparse.Namespace) -> None:
+    key, secret = key_store().create(args.account, args.scopes or DEFAULT_SCOPES, args.tokens)
+    print(f"key_id: {key.key_id}")
+    print(f"account: {key.account}")
+    print(f"scopes: {' '.join(sorted(key.scopes))}")
+    print(secret)
+
+
+def cmd_keys_list(args: argparse.Namespace) -> None:
+    for record in key_store().list(args.account):
+        state = "revoked" if record.get("revoked") == "1" else "active"
+        print(
+            f"{record['key_id']}  {record['scopes'].replace(' ', ',')}  "
+            f"{timestamp(record['created_at'])}  {state}"
+        )
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> None:
+    if not key_store().revoke(args.key_id):
+        raise CliError(f"no key {args.key_id!r}")
+    print(f"revoked {args.key_id}")
+
+
+def cmd_tokens_grant(args: argparse.Namespace) -> None:
+    print(key_store().grant(args.account, args.amount))
+
+
+def cmd_tokens_show(args: argparse.Namespace) -> None:
+    print(key_store().balance(args.account))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the console script; returns the exit status."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    import app.doctor  # noqa: F401  (registers `saasignal doctor`)
+
+    args = build_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except (CliError, ConfigError) as error:
+        sys.stderr.write(f"saasignal: {error}\n")
+        return 1
+    except RedisError as error:
+        sys.stderr.write(f"saasignal: Redis is unreachable: {error}\n")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0

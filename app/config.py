@@ -1,0 +1,149 @@
+"""Read and validate every environment variable once, into one typed object.
+
+`Config.from_env()` is the only place the service looks at the environment. A bad value
+raises `ConfigError` with one line that names the variable; the caller prints it and stops.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from limits import parse_many
+
+SCOPES = ("messaging:read", "messaging:write", "messaging:admin")
+_PREFIX_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+cluster://")
+_STRATEGIES = ("fixed-window", "moving-window", "sliding-window-counter")
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message is one line naming the variable."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """Every setting of the service (SPEC.md §12)."""
+
+    redis_url: str | None = None
+    redis_key_prefix: str = "saasignal"
+    rate_limit: str = "100 per second"
+    rate_limit_strategy: str = "fixed-window"
+    auth_failure_rate_limit: str = "30 per minute"
+    token_costs: Mapping[str, int] = dataclasses.field(
+        default_factory=lambda: {"read": 1, "write": 2, "admin": 2}
+    )
+    max_body_bytes: int = 65536
+    idempotency_ttl_seconds: int = 86400
+    proxy_hops: int = 0
+    secret_key: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        """Build the configuration from the environment, validating every value."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        readers = {
+            "REDIS_URL": ("redis_url", _redis_url),
+            "REDIS_KEY_PREFIX": ("redis_key_prefix", _key_prefix),
+            "RATE_LIMIT": ("rate_limit", _rate_limit),
+            "RATE_LIMIT_STRATEGY": ("rate_limit_strategy", _strategy),
+            "AUTH_FAILURE_RATE_LIMIT": ("auth_failure_rate_limit", _rate_limit),
+            "TOKEN_COSTS": ("token_costs", _token_costs),
+            "MAX_BODY_BYTES": ("max_body_bytes", _positive_int),
+            "IDEMPOTENCY_TTL_SECONDS": ("idempotency_ttl_seconds", _positive_int),
+            "PROXY_HOPS": ("proxy_hops", _non_negative_int),
+            "SECRET_KEY": ("secret_key", _secret_key),
+        }
+        for variable, (field, read) in readers.items():
+            raw = env.get(variable)
+            if raw is None or raw == "":
+                continue
+            try:
+                values[field] = read(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{variable}={raw!r} is invalid: {exc}") from None
+        return cls(**values)
+
+    def replace(self, overrides: Mapping[str, Any]) -> Config:
+        """Return a copy with `overrides` (field name → value) validated like the environment."""
+        env = {f.name.upper(): _to_env(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        env.update({name.upper(): _to_env(value) for name, value in overrides.items()})
+        unknown = set(overrides) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise ConfigError(f"unknown configuration fields: {sorted(unknown)}")
+        return Config.from_env(env)
+
+
+def _to_env(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Mapping):
+        return ",".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+def _redis_url(raw: str) -> str:
+    if not raw.startswith(_REDIS_SCHEMES):
+        raise ValueError("expected a redis://, rediss://, unix:// or redis+cluster:// URL")
+    if raw.startswith("redis+cluster://"):
+        nodes = raw.removeprefix("redis+cluster://").split("/")[0].split("@")[-1]
+        for node in nodes.split(","):
+            host, sep, port = node.rpartition(":")
+            if not sep or not host or not port.isdigit():
+                raise ValueError("expected redis+cluster://host:port[,host:port...]")
+    return raw
+
+
+def _key_prefix(raw: str) -> str:
+    if not _PREFIX_RE.match(raw):
+        raise ValueError("expected 1-64 characters of [A-Za-z0-9_.:-] (no braces)")
+    return raw
+
+
+def _rate_limit(raw: str) -> str:
+    try:
+        items = parse_many(raw)
+    except Exception:
+        raise ValueError('expected a rate limit such as "100 per second"') from None
+    if len(items) != 1:
+        raise ValueError("expected exactly one rate limit")
+    return raw
+
+
+def _strategy(raw: str) -> str:
+    if raw not in _STRATEGIES:
+        raise ValueError(f"expected one of {', '.join(_STRATEGIES)}")
+    return raw
+
+
+def _token_costs(raw: str) -> dict[str, int]:
+    costs = {"read": 1, "write": 2, "admin": 2}
+    for part in raw.split(","):
+        name, sep, value = part.strip().partition("=")
+        if not sep or name not in costs:
+            raise ValueError("expected read=N,write=N,admin=N")
+        costs[name] = _non_negative_int(value.strip())
+    return costs
+
+
+def _positive_int(raw: str) -> int:
+    value = _non_negative_int(raw)
+    if value == 0:
+        raise ValueError("expected a positive integer")
+    return value
+
+
+def _non_negative_int(raw: str) -> int:
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise ValueError("expected a non-negative integer")
+    return int(raw)
+
+
+def _secret_key(raw: str) -> str:
+    if len(raw) < 16:
+        raise ValueError("expected at least 16 characters")
+    return raw

@@ -1,0 +1,65 @@
+"""Opaque, filter-bound, tamper-evident list cursors (SPEC.md §8).
+
+A cursor is `base64url(payload).base64url(mac)`: the payload holds the filter and the
+sequence number of the last conversation of the page; the MAC (HMAC-SHA256, truncated to
+128 bits) covers the payload and the account, so a cursor altered in any way, reused with
+another filter, or carried to another account is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+
+import orjson
+
+from app.errors import InvalidCursor
+
+_MAC_BYTES = 16
+
+
+def _b64encode(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class CursorCodec:
+    """Signs and verifies cursors with one secret."""
+
+    def __init__(self, secret: bytes) -> None:
+        self.secret = secret
+
+    def _mac(self, account: str, payload: bytes) -> bytes:
+        message = account.encode() + b"\x00" + payload
+        return hmac.new(self.secret, message, hashlib.sha256).digest()[:_MAC_BYTES]
+
+    def encode(self, account: str, type_: str | None, status: str | None, last_seq: int) -> str:
+        """The cursor that continues a walk after `last_seq`."""
+        payload = orjson.dumps({"t": type_, "s": status, "after": last_seq})
+        return _b64encode(payload) + "." + _b64encode(self._mac(account, payload))
+
+    def decode(self, account: str, cursor: str, type_: str | None, status: str | None) -> int:
+        """The sequence number a cursor continues from; InvalidCursor when it does not fit."""
+        body, sep, mac_text = cursor.partition(".")
+        try:
+            if not sep or not cursor.isascii():
+                raise ValueError("no signature")
+            payload, mac = _b64decode(body), _b64decode(mac_text)
+        except (ValueError, binascii.Error):
+            raise InvalidCursor() from None
+        if not hmac.compare_digest(mac, self._mac(account, payload)):
+            raise InvalidCursor()
+        data = orjson.loads(payload)
+        if data.get("t") != type_ or data.get("s") != status:
+            raise InvalidCursor(
+                "The cursor belongs to another filter: repeat the type and status it was made for."
+            )
+        after = data.get("after")
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            raise InvalidCursor()
+        return after

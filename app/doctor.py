@@ -1,0 +1,101 @@
+"""`saasignal doctor`: check (and repair) that the indexes agree with the hashes.
+
+Every index entry must have its hash, and every hash must sit, with its sequence number as
+score, in exactly the four indexes of its type and status. The Lua scripts keep this true;
+the doctor proves it, and repairs what an operator's hand or a restored backup broke.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from typing import Any
+
+from app import cli
+from app.store.connect import connect
+from app.store.keyspace import STATUSES, TYPES, Keyspace
+
+
+def expected_indexes(keys: Keyspace, account: str, fields: dict[str, str]) -> set[str]:
+    """The index keys a conversation hash belongs in."""
+    type_, status = fields.get("type"), fields.get("status")
+    return {
+        keys.index(account),
+        keys.index(account, type_=type_),
+        keys.index(account, status=status),
+        keys.index(account, type_=type_, status=status),
+    }
+
+
+def accounts(client: Any, keys: Keyspace) -> Iterator[str]:
+    """Every account that has ever stored a conversation."""
+    seen = set()
+    for key in client.scan_iter(match=keys.account_pattern(), count=1000):
+        name = key[key.index("{") + 1 : key.index("}")]
+        if name not in seen:
+            seen.add(name)
+            yield name
+
+
+def check_account(client: Any, keys: Keyspace, account: str, repair: bool) -> list[str]:
+    """The drift in one account, repaired when asked; one line per problem."""
+    problems: list[str] = []
+    conversation_prefix = keys.conversation(account, "")
+    hashes: dict[str, dict[str, str]] = {}
+    for key in client.scan_iter(match=conversation_prefix + "*", count=1000):
+        fields = client.hgetall(key)
+        conversation_id = key.removeprefix(conversation_prefix)
+        bad = [name for name in ("id", "type", "status", "seq", "version") if name not in fields]
+        if bad or fields.get("type") not in TYPES or fields.get("status") not in STATUSES:
+            problems.append(f"{account}: {conversation_id}: hash is missing or has bad {bad}")
+            continue
+        hashes[conversation_id] = fields
+    for index in keys.all_indexes(account):
+        entries = dict(client.zrange(index, 0, -1, withscores=True))
+        for conversation_id, score in entries.items():
+            fields = hashes.get(conversation_id)
+            if fields is None or index not in expected_indexes(keys, account, fields):
+                problems.append(f"{account}: {index} holds {conversation_id}, which is not there")
+                if repair:
+                    client.zrem(index, conversation_id)
+            elif int(score) != int(fields["seq"]):
+                problems.append(f"{account}: {index} scores {conversation_id} {score}")
+                if repair:
+                    client.zadd(index, {conversation_id: int(fields["seq"])})
+        for conversation_id, fields in hashes.items():
+            if index in expected_indexes(keys, account, fields) and conversation_id not in entries:
+                problems.append(f"{account}: {index} lacks {conversation_id}")
+                if repair:
+                    client.zadd(index, {conversation_id: int(fields["seq"])})
+    return problems
+
+
+def run_doctor(client: Any, keys: Keyspace, account: str | None, repair: bool) -> list[str]:
+    """Check one account or all of them; return every problem found."""
+    names = [account] if account else list(accounts(client, keys))
+    problems: list[str] = []
+    for name in names:
+        problems += check_account(client, keys, name, repair)
+    return problems
+
+
+def cmd_doctor(args: argparse.Namespace) -> None:
+    config = cli.stored_config()
+    keys = Keyspace(config.redis_key_prefix)
+    problems = run_doctor(connect(config.redis_url), keys, args.account, args.repair)
+    for line in problems:
+        print(line)
+    if problems:
+        verb = "repaired" if args.repair else "found (run with --repair to fix)"
+        raise cli.CliError(f"{len(problems)} problem(s) {verb}")
+    print("no drift: every index agrees with the conversations")
+
+
+def register(commands: Any) -> None:
+    doctor = commands.add_parser("doctor", help="check that indexes agree with conversations")
+    doctor.add_argument("--account", type=cli._account, default=None)
+    doctor.add_argument("--repair", action="store_true")
+    doctor.set_defaults(run=cmd_doctor)
+
+
+cli.EXTENSIONS.append(register)

@@ -1,0 +1,85 @@
+"""The JSON envelope of every response (SPEC.md §5), the request id, and JSON parsing.
+
+orjson renders responses (several times faster than the standard library); metadata is
+stored as compact JSON text and spliced in with `orjson.Fragment`, so it is never re-parsed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from typing import Any
+
+import orjson
+from flask import Response, g, request
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+JSON_MIMETYPE = "application/json"
+
+
+def assign_request_id() -> None:
+    """Take the client's X-Request-Id when well formed, else make one (before_request)."""
+    given = request.headers.get("X-Request-Id", "")
+    g.request_id = given if _REQUEST_ID_RE.match(given) else "req_" + secrets.token_hex(12)
+
+
+def stamp_request_id(response: Response) -> Response:
+    """Echo the request id on every response (after_request)."""
+    response.headers["X-Request-Id"] = g.get("request_id") or "req_" + secrets.token_hex(12)
+    return response
+
+
+def dumps(value: Any) -> bytes:
+    """Serialize to compact UTF-8 JSON; integers beyond 64 bits fall back to the stdlib."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def json_response(status: int, payload: Any) -> Response:
+    """Build a response with a JSON body."""
+    return Response(dumps(payload), status=status, mimetype=JSON_MIMETYPE)
+
+
+def ok(data: Any, status: int = 200) -> Response:
+    """Wrap `data` in the success envelope."""
+    return json_response(status, {"status": "ok", "data": data})
+
+
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> Response:
+    """Render the error envelope; `details` only where there are some."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        error["details"] = details
+    error["request_id"] = g.get("request_id") or "req_" + secrets.token_hex(12)
+    return json_response(status, {"status": "error", "error": error})
+
+
+class NotJson(ValueError):
+    """The bytes are not a JSON document this service can represent."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise NotJson(f"{name} is not valid JSON")
+
+
+def loads(body: bytes) -> Any:
+    """Parse JSON strictly: no NaN/Infinity, no lone surrogates, valid UTF-8.
+
+    orjson handles nearly everything; the stdlib is the fallback for integers beyond
+    64 bits, which are valid JSON and must not be refused.
+    """
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        value = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError, RecursionError) as exc:
+        raise NotJson(str(exc)) from None
+    return value

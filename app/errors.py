@@ -1,0 +1,244 @@
+"""The error tree of the service and the one handler that renders every error (SPEC.md §5).
+
+    ServiceError                      status  code
+    ├── InvalidJson                   400     invalid_json
+    ├── BadRequest                    400     bad_request
+    ├── Unauthorized                  401     unauthorized
+    ├── InsufficientTokens            402     insufficient_tokens
+    ├── InsufficientScope             403     insufficient_scope
+    ├── NotFound                      404     not_found
+    ├── MethodNotAllowed              405     method_not_allowed
+    ├── InvalidTransition             409     invalid_transition
+    ├── IdempotencyInProgress         409     idempotency_in_progress
+    ├── PreconditionFailed            412     precondition_failed
+    ├── PayloadTooLarge               413     payload_too_large
+    ├── UnsupportedMediaType          415     unsupported_media_type
+    ├── ValidationFailed              422     validation_error
+    ├── InvalidCursor                 422     invalid_cursor
+    ├── IdempotencyKeyReused          422     idempotency_key_reused
+    ├── RateLimited                   429     rate_limited
+    ├── InternalError                 500     internal_error
+    └── StorageUnavailable            503     service_unavailable
+
+Werkzeug's HTTPExceptions (unknown routes, 405, 413 from the body limit) and marshmallow's
+ValidationError are translated into this tree, so every response has the same envelope.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from flask import Flask, Response, g, request
+from limits.errors import StorageError
+from marshmallow import ValidationError
+from redis.exceptions import RedisError
+from werkzeug.exceptions import HTTPException
+
+from app.envelope import error_response
+
+log = logging.getLogger("saasignal")
+
+
+class ServiceError(Exception):
+    """Base of every error a client can see; subclasses fix `status` and `code`."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+    message: ClassVar[str] = "The service failed to handle the request."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.text = message or self.message
+        self.details = dict(details) if details is not None else None
+        self.headers = dict(headers or {})
+        super().__init__(self.text)
+
+
+class InvalidJson(ServiceError):
+    status, code = 400, "invalid_json"
+    message = "The request body is not a JSON object."
+
+
+class BadRequest(ServiceError):
+    status, code = 400, "bad_request"
+    message = "The request could not be understood."
+
+
+class Unauthorized(ServiceError):
+    status, code = 401, "unauthorized"
+    message = "A valid API key is required: send 'Authorization: Bearer sk_live_...'."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": 'Bearer realm="saasignal"'})
+
+
+class InsufficientTokens(ServiceError):
+    status, code = 402, "insufficient_tokens"
+    message = "The account's token balance is too low for this request."
+
+    def __init__(self, required: int, balance: int) -> None:
+        super().__init__(
+            details={"required": required, "balance": balance},
+            headers={"X-Tokens-Remaining": str(balance)},
+        )
+
+
+class InsufficientScope(ServiceError):
+    status, code = 403, "insufficient_scope"
+    message = "The API key lacks the scope this endpoint requires."
+
+    def __init__(self, required: str) -> None:
+        super().__init__(details={"required": required})
+
+
+class NotFound(ServiceError):
+    status, code = 404, "not_found"
+    message = "No such conversation."
+
+
+class MethodNotAllowed(ServiceError):
+    status, code = 405, "method_not_allowed"
+    message = "The method is not allowed on this resource."
+
+
+class InvalidTransition(ServiceError):
+    status, code = 409, "invalid_transition"
+    message = "The conversation cannot make this lifecycle move from its current status."
+
+    def __init__(self, action: str, current: str) -> None:
+        super().__init__(
+            f"A conversation that is {current} cannot be {_PAST[action]}.",
+            details={"status": current},
+        )
+
+
+_PAST = {"archive": "archived", "close": "closed", "reopen": "reopened"}
+
+
+class IdempotencyInProgress(ServiceError):
+    status, code = 409, "idempotency_in_progress"
+    message = "A request with this Idempotency-Key is still being processed; retry later."
+
+
+class PreconditionFailed(ServiceError):
+    status, code = 412, "precondition_failed"
+    message = "If-Match does not match the conversation's current version."
+
+    def __init__(self, version: int) -> None:
+        super().__init__(details={"etag": f'"{version}"'}, headers={"ETag": f'"{version}"'})
+
+
+class PayloadTooLarge(ServiceError):
+    status, code = 413, "payload_too_large"
+    message = "The request body is too large."
+
+
+class UnsupportedMediaType(ServiceError):
+    status, code = 415, "unsupported_media_type"
+    message = "The request body must be sent as Content-Type: application/json."
+
+
+class ValidationFailed(ServiceError):
+    status, code = 422, "validation_error"
+    message = "The request has invalid fields."
+
+
+class InvalidCursor(ServiceError):
+    status, code = 422, "invalid_cursor"
+    message = "The cursor is malformed, altered, or belongs to another filter."
+
+
+class IdempotencyKeyReused(ServiceError):
+    status, code = 422, "idempotency_key_reused"
+    message = "This Idempotency-Key was used with another method, path or body."
+
+
+class RateLimited(ServiceError):
+    status, code = 429, "rate_limited"
+    message = "Too many requests; retry after the number of seconds in Retry-After."
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(message, headers={"Retry-After": str(max(1, retry_after))})
+
+
+class InternalError(ServiceError):
+    status, code = 500, "internal_error"
+
+
+class StorageUnavailable(ServiceError):
+    status, code = 503, "service_unavailable"
+    message = "The storage backend is unreachable; retry shortly."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, headers={"Retry-After": "1"})
+
+
+_HTTP_EXCEPTIONS: dict[int, type[ServiceError]] = {
+    400: BadRequest,
+    404: NotFound,
+    405: MethodNotAllowed,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+}
+
+
+def from_http_exception(exc: HTTPException) -> ServiceError:
+    """Translate a werkzeug HTTPException (routing, body size) into the service's tree."""
+    cls = _HTTP_EXCEPTIONS.get(exc.code or 500)
+    if cls is None:
+        return InternalError()
+    if cls is NotFound:
+        return NotFound("No such resource.")
+    if cls is MethodNotAllowed:
+        allowed = exc.valid_methods if hasattr(exc, "valid_methods") else None
+        headers = {"Allow": ", ".join(sorted(allowed))} if allowed else None
+        return MethodNotAllowed(f"{request.method} is not allowed here.", headers=headers)
+    return cls()
+
+
+def render(error: ServiceError) -> Response:
+    """Render a ServiceError in the envelope, with its headers."""
+    response = error_response(error.status, error.code, error.text, error.details)
+    for name, value in error.headers.items():
+        response.headers[name] = value
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route every exception a request can raise through the one envelope."""
+
+    @app.errorhandler(ServiceError)
+    def _service_error(error: ServiceError) -> Response:
+        return render(error)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        return render(from_http_exception(error))
+
+    @app.errorhandler(ValidationError)
+    def _validation_error(error: ValidationError) -> Response:
+        return render(ValidationFailed(details=_messages(error)))
+
+    @app.errorhandler(RedisError)
+    @app.errorhandler(StorageError)
+    def _storage_error(error: Exception) -> Response:
+        log.warning("storage unavailable (request %s): %s", g.get("request_id"), error)
+        return render(StorageUnavailable())
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log.exception("unhandled error (request %s)", g.get("request_id"))
+        return render(InternalError())
+
+
+def _messages(error: ValidationError) -> dict[str, Any]:
+    messages = error.messages
+    if isinstance(messages, dict):
+        return messages
+    return {"_schema": messages}

@@ -1,0 +1,91 @@
+"""Rate limits through flask-limiter's strategy and storage (SPEC.md §4).
+
+flask-limiter provides the storage (the same Redis, or memory for the embedded store) and
+the strategy; the service calls it itself, after authentication and the scope check, so
+that the order of checks is the contract's. Its automatic per-route checks are off.
+
+If the limiter's storage fails, the request fails with 503: limits are never silently
+skipped, and a request is never served unlimited.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+from flask import Flask, Response
+from flask_limiter import Limiter
+from limits import RateLimitItem, parse
+
+from app.config import Config
+from app.errors import RateLimited
+from app.store.connect import limits_storage_uri
+
+
+@dataclasses.dataclass(frozen=True)
+class LimitState:
+    """What the X-RateLimit-* headers report for one request."""
+
+    limit: int
+    remaining: int
+    reset: int
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset),
+        }
+
+    def apply(self, response: Response) -> None:
+        response.headers.update(self.headers())
+
+
+class RateLimits:
+    """The per-key limit and the per-address limit on failed authentications."""
+
+    def __init__(self, config: Config) -> None:
+        self.per_key: RateLimitItem = parse(config.rate_limit)
+        self.auth_failures: RateLimitItem = parse(config.auth_failure_rate_limit)
+        options: dict[str, str | int] = {}
+        if config.redis_url is not None:
+            options["key_prefix"] = f"{config.redis_key_prefix}:limits"
+        self.extension = Limiter(
+            key_func=lambda: "",
+            storage_uri=limits_storage_uri(config.redis_url),
+            storage_options=options,
+            strategy=config.rate_limit_strategy,
+            headers_enabled=False,
+        )
+        # The service checks limits itself, in the order of SPEC.md §4.
+        self.extension.request_filter(lambda: True)
+
+    def init_app(self, app: Flask) -> None:
+        self.extension.init_app(app)
+
+    def hit_key(self, key_id: str) -> LimitState:
+        """Count one request against a key's bucket; RateLimited past the limit."""
+        strategy = self.extension.limiter
+        allowed = strategy.hit(self.per_key, "key", key_id)
+        reset, remaining = strategy.get_window_stats(self.per_key, "key", key_id)
+        state = LimitState(self.per_key.amount, int(remaining), math.ceil(reset))
+        if not allowed:
+            error = RateLimited(retry_after=math.ceil(reset - time.time()))
+            error.headers.update(state.headers())
+            raise error
+        return state
+
+    def check_address(self, address: str) -> None:
+        """Refuse every request from an address past its budget of failed authentications."""
+        strategy = self.extension.limiter
+        if not strategy.test(self.auth_failures, "auth-failure", address):
+            reset, _ = strategy.get_window_stats(self.auth_failures, "auth-failure", address)
+            raise RateLimited(
+                retry_after=math.ceil(reset - time.time()),
+                message="Too many failed authentications from this address; retry later.",
+            )
+
+    def record_failure(self, address: str) -> None:
+        """Count one failed authentication against an address."""
+        self.extension.limiter.hit(self.auth_failures, "auth-failure", address)

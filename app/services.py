@@ -1,0 +1,52 @@
+"""The service's parts, built once per app from its configuration (no Flask inside)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import secrets
+from typing import Any
+
+from app.config import Config
+from app.cursors import CursorCodec
+from app.store.conversations import ConversationStore
+from app.store.idempotency import IdempotencyStore
+from app.store.keys import KeyStore
+from app.store.keyspace import Keyspace
+
+
+@dataclasses.dataclass
+class Services:
+    """Everything a request needs besides Flask: configuration, stores, codecs."""
+
+    config: Config
+    client: Any
+    keyspace: Keyspace
+    conversations: ConversationStore
+    keys: KeyStore
+    idempotency: IdempotencyStore
+    _cursors: CursorCodec | None = None
+
+    @classmethod
+    def build(cls, config: Config, client: Any) -> Services:
+        keyspace = Keyspace(config.redis_key_prefix)
+        return cls(
+            config=config,
+            client=client,
+            keyspace=keyspace,
+            conversations=ConversationStore(client, keyspace),
+            keys=KeyStore(client, keyspace),
+            idempotency=IdempotencyStore(client, keyspace, config.idempotency_ttl_seconds),
+        )
+
+    def cursors(self) -> CursorCodec:
+        """The cursor codec; its secret is SECRET_KEY, else one shared through Redis."""
+        if self._cursors is None:
+            if self.config.secret_key:
+                secret = hashlib.sha256(self.config.secret_key.encode()).digest()
+            else:
+                key = self.keyspace.cursor_secret()
+                self.client.set(key, secrets.token_hex(32), nx=True)
+                secret = bytes.fromhex(self.client.get(key))
+            self._cursors = CursorCodec(secret)
+        return self._cursors

@@ -1,0 +1,92 @@
+"""Turn `REDIS_URL` into a client: Redis, RedisCluster, or the embedded fakeredis store.
+
+Retries are off on purpose. redis-py retries a command after a timeout or a dropped
+connection by default, but the command may already have run: a retried debit or write
+would apply twice. A failed command is reported instead (503), and the client retries
+the whole request, which the idempotency keys of SPEC.md §9 make safe.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import redis
+from redis.backoff import NoBackoff
+from redis.cluster import ClusterNode, RedisCluster
+from redis.retry import Retry
+
+log = logging.getLogger("saasignal")
+
+CLUSTER_SCHEME = "redis+cluster://"
+SOCKET_TIMEOUT = 2.0
+CONNECT_TIMEOUT = 1.0
+
+
+def _no_retry() -> Retry:
+    return Retry(NoBackoff(), 0)
+
+
+def connect(url: str | None) -> Any:
+    """Build the client for `url`; None is the embedded in-memory store."""
+    if url is None:
+        return embedded_client()
+    if url.startswith(CLUSTER_SCHEME):
+        return cluster_client(url)
+    return redis.Redis.from_url(
+        url,
+        decode_responses=True,
+        retry=_no_retry(),
+        socket_timeout=SOCKET_TIMEOUT,
+        socket_connect_timeout=CONNECT_TIMEOUT,
+        health_check_interval=30,
+    )
+
+
+def embedded_client() -> Any:
+    """An in-process fakeredis server with Lua: data lives as long as the process."""
+    import fakeredis
+
+    return fakeredis.FakeRedis(server=fakeredis.FakeServer(), decode_responses=True)
+
+
+def cluster_nodes(url: str) -> tuple[list[ClusterNode], dict[str, Any]]:
+    """Parse `redis+cluster://[user:pass@]h1:p1,h2:p2` into startup nodes and auth options."""
+    rest = url.removeprefix(CLUSTER_SCHEME)
+    auth, _, hosts = rest.rpartition("@")
+    hosts = hosts.split("/")[0]
+    nodes = []
+    for node in hosts.split(","):
+        host, _, port = node.rpartition(":")
+        nodes.append(ClusterNode(host, int(port)))  # type: ignore[no-untyped-call]
+    options: dict[str, Any] = {}
+    if auth:
+        parsed = urlsplit(f"redis://{auth}@x")
+        if parsed.username:
+            options["username"] = parsed.username
+        if parsed.password:
+            options["password"] = parsed.password
+    return nodes, options
+
+
+def cluster_client(url: str) -> Any:
+    """A RedisCluster client; every operation of the service touches one slot."""
+    nodes, options = cluster_nodes(url)
+    return RedisCluster(
+        startup_nodes=nodes,
+        decode_responses=True,
+        retry=_no_retry(),
+        socket_timeout=SOCKET_TIMEOUT,
+        socket_connect_timeout=CONNECT_TIMEOUT,
+        **options,
+    )
+
+
+def limits_storage_uri(url: str | None) -> str:
+    """The storage URI flask-limiter (through `limits`) needs for the same Redis."""
+    if url is None:
+        return "memory://"
+    if url.startswith("unix://"):
+        return "redis+unix://" + url.removeprefix("unix://")
+    return url

@@ -1,0 +1,73 @@
+"""Idempotency-Key records (SPEC.md §9): claim, then store the outcome or release.
+
+A claim is a record in state `running` that lives `CLAIM_SECONDS`, so a claim whose
+request died frees itself; a finished record holds the status, body and ETag of the
+response for the configured lifetime. Both steps are single Lua scripts, so of any number
+of concurrent requests with one key exactly one claims it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import secrets
+from typing import Any
+
+from app.errors import IdempotencyInProgress, IdempotencyKeyReused
+from app.store.keyspace import Keyspace
+from app.store.scripts import register_scripts
+
+CLAIM_SECONDS = 60
+
+
+@dataclasses.dataclass(frozen=True)
+class Replay:
+    """A stored response to send again."""
+
+    status: int
+    body: str
+    etag: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+    """This request owns the key until it stores its outcome or releases it."""
+
+    record_key: str
+    token: str
+
+
+class IdempotencyStore:
+    """Idempotency records of every account."""
+
+    def __init__(self, client: Any, keyspace: Keyspace, ttl_seconds: int) -> None:
+        self.keys = keyspace
+        self.ttl_seconds = ttl_seconds
+        self.scripts = register_scripts(client)
+
+    def claim(self, account: str, key: str, fingerprint: str) -> Claim | Replay:
+        """Claim `key` for a request, or return the stored response; raise 409 / 422."""
+        record_key = self.keys.idempotency(account, hashlib.sha256(key.encode()).hexdigest())
+        token = secrets.token_hex(16)
+        result = self.scripts["claim_idempotency"](
+            keys=[record_key], args=[fingerprint, token, CLAIM_SECONDS]
+        )
+        code = int(result[0])
+        if code == 0:
+            return Claim(record_key, token)
+        if code == 1:
+            return Replay(status=int(result[1]), body=result[2], etag=result[3])
+        if code == 2:
+            raise IdempotencyInProgress()
+        raise IdempotencyKeyReused()
+
+    def store(self, claim: Claim, status: int, body: str, etag: str) -> None:
+        """Record the outcome of the claimed request for the configured lifetime."""
+        self.scripts["finish_idempotency"](
+            keys=[claim.record_key],
+            args=[claim.token, "store", status, body, etag, self.ttl_seconds],
+        )
+
+    def release(self, claim: Claim) -> None:
+        """Drop the claim so that a retry runs for real (the request failed with a 5xx)."""
+        self.scripts["finish_idempotency"](keys=[claim.record_key], args=[claim.token, "release"])

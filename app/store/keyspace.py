@@ -1,0 +1,91 @@
+"""Every Redis key of the service, made by one class.
+
+With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
+
+    P:{A}:tokens                         string   the account's token balance
+    P:{A}:seq                            string   per-account creation sequence (INCR)
+    P:{A}:conv:<conversation id>         hash     one conversation (fields below)
+    P:{A}:idx:all                        zset     every conversation id, scored by seq
+    P:{A}:idx:type:<type>                zset     ids of one type, scored by seq
+    P:{A}:idx:status:<status>            zset     ids in one status, scored by seq
+    P:{A}:idx:type:<type>:status:<s>     zset     ids of one type in one status
+    P:{A}:keys                           zset     the account's API key ids, scored by creation ms
+    P:{A}:idem:<sha256 of the key>       hash     one Idempotency-Key record (TTL)
+    P:secret:<sha256 of the secret>      hash     secret digest → key id, account, scopes
+    P:key:<key id>                       hash     key record: account, scopes, created, revoked
+    P:cursor-secret                      string   HMAC key for cursors when SECRET_KEY is unset
+    P:limits:...                         (flask-limiter's own keys, through `limits`)
+
+Every key of one account carries the hash tag `{A}`, so each operation on an account
+touches one Redis Cluster slot and runs as one Lua script. The `secret`, `key` and
+`cursor-secret` keys name no account; they spread over the cluster's slots by their own
+names. Conversation hash fields: id, type, status, title, description, metadata (compact
+JSON), version, seq, created_at, updated_at, closed_at, archived_at (epoch milliseconds);
+a field that is null is absent.
+"""
+
+from __future__ import annotations
+
+TYPES = ("direct", "group")
+STATUSES = ("open", "closed", "archived")
+
+
+class Keyspace:
+    """Builds every key under one prefix."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def account(self, account: str, *parts: str) -> str:
+        """Key of an account's own data: `P:{A}:part:part…` (one cluster slot per account)."""
+        return ":".join((self.prefix, "{" + account + "}", *parts))
+
+    def tokens(self, account: str) -> str:
+        return self.account(account, "tokens")
+
+    def sequence(self, account: str) -> str:
+        return self.account(account, "seq")
+
+    def conversation(self, account: str, conversation_id: str) -> str:
+        return self.account(account, "conv", conversation_id)
+
+    def index(self, account: str, type_: str | None = None, status: str | None = None) -> str:
+        """The sorted-set index for one filter (no filter: every conversation)."""
+        parts = ["idx"]
+        if type_ is None and status is None:
+            parts.append("all")
+        if type_ is not None:
+            parts += ["type", type_]
+        if status is not None:
+            parts += ["status", status]
+        return self.account(account, *parts)
+
+    def all_indexes(self, account: str) -> list[str]:
+        """Every index of an account in the order the Lua scripts expect (see lua/lib.lua)."""
+        keys = [self.index(account)]
+        keys += [self.index(account, type_=t) for t in TYPES]
+        keys += [self.index(account, status=s) for s in STATUSES]
+        keys += [self.index(account, type_=t, status=s) for t in TYPES for s in STATUSES]
+        return keys
+
+    def account_keys(self, account: str) -> str:
+        return self.account(account, "keys")
+
+    def idempotency(self, account: str, key_digest: str) -> str:
+        return self.account(account, "idem", key_digest)
+
+    def secret(self, digest: str) -> str:
+        return f"{self.prefix}:secret:{digest}"
+
+    def api_key(self, key_id: str) -> str:
+        return f"{self.prefix}:key:{key_id}"
+
+    def cursor_secret(self) -> str:
+        return f"{self.prefix}:cursor-secret"
+
+    def account_pattern(self) -> str:
+        """SCAN pattern matching one key per account (its sequence)."""
+        return f"{self.prefix}:{{*}}:seq"
+
+    def limits_prefix(self) -> str:
+        return f"{self.prefix}:limits"

@@ -1,0 +1,18 @@
+-- Claim an Idempotency-Key for one request, or answer what the key already holds.
+-- KEYS[1] the key's record
+-- ARGV[1] request fingerprint, ARGV[2] claim token, ARGV[3] claim lifetime (seconds)
+-- Returns {0} claimed | {1, status, body, etag} a finished request to replay
+--       | {2} still running | {3} used by a different request
+local record = redis.call('HMGET', KEYS[1], 'fingerprint', 'state', 'status', 'body', 'etag')
+if not record[1] then
+  redis.call('HSET', KEYS[1], 'fingerprint', ARGV[1], 'state', 'running', 'token', ARGV[2])
+  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+  return {0}
+end
+if record[1] ~= ARGV[1] then
+  return {3}
+end
+if record[2] == 'running' then
+  return {2}
+end
+return {1, record[3], record[4], record[5] or ''}

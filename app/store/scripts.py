@@ -1,0 +1,43 @@
+"""Load the Lua scripts of `lua/` and register them on a Redis client, once per client."""
+
+from __future__ import annotations
+
+import enum
+from importlib import resources
+from typing import Any
+
+from redis.commands.core import Script
+
+SCRIPT_NAMES = (
+    "debit_tokens",
+    "get_conversation",
+    "create_conversation",
+    "update_conversation",
+    "transition_conversation",
+    "delete_conversation",
+    "list_conversations",
+    "claim_idempotency",
+    "finish_idempotency",
+)
+
+
+class Code(enum.IntEnum):
+    """Result codes the scripts return in their first element (see lua/lib.lua)."""
+
+    OK = 0
+    INSUFFICIENT_TOKENS = 1
+    NOT_FOUND = 2
+    PRECONDITION_FAILED = 3
+    INVALID_TRANSITION = 4
+    STALE = 5
+    ID_TAKEN = 6
+
+
+def _source(name: str) -> str:
+    return (resources.files("app.store") / "lua" / f"{name}.lua").read_text(encoding="utf-8")
+
+
+def register_scripts(client: Any) -> dict[str, Script]:
+    """Register every script on `client`; each is the shared prelude plus its own body."""
+    prelude = _source("lib")
+    return {name: client.register_script(prelude + "\n" + _source(name)) for name in SCRIPT_NAMES}

@@ -1,0 +1,43 @@
+"""gunicorn settings: PORT and WEB_CONCURRENCY from the environment (Heroku-style).
+
+The configuration is validated here, before any worker starts, so a bad value stops the
+start with one line; several workers on the embedded store are refused, since each worker
+would hold its own data.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from app.config import Config, ConfigError
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name) or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        sys.stderr.write(f"saasignal: {name}={raw!r} is invalid: expected a positive integer\n")
+        raise SystemExit(1)
+    return int(raw)
+
+
+try:
+    _config = Config.from_env()
+except ConfigError as error:
+    sys.stderr.write(f"saasignal: {error}\n")
+    raise SystemExit(1) from None
+
+bind = f"0.0.0.0:{_int_env('PORT', 8000)}"
+workers = _int_env("WEB_CONCURRENCY", 1)
+if _config.redis_url is None and workers > 1:
+    sys.stderr.write(
+        f"saasignal: WEB_CONCURRENCY={workers} needs REDIS_URL: with the embedded store "
+        "each worker would hold its own data\n"
+    )
+    raise SystemExit(1)
+
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 10
+keepalive = 5
+accesslog = None

@@ -1,0 +1,121 @@
+"""Fixtures: every test runs over the embedded store and over a real redis-server.
+
+The real server is started by the test run itself on a free port (never the machine's own
+6379). Without `redis-server` on the PATH its tests are skipped, unless REQUIRE_REDIS=1,
+where that is an error. Each test gets its own key prefix, so nothing leaks between tests.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from app import create_app
+from app.config import SCOPES
+from tests.servers import RedisServer, start_redis
+
+BACKENDS = ["embedded", "redis"]
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One real redis-server for the whole run."""
+    server = start_redis()
+    if server is None:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail("REQUIRE_REDIS=1 but redis-server is not installed")
+        pytest.skip("redis-server is not installed")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str | None:
+    """The REDIS_URL of the test: None (embedded fakeredis) or the real server's."""
+    if request.param == "embedded":
+        return None
+    server: RedisServer = request.getfixturevalue("redis_server")
+    return server.url
+
+
+@pytest.fixture
+def settings(backend: str | None) -> dict[str, Any]:
+    """Configuration overrides of the test's app; tests may change them before `app`."""
+    return {"redis_url": backend, "redis_key_prefix": f"t{uuid.uuid4().hex[:12]}"}
+
+
+@pytest.fixture
+def app(settings: dict[str, Any]) -> Flask:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Api:
+    """Makes keys and sends authenticated requests (flaskr's AuthActions, for API keys)."""
+
+    base = "/modules/messaging/conversations"
+
+    def __init__(self, app: Flask, client: FlaskClient) -> None:
+        self.app = app
+        self.client = client
+        self.services = app.extensions["saasignal"]
+        self.secret = self.key("acme", list(SCOPES), tokens=1_000_000)
+
+    def key(self, account: str, scopes: list[str] | None = None, tokens: int | None = None) -> str:
+        """Create a key and return its secret."""
+        _, secret = self.services.keys.create(account, scopes or list(SCOPES), tokens)
+        return str(secret)
+
+    def balance(self, account: str = "acme") -> int:
+        return int(self.services.keys.balance(account))
+
+    def request(
+        self, method: str, path: str = "", key: str | None = None, **kwargs: Any
+    ) -> TestResponse:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        secret = self.secret if key is None else key
+        if secret:
+            headers.setdefault("Authorization", f"Bearer {secret}")
+        return self.client.open(self.base + path, method=method, headers=headers, **kwargs)
+
+    def create(self, key: str | None = None, **body: Any) -> dict[str, Any]:
+        response = self.request("POST", json=body, key=key)
+        assert response.status_code == 201, response.get_json()
+        data: dict[str, Any] = response.get_json()["data"]
+        return data
+
+    def get(self, path: str = "", **kwargs: Any) -> TestResponse:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str = "", **kwargs: Any) -> TestResponse:
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str = "", **kwargs: Any) -> TestResponse:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str = "", **kwargs: Any) -> TestResponse:
+        return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def api(app: Flask, client: FlaskClient) -> Api:
+    return Api(app, client)
+
+
+def error_code(response: TestResponse) -> str:
+    """The envelope's error code (asserting the envelope's shape on the way)."""
+    body = response.get_json()
+    assert body["status"] == "error", body
+    assert set(body["error"]) >= {"code", "message", "request_id"}
+    return str(body["error"]["code"])
