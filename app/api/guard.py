@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from flask import Response, current_app, g, request
 from redis.exceptions import RedisError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth import authenticate, require_scope
 from app.envelope import JSON_MIMETYPE, NotJson, loads
@@ -79,7 +80,7 @@ def guarded(scope: str) -> Callable[[View], View]:
 
 def _fingerprint() -> str:
     """Method, path and body (equal as parsed JSON; empty is `{}`) of this request."""
-    raw = request.get_data(cache=True) if _body_fits() else b"<oversized>"
+    raw = _raw_body()
     try:
         body = orjson.dumps(loads(raw) if raw.strip() else {}, option=orjson.OPT_SORT_KEYS)
     except (NotJson, TypeError):
@@ -90,9 +91,15 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _body_fits() -> bool:
+def _raw_body() -> bytes:
+    """The body, or a marker when it is over the limit (the view answers 413 for it)."""
     limit = services().config.max_body_bytes
-    return request.content_length is not None and request.content_length <= limit
+    if request.content_length is not None and request.content_length > limit:
+        return b"<oversized>"
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        return b"<oversized>"
 
 
 def _idempotent(ctx: RequestContext, run: Callable[[], Response]) -> Response:
