@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from typing import Any
 
 from flask import Flask, Response
 from flask_limiter import Limiter
@@ -20,7 +21,7 @@ from limits import RateLimitItem, parse
 
 from app.config import Config
 from app.errors import RateLimited
-from app.store.connect import limits_storage_uri
+from app.store.connect import CONNECT_TIMEOUT, SOCKET_TIMEOUT, limits_storage_uri
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,9 +49,12 @@ class RateLimits:
     def __init__(self, config: Config) -> None:
         self.per_key: RateLimitItem = parse(config.rate_limit)
         self.auth_failures: RateLimitItem = parse(config.auth_failure_rate_limit)
-        options: dict[str, str | int] = {}
+        options: dict[str, Any] = {}
         if config.redis_url is not None:
             options["key_prefix"] = f"{config.redis_key_prefix}:limits"
+            # Without timeouts a hung Redis would hang every request instead of a quick 503.
+            options["socket_timeout"] = SOCKET_TIMEOUT
+            options["socket_connect_timeout"] = CONNECT_TIMEOUT
         self.extension = Limiter(
             key_func=lambda: "",
             storage_uri=limits_storage_uri(config.redis_url),
