@@ -24,14 +24,20 @@ from tests.servers import RedisServer, start_redis
 BACKENDS = ["embedded", "redis"]
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    """One real redis-server for the whole run."""
-    server = start_redis()
+def redis_or_skip(extra: list[str] | None = None) -> RedisServer:
+    """Start a redis-server of the test's own; skip without one, fail under REQUIRE_REDIS=1."""
+    server = start_redis(extra)
     if server is None:
         if os.environ.get("REQUIRE_REDIS") == "1":
             pytest.fail("REQUIRE_REDIS=1 but redis-server is not installed")
         pytest.skip("redis-server is not installed")
+    return server
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One real redis-server for the whole run."""
+    server = redis_or_skip()
     yield server
     server.stop()
 

@@ -69,6 +69,13 @@ class RedisServer:
             self.process.wait(timeout=10)
             self.process = None
 
+    def kill(self) -> None:
+        """Stop the server the hard way (SIGKILL), as a crash would."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
 
 def start_redis(extra: list[str] | None = None) -> RedisServer | None:
     """Start a redis-server on a free port; None when it is not installed."""

@@ -1,0 +1,145 @@
+"""Redis outages: 503 while it is gone, service again when it returns, no 2xx write lost."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from app.config import SCOPES
+from app.store.keys import KeyStore
+from app.store.keyspace import Keyspace
+from tests.conftest import redis_or_skip
+from tests.live import BASE, Reply, call
+from tests.servers import Gunicorn, RedisServer, wait_until
+
+pytestmark = pytest.mark.live
+DURABLE = ["--appendonly", "yes", "--appendfsync", "always"]
+
+
+class Stack:
+    """gunicorn (2 workers) over a redis-server of its own that the test can kill."""
+
+    def __init__(self, server: RedisServer) -> None:
+        self.redis_server = server
+        self.prefix = "faults"
+        self.keyspace = Keyspace(self.prefix)
+        env = {
+            "REDIS_URL": server.url,
+            "REDIS_KEY_PREFIX": self.prefix,
+            "RATE_LIMIT": "100000 per second",
+        }
+        self.app = Gunicorn(env, workers=2)
+        self.app.start()
+
+    def store(self) -> KeyStore:
+        return KeyStore(
+            redis.Redis.from_url(self.redis_server.url, decode_responses=True), self.keyspace
+        )
+
+    def call(self, method: str, path: str, secret: str | None = None, **kw: object) -> Reply:
+        return call(self.app.url, method, path, secret, timeout=15, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def stack() -> Iterator[Stack]:
+    server = redis_or_skip(DURABLE)
+    running = Stack(server)
+    yield running
+    running.app.stop()
+    server.stop()
+
+
+def _assert_unavailable(reply: Reply) -> None:
+    assert reply.status == 503, reply
+    assert reply.body["error"]["code"] == "service_unavailable"
+    assert int(reply.headers["retry-after"]) >= 1
+
+
+def test_an_outage_loses_no_acknowledged_write(stack: Stack) -> None:
+    secret = stack.store().create("acme", list(SCOPES), 100_000)[1]
+    reader = stack.store().create("ops", list(SCOPES), 100_000)[1]
+    results: list[tuple[int, str | None]] = []
+    stop = threading.Event()
+
+    def writer() -> None:
+        for n in range(2000):
+            if stop.is_set():
+                return
+            reply = stack.call("POST", BASE, secret, body={"title": f"w{n}"})
+            created = reply.body["data"]["id"] if reply.status == 201 else None
+            results.append((reply.status, created))
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        wait_until(lambda: len(results) >= 20, what="writes before the outage")
+        existing = next(created for status, created in results if created)
+        stack.redis_server.kill()
+        wait_until(lambda: results[-1][0] == 503, what="503 during the outage")
+
+        for method, path in [
+            ("GET", BASE),
+            ("GET", f"{BASE}/{existing}"),
+            ("PATCH", f"{BASE}/{existing}"),
+            ("DELETE", f"{BASE}/{existing}"),
+            ("POST", f"{BASE}/{existing}/archive"),
+        ]:
+            _assert_unavailable(stack.call(method, path, secret, body={}))
+        _assert_unavailable(stack.call("GET", "/readyz"))
+        assert stack.call("GET", "/healthz").status == 200
+
+        stack.redis_server.start()  # same port, same directory: the AOF comes back
+        wait_until(lambda: stack.call("GET", "/readyz").status == 200, what="readyz")
+        wait_until(lambda: stack.call("GET", BASE, reader).status == 200, what="service back")
+        served = len(results)
+        wait_until(lambda: len(results) >= served + 20, what="writes after the outage")
+    finally:
+        stop.set()
+        thread.join(timeout=60)
+
+    statuses = {status for status, _ in results}
+    assert statuses <= {201, 503}, statuses
+    acknowledged = [created for _, created in results if created]
+    client = redis.Redis.from_url(stack.redis_server.url, decode_responses=True)
+    stored = client.zrange(stack.keyspace.index("acme"), 0, -1)
+    assert set(acknowledged) <= set(stored)
+    assert len(stored) <= len(results)  # nothing applied twice
+    titles = [client.hget(stack.keyspace.conversation("acme", c), "title") for c in stored]
+    assert len(titles) == len(set(titles))
+    # Exact books: every stored conversation was paid for once, nothing else was kept.
+    assert stack.store().balance("acme") == 100_000 - 2 * len(stored)
+
+
+def test_the_service_recovers_from_an_empty_redis(stack: Stack) -> None:
+    secret = stack.store().create("acme", list(SCOPES), 100)[1]
+    assert stack.call("POST", BASE, secret, body={}).status == 201
+    stack.redis_server.kill()
+    _assert_unavailable(stack.call("GET", BASE, secret))
+    shutil.rmtree(stack.redis_server.dir)
+    os.mkdir(stack.redis_server.dir)
+    stack.redis_server.start()
+    wait_until(lambda: stack.call("GET", "/readyz").status == 200, what="readyz")
+    wait_until(lambda: stack.call("GET", BASE, secret).status == 401, what="keys gone")
+    fresh = stack.store().create("acme", list(SCOPES), 100)[1]
+    wait_until(lambda: stack.call("POST", BASE, fresh, body={}).status == 201, what="writes")
+    assert stack.call("GET", BASE, fresh).body["data"][0]["version"] == 1
+
+
+def test_a_hung_redis_gets_503_not_a_hung_request(stack: Stack) -> None:
+    secret = stack.store().create(f"a{uuid.uuid4().hex[:6]}", list(SCOPES), 100)[1]
+    assert stack.call("GET", BASE, secret).status == 200
+    assert stack.redis_server.process is not None
+    pid = stack.redis_server.process.pid
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        _assert_unavailable(stack.call("GET", BASE, secret))
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    wait_until(lambda: stack.call("GET", BASE, secret).status == 200, what="service back")

@@ -1,0 +1,55 @@
+"""A write whose reply is lost is never applied twice (redis-py's retries are off)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from app import create_app
+from app.store.connect import connect
+from tests.conftest import Api
+from tests.proxy import ReplyDroppingProxy
+from tests.servers import RedisServer
+
+
+@pytest.fixture
+def proxied(redis_server: RedisServer) -> Iterator[tuple[Api, ReplyDroppingProxy]]:
+    proxy = ReplyDroppingProxy(redis_server.port)
+    app = create_app({"redis_url": proxy.url, "redis_key_prefix": f"p{uuid.uuid4().hex[:10]}"})
+    yield Api(app, app.test_client()), proxy
+    proxy.close()
+
+
+def test_the_store_client_never_retries_a_command() -> None:
+    client = connect("redis://127.0.0.1:1/0")
+    assert client.get_retry().get_retries() == 0
+
+
+@pytest.mark.parametrize("script", ["create_conversation", "transition_conversation"])
+def test_a_lost_reply_applies_the_write_once(
+    proxied: tuple[Api, ReplyDroppingProxy], script: str
+) -> None:
+    api, proxy = proxied
+    conversation = api.create()  # also loads every script on the server
+    api.post(f"/{conversation['id']}/close")
+    balance = api.balance()
+
+    proxy.arm(api.services.conversations.scripts[script].sha.encode())
+    if script == "create_conversation":
+        response = api.post(json={"title": "lost reply"})
+    else:
+        response = api.post(f"/{conversation['id']}/reopen")
+    assert proxy.dropped.is_set()
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "service_unavailable"
+
+    listed = api.get("?limit=100").get_json()["data"]
+    if script == "create_conversation":
+        assert [c["title"] for c in listed].count("lost reply") == 1
+    else:
+        assert listed[0]["version"] == 3  # closed (2), then reopened once (3)
+        assert listed[0]["status"] == "open"
+    # The work ran once and was paid once (the GET above costs 1).
+    assert api.balance() == balance - 2 - 1
