@@ -1,0 +1,303 @@
+"""Every row of SPEC.md §5's error table, over HTTP, in the one envelope.
+
+(412 and the idempotency rows are covered by test_preconditions.py and test_idempotency.py.)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.test import TestResponse
+
+from app import create_app
+from app.store.conversations import ConversationStore
+from tests.conftest import Api, error_code
+from tests.servers import free_port
+
+GENERATED_ID = re.compile(r"^req_[A-Za-z0-9]+$")
+MISSING = "/conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"
+
+
+def _details(response: TestResponse) -> Any:
+    return response.get_json()["error"].get("details")
+
+
+def test_error_envelope_has_code_message_and_request_id(api: Api) -> None:
+    response = api.get(MISSING)
+    body = response.get_json()
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"
+    assert body["status"] == "error"
+    assert body["error"]["code"] == "not_found"
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert body["error"]["request_id"] == response.headers["X-Request-Id"]
+    assert "details" not in body["error"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"{", "application/json"),
+        (b"not json", "application/json"),
+        (b"[]", "application/json"),
+        (b'"a string"', "application/json"),
+        (b"42", "application/json"),
+        (b"null", "application/json"),
+        (b'{"title": NaN}', "application/json"),
+    ],
+)
+def test_body_that_is_not_a_json_object_is_400(api: Api, body: bytes, content_type: str) -> None:
+    response = api.post(data=body, headers={"Content-Type": content_type})
+    assert response.status_code == 400
+    assert error_code(response) == "invalid_json"
+    assert _details(response) is None
+
+
+def test_401_carries_www_authenticate(api: Api) -> None:
+    response = api.get(key="")
+    assert response.status_code == 401
+    assert error_code(response) == "unauthorized"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "X-Tokens-Remaining" not in response.headers
+
+
+def test_402_details_required_and_balance(api: Api) -> None:
+    poor = api.key("poor", tokens=1)
+    response = api.post(json={}, key=poor)
+    assert response.status_code == 402
+    assert error_code(response) == "insufficient_tokens"
+    assert _details(response) == {"required": 2, "balance": 1}
+    assert response.headers["X-Tokens-Remaining"] == "1"
+
+
+def test_403_details_required_scope(api: Api) -> None:
+    reader = api.key("acme", ["messaging:read"])
+    response = api.post(json={}, key=reader)
+    assert response.status_code == 403
+    assert error_code(response) == "insufficient_scope"
+    assert _details(response) == {"required": "messaging:write"}
+
+
+@pytest.mark.parametrize(
+    "path", [MISSING, "/conv_x", "/not-an-id", "/conv_01JD8X5Q7WZ3T9M2K4R6V8B0C%E2%82%AC"]
+)
+def test_unknown_conversation_is_404(api: Api, path: str) -> None:
+    response = api.get(path)
+    assert response.status_code == 404
+    assert error_code(response) == "not_found"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/nope", "/modules/messaging", "/modules/messaging/conversations/conv_x/archive/more"],
+)
+def test_unknown_route_is_a_json_404(client: Any, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert error_code(response) == "not_found"
+    assert response.headers["X-Request-Id"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/modules/messaging/conversations", {"GET", "POST"}),
+        ("DELETE", "/modules/messaging/conversations", {"GET", "POST"}),
+        ("POST", "/modules/messaging/conversations" + MISSING, {"GET", "PATCH", "DELETE"}),
+        ("GET", "/modules/messaging/conversations/conv_x/archive", {"POST"}),
+        ("POST", "/healthz", {"GET"}),
+    ],
+)
+def test_wrong_method_is_a_json_405_with_allow(
+    client: Any, method: str, path: str, allowed: set[str]
+) -> None:
+    response = client.open(path, method=method)
+    assert response.status_code == 405
+    assert error_code(response) == "method_not_allowed"
+    listed = {part.strip() for part in response.headers["Allow"].split(",")}
+    assert allowed <= listed
+    assert listed <= allowed | {"HEAD", "OPTIONS"}
+    assert response.headers["X-Request-Id"]
+
+
+def test_409_invalid_transition_names_the_current_status(api: Api) -> None:
+    conversation = api.create()
+    assert api.post(f"/{conversation['id']}/archive").status_code == 200
+    response = api.post(f"/{conversation['id']}/close")
+    assert response.status_code == 409
+    assert error_code(response) == "invalid_transition"
+    assert _details(response) == {"status": "archived"}
+
+
+@pytest.fixture
+def small_body_api(settings: dict[str, Any]) -> Api:
+    settings["max_body_bytes"] = 100
+    app = create_app(settings)
+    return Api(app, app.test_client())
+
+
+def test_body_over_max_body_bytes_is_413(small_body_api: Api) -> None:
+    api = small_body_api
+    response = api.post(json={"title": "x" * 200})
+    assert response.status_code == 413
+    assert error_code(response) == "payload_too_large"
+    assert api.get().get_json()["data"] == []
+
+
+def test_body_at_max_body_bytes_is_accepted(small_body_api: Api) -> None:
+    body = b'{"title": "' + b"x" * 87 + b'"}'
+    assert len(body) == 100
+    response = small_body_api.post(data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 201, response.get_json()
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"]
+)
+def test_non_json_content_type_with_a_body_is_415(api: Api, content_type: str) -> None:
+    response = api.post(data=b'{"title": "x"}', headers={"Content-Type": content_type})
+    assert response.status_code == 415
+    assert error_code(response) == "unsupported_media_type"
+
+
+def test_empty_body_needs_no_content_type(api: Api) -> None:
+    response = api.post(data=b"", headers={"Content-Type": "text/plain"})
+    assert response.status_code == 201
+
+
+def test_422_validation_error_lists_messages_per_field(api: Api) -> None:
+    response = api.post(json={"title": 5, "type": "crowd", "extra": True})
+    assert response.status_code == 422
+    assert error_code(response) == "validation_error"
+    details = _details(response)
+    assert set(details) == {"title", "type", "extra"}
+    assert all(
+        isinstance(m, list) and m and all(isinstance(s, str) for s in m) for m in details.values()
+    )
+    assert details["extra"] == ["Unknown field."]
+
+
+def test_422_invalid_cursor(api: Api) -> None:
+    response = api.get(query_string={"cursor": "garbage"})
+    assert response.status_code == 422
+    assert error_code(response) == "invalid_cursor"
+
+
+def test_429_per_key_has_retry_after(settings: dict[str, Any]) -> None:
+    settings["rate_limit"] = "3 per minute"
+    app = create_app(settings)
+    api = Api(app, app.test_client())
+    for _ in range(3):
+        response = api.get()
+        assert response.status_code == 200
+    assert response.headers["X-RateLimit-Limit"] == "3"
+    assert response.headers["X-RateLimit-Remaining"] == "0"
+    response = api.get()
+    assert response.status_code == 429
+    assert error_code(response) == "rate_limited"
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert response.headers["X-Request-Id"]
+
+
+def test_429_after_too_many_failed_authentications(settings: dict[str, Any]) -> None:
+    settings["auth_failure_rate_limit"] = "2 per minute"
+    app = create_app(settings)
+    api = Api(app, app.test_client())
+    bogus = "sk_live_" + "A" * 40
+    assert [api.get(key=bogus).status_code for _ in range(2)] == [401, 401]
+    for key in (bogus, api.secret):
+        response = api.get(key=key)
+        assert response.status_code == 429
+        assert error_code(response) == "rate_limited"
+        assert int(response.headers["Retry-After"]) >= 1
+
+
+def _explode(original: Any) -> Any:
+    def wrapper(self: ConversationStore, *args: Any, **kwargs: Any) -> Any:
+        original(self, *args, **kwargs)
+        raise RuntimeError("kaboom: secret internals")
+
+    return wrapper
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "store_method"),
+    [("GET", "/{id}", "get"), ("POST", "", "create"), ("POST", "/{id}/close", "transition")],
+)
+def test_500_is_an_envelope_without_traceback_and_refunds(
+    api: Api, monkeypatch: pytest.MonkeyPatch, method: str, suffix: str, store_method: str
+) -> None:
+    conversation = api.create()
+    before = api.balance()
+    monkeypatch.setattr(
+        ConversationStore, store_method, _explode(getattr(ConversationStore, store_method))
+    )
+    response = api.request(method, suffix.format(id=conversation["id"]), json={})
+    assert response.status_code == 500
+    assert error_code(response) == "internal_error"
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text and "kaboom" not in text and "RuntimeError" not in text
+    assert response.headers["X-Tokens-Remaining"] == str(before)
+    assert api.balance() == before
+
+
+@pytest.fixture
+def unreachable_app(settings: dict[str, Any]) -> Flask:
+    settings["redis_url"] = f"redis://127.0.0.1:{free_port()}/0"
+    return create_app(settings)
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", ""), ("POST", ""), ("GET", MISSING)])
+def test_503_when_redis_is_unreachable(unreachable_app: Flask, method: str, path: str) -> None:
+    response = unreachable_app.test_client().open(
+        "/modules/messaging/conversations" + path,
+        method=method,
+        headers={"Authorization": "Bearer sk_live_" + "B" * 40},
+        json={},
+    )
+    assert response.status_code == 503
+    assert error_code(response) == "service_unavailable"
+    assert int(response.headers["Retry-After"]) >= 1
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_readyz_is_503_when_redis_is_unreachable(unreachable_app: Flask) -> None:
+    response = unreachable_app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert error_code(response) == "service_unavailable"
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+@pytest.mark.parametrize("given", ["abc", "A.b-c_9", "x" * 128, "0"])
+def test_valid_client_request_id_is_echoed(api: Api, given: str) -> None:
+    for response in (
+        api.get(headers={"X-Request-Id": given}),
+        api.get(MISSING, headers={"X-Request-Id": given}),
+    ):
+        assert response.headers["X-Request-Id"] == given
+    assert (
+        api.get(MISSING, headers={"X-Request-Id": given}).get_json()["error"]["request_id"] == given
+    )
+
+
+@pytest.mark.parametrize("given", ["", "x" * 129, "has space", "semi;colon", "ünï", "a/b"])
+def test_invalid_client_request_id_is_replaced(api: Api, given: str) -> None:
+    response = api.get(MISSING, headers={"X-Request-Id": given})
+    generated = response.headers["X-Request-Id"]
+    assert GENERATED_ID.match(generated)
+    assert response.get_json()["error"]["request_id"] == generated
+
+
+def test_generated_request_ids_differ(client: Any) -> None:
+    first, second = client.get("/healthz"), client.get("/healthz")
+    assert GENERATED_ID.match(first.headers["X-Request-Id"])
+    assert first.headers["X-Request-Id"] != second.headers["X-Request-Id"]
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/healthz"), ("DELETE", "/nowhere")])
+def test_request_id_on_unauthenticated_routes(client: Any, method: str, path: str) -> None:
+    response = client.open(path, method=method, headers={"X-Request-Id": "trace-1"})
+    assert response.headers["X-Request-Id"] == "trace-1"
