@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.envelope import dumps
 from app.store.keyspace import STATUSES, TYPES
@@ -83,12 +83,11 @@ class QueryInteger(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-def _check_metadata(data: Mapping[str, Any]) -> None:
-    metadata = data.get("metadata")
-    if isinstance(metadata, dict):
-        errors = metadata_errors(metadata)
-        if errors:
-            raise ValidationError({"metadata": errors})
+def _check_metadata(metadata: Mapping[str, Any]) -> None:
+    """Field validator: reported beside the other fields' errors, not after them."""
+    errors = metadata_errors(metadata)
+    if errors:
+        raise ValidationError(errors)
 
 
 class CreateConversationSchema(Schema):
@@ -107,14 +106,11 @@ class CreateConversationSchema(Schema):
     )
     metadata = JsonObject(
         load_default=dict,
+        validate=_check_metadata,
         metadata={
             "description": "Any JSON object: at most 16384 bytes as compact JSON, 8 levels deep.",
         },
     )
-
-    @validates_schema
-    def _limits(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        _check_metadata(data)
 
 
 class UpdateConversationSchema(Schema):
