@@ -8,9 +8,20 @@ would hold its own data.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
+from typing import Any
 
-from app.config import Config, ConfigError
+# prometheus-client picks its multiprocess mode when it is first imported (by the app,
+# below), so the directory must be in the environment before that and before any fork.
+_METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+_owned_metrics_dir = not os.environ.get(_METRICS_ENV)
+if _owned_metrics_dir:
+    os.environ[_METRICS_ENV] = tempfile.mkdtemp(prefix="saasignal-metrics-")
+
+from app.config import Config, ConfigError  # noqa: E402
 
 
 def _int_env(name: str, default: int) -> int:
@@ -41,3 +52,22 @@ timeout = 30
 graceful_timeout = 10
 keepalive = 5
 accesslog = None
+
+
+def on_starting(server: Any) -> None:
+    """Start the metrics from zero: samples of an earlier run's workers would be summed in."""
+    for stale in Path(os.environ[_METRICS_ENV]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """Drop the live-gauge files of a worker that exited (its counters stay in the sums)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server: Any) -> None:
+    """Remove the metrics directory this configuration made."""
+    if _owned_metrics_dir:
+        shutil.rmtree(os.environ[_METRICS_ENV], ignore_errors=True)

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import tokens
+from app import accesslog, metrics, tokens
 from app.api import conversations, ops
 from app.config import Config
 from app.envelope import assign_request_id, stamp_request_id
@@ -43,6 +43,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
     app.extensions["saasignal.limits"] = limits
 
     app.before_request(assign_request_id)
+    metrics.init_app(app)
+    accesslog.init_app(app)
     tokens.init_app(app, services)
     app.after_request(stamp_request_id)
 

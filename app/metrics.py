@@ -1,0 +1,105 @@
+"""Prometheus metrics: requests, latency, tokens debited and rate-limit rejections.
+
+Under gunicorn every worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR
+(gunicorn.conf.py makes one when it is unset) and `GET /metrics` sums them across workers;
+without that variable (tests, `saasignal serve`) the process's own registry answers.
+Labels are bounded: the route is the URL rule (never the raw path) and tokens are counted
+by scope, since an account label would grow with every customer.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from flask import Blueprint, Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client import multiprocess as prometheus_multiprocess
+
+from app.store.conversations import Charge
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# SPEC.md §1: the method alone names the scope of every conversation endpoint.
+SCOPE_BY_METHOD = {"GET": "read", "POST": "write", "PATCH": "write", "DELETE": "admin"}
+_UNMATCHED = "<unmatched>"
+
+REQUESTS = Counter(
+    "saasignal_http_requests",
+    "HTTP requests answered, by method, route and status.",
+    ["method", "route", "status"],
+)
+LATENCY = Histogram(
+    "saasignal_http_request_duration_seconds",
+    "Time from the first before_request hook to the last after_request hook.",
+    ["method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+TOKENS_DEBITED = Counter(
+    "saasignal_tokens_debited",
+    "Tokens taken from balances (net of 5xx refunds), by the scope of the endpoint.",
+    ["scope"],
+)
+RATE_LIMITED = Counter(
+    "saasignal_rate_limited",
+    "Requests refused with 429 (per-key limit or failed-authentication limit), by route.",
+    ["route"],
+)
+
+bp = Blueprint("metrics", __name__)
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    """Expose every metric in the Prometheus text format (no auth, no envelope)."""
+    if os.environ.get(MULTIPROC_ENV):
+        registry = CollectorRegistry()
+        prometheus_multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        body = generate_latest(registry)
+    else:
+        body = generate_latest(REGISTRY)
+    return Response(body, status=200, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def route_of_request() -> str:
+    """The URL rule that matched (`/…/<conversation>`), never the raw path."""
+    rule = request.url_rule
+    return rule.rule if rule is not None else _UNMATCHED
+
+
+def start_timer() -> None:
+    """Note when the request began (before_request)."""
+    g.metrics_started = time.perf_counter()
+
+
+def record(response: Response) -> Response:
+    """Count the request, its latency, its tokens and a 429 (after_request)."""
+    route = route_of_request()
+    method = request.method
+    REQUESTS.labels(method, route, str(response.status_code)).inc()
+    started: float | None = g.get("metrics_started")
+    if started is not None:
+        LATENCY.labels(method, route).observe(time.perf_counter() - started)
+    charge: Charge | None = g.get("charge")
+    if charge is not None and charge.debited and charge.cost > 0:
+        TOKENS_DEBITED.labels(SCOPE_BY_METHOD.get(method, "other")).inc(charge.cost)
+    if response.status_code == 429:
+        RATE_LIMITED.labels(route).inc()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the hooks and the /metrics route.
+
+    Call it before the other after_request hooks are registered: Flask runs those in
+    reverse order, so this one runs last and sees the final status and refunds.
+    """
+    app.before_request(start_timer)
+    app.after_request(record)
+    app.register_blueprint(bp)

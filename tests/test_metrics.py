@@ -1,0 +1,149 @@
+"""GET /metrics under gunicorn: counts are summed across workers, in the Prometheus format."""
+
+from __future__ import annotations
+
+import http.client
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from prometheus_client.parser import text_string_to_metric_families
+
+from app.config import SCOPES
+from app.store.keys import KeyStore
+from app.store.keyspace import Keyspace
+from tests.live import BASE, Reply, call, parallel
+from tests.servers import Gunicorn, RedisServer
+
+pytestmark = pytest.mark.live
+
+ONE = BASE + "/<conversation>"
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+RATE_LIMIT = 10  # per key and minute: the rate-limit test passes it, the others stay below
+
+
+class Live:
+    """gunicorn with two workers writing their samples to a directory the test can see."""
+
+    def __init__(self, redis_server: RedisServer, metrics_dir: Path) -> None:
+        self.metrics_dir = metrics_dir
+        self.redis = redis.Redis.from_url(redis_server.url, decode_responses=True)
+        prefix = f"met{uuid.uuid4().hex[:10]}"
+        self.keys = KeyStore(self.redis, Keyspace(prefix))
+        env = {
+            "REDIS_URL": redis_server.url,
+            "REDIS_KEY_PREFIX": prefix,
+            "RATE_LIMIT": f"{RATE_LIMIT} per minute",
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+        }
+        self.server = Gunicorn(env, workers=2)
+        self.server.start()
+
+    def key(self) -> str:
+        return self.keys.create(f"m{uuid.uuid4().hex[:8]}", list(SCOPES), 1000)[1]
+
+    def call(self, method: str, path: str, secret: str, body: object = None) -> Reply:
+        return call(self.server.url, method, BASE + path, secret, body=body)
+
+    def scrape(self) -> Samples:
+        """Every sample of /metrics, by name and labels."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+        try:
+            connection.request("GET", "/metrics")
+            response = connection.getresponse()
+            assert response.status == 200
+            assert response.getheader("Content-Type", "").startswith("text/plain")
+            text = response.read().decode()
+        finally:
+            connection.close()
+        return {
+            (sample.name, frozenset(sample.labels.items())): sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+        }
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.redis.close()
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    """The sample of `name` with exactly `labels` (0 when absent)."""
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+@pytest.fixture(scope="module")
+def live(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    server = Live(redis_server, tmp_path_factory.mktemp("metrics"))
+    yield server
+    server.stop()
+
+
+def test_requests_latency_and_tokens_are_summed_across_workers(live: Live) -> None:
+    secret = live.key()
+    before = live.scrape()
+    created = live.call("POST", "", secret, body={"title": "metrics"})
+    assert created.status == 201
+    path = "/" + created.body["data"]["id"]
+    found = parallel([lambda: live.call("GET", path, secret)] * 6, threads=6)
+    missing = parallel([lambda: live.call("GET", "/conv_nope", secret)] * 2, threads=2)
+    assert [reply.status for reply in found + missing] == [200] * 6 + [404] * 2
+    spent = 1000 - min(int(reply.headers["x-tokens-remaining"]) for reply in found + missing)
+    after = live.scrape()
+
+    def delta(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    requests = "saasignal_http_requests_total"
+    assert delta(requests, method="GET", route=ONE, status="200") == 6
+    assert delta(requests, method="GET", route=ONE, status="404") == 2
+    assert delta(requests, method="POST", route=BASE, status="201") == 1
+    latency = "saasignal_http_request_duration_seconds_count"
+    assert delta(latency, method="GET", route=ONE) == 8
+    tokens = "saasignal_tokens_debited_total"
+    assert delta(tokens, scope="read") == 8
+    assert delta(tokens, scope="write") == 2
+    assert delta(tokens, scope="read") + delta(tokens, scope="write") == spent
+
+
+def test_rate_limit_rejections_are_counted(live: Live) -> None:
+    secret = live.key()
+    before = live.scrape()
+    replies = parallel([lambda: live.call("GET", "/conv_nope", secret)] * (RATE_LIMIT + 4))
+    assert sorted(reply.status for reply in replies) == [404] * RATE_LIMIT + [429] * 4
+    after = live.scrape()
+    rejected = "saasignal_rate_limited_total"
+    assert value(after, rejected, route=ONE) - value(before, rejected, route=ONE) == 4
+    debited = "saasignal_tokens_debited_total"
+    read_delta = value(after, debited, scope="read") - value(before, debited, scope="read")
+    assert read_delta == RATE_LIMIT
+
+
+def test_every_worker_reports_the_same_totals(live: Live) -> None:
+    replies = parallel([lambda: call(live.server.url, "GET", "/healthz")] * 40)
+    assert {reply.status for reply in replies} == {200}
+    pids = {path.stem.rsplit("_", 1)[-1] for path in live.metrics_dir.glob("counter_*.db")}
+    assert len(pids) >= 2, "the requests should have reached both workers"
+    healthz = [
+        value(live.scrape(), "saasignal_http_requests_total", method="GET", route="/healthz",
+              status="200")
+        for _ in range(6)
+    ]  # fmt: skip
+    assert min(healthz) >= 40
+    assert healthz == sorted(healthz)
+
+
+def test_metrics_needs_no_key_and_is_not_enveloped(live: Live) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", live.server.port, timeout=10)
+    try:
+        connection.request("GET", "/metrics")
+        response = connection.getresponse()
+        text = response.read().decode()
+    finally:
+        connection.close()
+    assert response.status == 200
+    assert response.getheader("X-Request-Id")
+    assert text.startswith("# HELP")
+    assert "saasignal_http_request_duration_seconds_bucket" in text
