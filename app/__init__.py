@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import accesslog, metrics, tokens
-from app.api import conversations, ops
+from app.api import conversations, docs, ops
 from app.config import Config
 from app.envelope import assign_request_id, stamp_request_id
 from app.errors import register_error_handlers
@@ -50,5 +50,6 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
 
     app.register_blueprint(conversations.bp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(docs.bp)
     register_error_handlers(app)
     return app

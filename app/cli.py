@@ -163,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the console script; returns the exit status."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     import app.doctor  # noqa: F401  (registers `saasignal doctor`)
+    import app.openapi_cli  # noqa: F401  (registers `saasignal openapi`)
 
     args = build_parser().parse_args(argv)
     try:

@@ -1,0 +1,114 @@
+"""GET /docs in headless Chromium: the page renders all eight operations, offline.
+
+Swagger UI's assets come from the service itself, and Chromium runs with its background
+networking off, so a page that reached for a CDN would render nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+from flask.testing import FlaskClient
+
+from app import create_app
+from tests.servers import Gunicorn
+
+OPERATION_IDS = [
+    "create_conversation",
+    "list_conversations",
+    "get_conversation",
+    "update_conversation",
+    "delete_conversation",
+    "archive_conversation",
+    "close_conversation",
+    "reopen_conversation",
+]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required under CI (.ci/run installs it)")
+        pytest.skip("chromium is not installed")
+    return found
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Gunicorn]:
+    """gunicorn with one worker on the embedded store: /docs needs no Redis."""
+    live = Gunicorn({"REDIS_URL": ""}, workers=1)
+    live.start()
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def _rendered_dom(chromium: str, url: str) -> str:
+    with tempfile.TemporaryDirectory(prefix="saasignal-chromium-") as profile:
+        result = subprocess.run(
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=15000",
+                "--dump-dom",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.mark.live
+def test_docs_page_renders_every_operation(server: Gunicorn) -> None:
+    dom = _rendered_dom(_chromium(), f"{server.url}/docs")
+    assert "SaaSignal Conversations API" in dom
+    missing = [op for op in OPERATION_IDS if f'id="operations-Conversations-{op}"' not in dom]
+    assert missing == [], dom[-3000:]
+
+
+@pytest.fixture
+def client() -> FlaskClient:
+    return create_app().test_client()
+
+
+def test_docs_page_loads_its_assets_from_the_service(client: FlaskClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert "http" not in html, "the page must not load anything from another host"
+    for asset in ("/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"):
+        assert asset in html
+        with client.get(asset) as response:
+            assert response.status_code == 200
+            assert len(response.data) > 10_000
+
+
+def test_unknown_docs_asset_is_a_json_404(client: FlaskClient) -> None:
+    response = client.get("/docs/assets/../../app/config.py")
+    assert response.status_code == 404
+    response = client.get("/docs/assets/index.html")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"

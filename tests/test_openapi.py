@@ -1,0 +1,184 @@
+"""GET /openapi.json: a valid OpenAPI 3.1 document of every operation, built from the schemas."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from app import create_app
+from app.cli import main
+from app.schemas import TITLE_MAX
+from tests.conftest import Api
+
+BASE = "/modules/messaging/conversations"
+ITEM = BASE + "/{conversation_id}"
+OPERATIONS = [
+    ("post", BASE, "messaging:write", 201),
+    ("get", BASE, "messaging:read", 200),
+    ("get", ITEM, "messaging:read", 200),
+    ("patch", ITEM, "messaging:write", 200),
+    ("delete", ITEM, "messaging:admin", 200),
+    ("post", ITEM + "/archive", "messaging:write", 200),
+    ("post", ITEM + "/close", "messaging:write", 200),
+    ("post", ITEM + "/reopen", "messaging:write", 200),
+]
+OPERATION_IDS = [f"{method} {path}" for method, path, _, _ in OPERATIONS]
+EVERYWHERE = {"401", "402", "403", "429", "503"}
+ERRORS = {
+    (BASE, "post"): EVERYWHERE | {"400", "409", "413", "415", "422"},
+    (BASE, "get"): EVERYWHERE | {"422"},
+    (ITEM, "get"): EVERYWHERE | {"404"},
+    (ITEM, "patch"): EVERYWHERE | {"400", "404", "412", "413", "415", "422"},
+    (ITEM, "delete"): EVERYWHERE | {"404", "412"},
+    (ITEM + "/archive", "post"): EVERYWHERE | {"400", "404", "409", "412", "413", "415", "422"},
+}
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    client: FlaskClient = create_app().test_client()
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def _resolve(document: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" not in item:
+        return item
+    node: Any = document
+    for part in item["$ref"].removeprefix("#/").split("/"):
+        node = node[part]
+    return _resolve(document, node)
+
+
+def test_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
+    validate(document)
+    assert document["openapi"] == "3.1.0"
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_document_needs_no_key_and_carries_a_request_id() -> None:
+    response = create_app().test_client().get("/openapi.json")
+    assert response.status_code == 200
+    assert response.headers["X-Request-Id"]
+    assert "X-Tokens-Remaining" not in response.headers
+    assert "X-RateLimit-Limit" not in response.headers
+
+
+@pytest.mark.parametrize(("method", "path", "scope", "success"), OPERATIONS, ids=OPERATION_IDS)
+def test_every_operation_has_scope_security_success_and_example(
+    document: dict[str, Any], method: str, path: str, scope: str, success: int
+) -> None:
+    operation = document["paths"][path][method]
+    assert operation["security"] == [{"bearerAuth": [scope]}]
+    assert scope in operation["description"]
+    response = operation["responses"][str(success)]
+    media = response["content"]["application/json"]
+    assert media["example"]["status"] == "ok"
+    assert response["headers"]["X-Request-Id"]["required"] is True
+    assert {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(
+        response["headers"]
+    )
+    assert "X-Tokens-Remaining" in response["headers"]
+
+
+@pytest.mark.parametrize(("path", "method"), list(ERRORS), ids=[f"{m} {p}" for p, m in ERRORS])
+def test_every_error_status_is_documented_with_the_envelope(
+    document: dict[str, Any], path: str, method: str
+) -> None:
+    responses = document["paths"][path][method]["responses"]
+    assert ERRORS[(path, method)] <= set(responses)
+    for status in ERRORS[(path, method)]:
+        schema = responses[status]["content"]["application/json"]["schema"]
+        assert {"$ref": "#/components/schemas/Error"} in schema["allOf"]
+        assert responses[status]["content"]["application/json"]["example"]["status"] == "error"
+    assert responses["429"]["headers"]["Retry-After"]["required"] is True
+    assert responses["503"]["headers"]["Retry-After"]["required"] is True
+
+
+def test_get_documents_304_and_if_none_match(document: dict[str, Any]) -> None:
+    operation = document["paths"][ITEM]["get"]
+    assert "content" not in operation["responses"]["304"]
+    names = {_resolve(document, p)["name"] for p in operation["parameters"]}
+    assert names == {"conversation_id", "If-None-Match"}
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "headers"),
+    [
+        (BASE, "post", {"Idempotency-Key"}),
+        (ITEM, "patch", {"If-Match"}),
+        (ITEM, "delete", {"If-Match"}),
+        (ITEM + "/close", "post", {"If-Match", "Idempotency-Key"}),
+    ],
+)
+def test_conditional_and_idempotency_headers(
+    document: dict[str, Any], path: str, method: str, headers: set[str]
+) -> None:
+    parameters = [_resolve(document, p) for p in document["paths"][path][method]["parameters"]]
+    assert headers == {p["name"] for p in parameters if p["in"] == "header"}
+
+
+def test_idempotent_replay_header_is_documented_on_posts(document: dict[str, Any]) -> None:
+    created = document["paths"][BASE]["post"]["responses"]["201"]
+    assert created["headers"]["Idempotent-Replayed"]["schema"]["enum"] == ["true"]
+    assert created["headers"]["ETag"]["required"] is True
+
+
+def test_list_query_parameters_carry_the_schema_limits(document: dict[str, Any]) -> None:
+    parameters = {p["name"]: p for p in document["paths"][BASE]["get"]["parameters"]}
+    assert set(parameters) == {"type", "status", "limit", "cursor"}
+    assert parameters["limit"]["schema"] == {
+        "type": "integer",
+        "default": 25,
+        "minimum": 1,
+        "maximum": 100,
+    }
+    assert parameters["status"]["schema"]["enum"] == ["open", "closed", "archived"]
+
+
+def test_request_bodies_come_from_the_marshmallow_schemas(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    create = schemas["CreateConversation"]
+    assert create["additionalProperties"] is False
+    assert create["properties"]["title"]["maxLength"] == TITLE_MAX
+    assert create["properties"]["title"]["type"] == ["string", "null"]
+    assert create["properties"]["type"]["enum"] == ["direct", "group"]
+    assert schemas["UpdateConversation"]["properties"]["metadata"]["type"] == ["object", "null"]
+    assert schemas["EmptyBody"] == {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": False,
+    }
+    patch_body = document["paths"][ITEM]["patch"]["requestBody"]["content"]
+    assert set(patch_body) == {"application/merge-patch+json", "application/json"}
+
+
+def test_conversation_id_pattern_fits_issued_ids_and_other_shapes_are_404(
+    document: dict[str, Any], api: Api
+) -> None:
+    parameter = document["components"]["parameters"]["ConversationId"]
+    assert re.match(parameter["schema"]["pattern"], api.create()["id"])
+    assert "404" in parameter["description"]
+    assert api.get("/conv_not-the-right-shape").status_code == 404
+
+
+def test_example_conversation_validates_against_its_schema(document: dict[str, Any]) -> None:
+    example = document["paths"][ITEM]["get"]["responses"]["200"]["content"]["application/json"]
+    schema = document["components"]["schemas"]["Conversation"]
+    Draft202012Validator(schema).validate(example["example"]["data"])
+
+
+def test_cli_writes_the_same_document_without_a_server(
+    document: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["openapi"]) == 0
+    assert json.loads(capsys.readouterr().out) == document
