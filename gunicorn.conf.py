@@ -52,6 +52,9 @@ timeout = 30
 graceful_timeout = 10
 keepalive = 5
 accesslog = None
+# gunicorn's maximum: a list query within the documented limits (a 512-character cursor,
+# percent-encoded) fits, so it reaches the app and its JSON envelope, never a bare HTML 414.
+limit_request_line = 8190
 
 
 def on_starting(server: Any) -> None:
