@@ -52,6 +52,9 @@ class CursorCodec:
             payload, mac = _b64decode(body), _b64decode(mac_text)
         except (ValueError, binascii.Error):
             raise InvalidCursor() from None
+        # Base64 ignores the spare bits of a last character: only the canonical text is ours.
+        if _b64encode(payload) != body or _b64encode(mac) != mac_text:
+            raise InvalidCursor()
         if not hmac.compare_digest(mac, self._mac(account, payload)):
             raise InvalidCursor()
         data = orjson.loads(payload)
