@@ -1,0 +1,105 @@
+"""Benchmark the service: `make bench`, or `python -m bench [MODE]`.
+
+Modes:
+    all      (default) service vs a bare Flask app for GET one / create / list 25,
+             list page time in a 1,000,000-conversation account vs a 100 one,
+             Redis memory per conversation
+    quick    the same, short and small (a smoke run of the harness)
+    workers  the service under each gunicorn worker class (sync, gthread 4/8, gevent)
+    profile  Redis round trips and the Python profile of one GET (bench/profile.py)
+
+Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
+BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_BIG conversations in the
+big account (1000000; quick 20000), BENCH_MEMORY_N (100000; quick 20000), BENCH_QUICK=1
+(same as the quick mode), WEB_CONCURRENCY gunicorn workers (default: the CPU count).
+Needs redis-server and wrk; starts its own processes on free ports and stops them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from typing import Any
+
+from bench import results, wrk
+from bench.scenarios import Bench
+from bench.servers import start_redis
+
+MODES = ("all", "quick", "workers", "profile")
+WORKER_CLASSES: list[tuple[str, list[str]]] = [
+    ("sync", ["--worker-class", "sync", "--threads", "1"]),
+    ("gthread, 4 threads", ["--worker-class", "gthread", "--threads", "4"]),
+    ("gthread, 8 threads", ["--worker-class", "gthread", "--threads", "8"]),
+    ("gevent", ["--worker-class", "gevent", "--worker-connections", "100"]),
+]
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise SystemExit(f"bench: {name}={raw!r} is not a number") from None
+
+
+def settings(quick: bool) -> dict[str, Any]:
+    """The run's options from the environment."""
+    return {
+        "duration": _number("BENCH_DURATION", 3 if quick else 10),
+        "connections": int(_number("BENCH_CONNECTIONS", 16)),
+        "threads": int(_number("BENCH_THREADS", 2)),
+        "big": int(_number("BENCH_BIG", 20_000 if quick else 1_000_000)),
+        "memory_n": int(_number("BENCH_MEMORY_N", 20_000 if quick else 100_000)),
+        "web_concurrency": os.environ.get("WEB_CONCURRENCY") or str(os.cpu_count() or 1),
+    }
+
+
+def run(mode: str, options: dict[str, Any]) -> str:
+    """Run a mode; return its report."""
+    load = wrk.Load(options["duration"], options["connections"], options["threads"])
+    redis_server = start_redis()
+    bench = Bench(redis_server, load)
+    sections = [f"machine: {results.machine()}", f"settings: {options}"]
+    found: dict[str, Any] = {}
+    try:
+        if mode == "workers":
+            classes = WORKER_CLASSES
+            if importlib.util.find_spec("gevent") is None:
+                print("bench: gevent is not installed (pip install '.[gevent]'): skipped")
+                classes = classes[:-1]
+            found["workers"] = bench.worker_classes(classes)
+            sections.append(results.worker_classes(found["workers"]))
+        else:
+            found["memory"] = bench.memory(options["memory_n"])
+            sections.append(results.memory(found["memory"]))
+            print(sections[-1], flush=True)
+            found["throughput"] = bench.service_vs_bare()
+            sections.append(results.service_vs_bare(found["throughput"]))
+            print(sections[-1], flush=True)
+            found["list_scaling"] = bench.list_scaling(options["big"])
+            sections.append(results.list_scaling(found["list_scaling"]))
+    finally:
+        bench.close()
+        redis_server.stop()
+    sections.append(f"machine after: {results.machine()}")
+    text = "\n\n".join(sections)
+    path = results.save(mode, options, found, text)
+    return text + f"\n\nwritten to {path}"
+
+
+def main(argv: list[str]) -> None:
+    mode = argv[0] if argv else ("quick" if os.environ.get("BENCH_QUICK") == "1" else "all")
+    if mode not in MODES:
+        raise SystemExit(f"bench: unknown mode {mode!r}; one of {', '.join(MODES)}")
+    if mode == "profile":
+        from bench.profile import main as profile_main
+
+        profile_main()
+        return
+    wrk.require_wrk()
+    print(run(mode, settings(quick=mode == "quick")))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

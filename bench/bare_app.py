@@ -1,0 +1,55 @@
+"""A bare Flask app, the bench's baseline: same routes, same-sized JSON bodies, no work.
+
+`gunicorn -c gunicorn.conf.py bench.bare_app:app` with BENCH_BARE_BODIES naming a JSON
+file {"get": …, "list": …, "create": …} of the service's own responses: each route
+serializes its object afresh on every request (with orjson, as the service does) and a
+POST parses its body, so the difference to the service is the service's own work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import orjson
+from flask import Flask, Response, request
+
+BASE = "/modules/messaging/conversations"
+
+
+def _bodies() -> dict[str, Any]:
+    path = os.environ.get("BENCH_BARE_BODIES")
+    if not path:
+        sample = {"status": "ok", "data": {"id": "conv_x", "object": "conversation"}}
+        return {"get": sample, "list": sample, "create": sample}
+    with open(path, encoding="utf-8") as file:
+        loaded: dict[str, Any] = json.load(file)
+    return loaded
+
+
+def create_bare_app() -> Flask:
+    """Build the baseline app."""
+    bodies = _bodies()
+    app = Flask(__name__)
+
+    def reply(name: str, status: int = 200) -> Response:
+        return Response(orjson.dumps(bodies[name]), status=status, mimetype="application/json")
+
+    @app.get(BASE + "/<conversation>")
+    def get_one(conversation: str) -> Response:
+        return reply("get")
+
+    @app.get(BASE)
+    def list_page() -> Response:
+        return reply("list")
+
+    @app.post(BASE)
+    def create() -> Response:
+        request.get_json(silent=True)
+        return reply("create", 201)
+
+    return app
+
+
+app = create_bare_app()

@@ -1,0 +1,105 @@
+"""Tables of the measurements, printed and written to bench/results/ (gitignored)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.wrk import Result
+
+RESULTS = Path(__file__).with_name("results")
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers came from, including how busy the machine was."""
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": model or platform.processor(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average": [round(value, 2) for value in os.getloadavg()],
+    }
+
+
+def _cell(result: Result) -> str:
+    flag = f" ({result.non_2xx} non-2xx)" if result.non_2xx else ""
+    return (
+        f"{result.rps:8.0f} req/s  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms{flag}"
+    )
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def service_vs_bare(rows: list[dict[str, Any]]) -> str:
+    body = [
+        [row["endpoint"], _cell(row["service"]), _cell(row["bare"]),
+         f"{row['ratio']:.2f}", f">= {row['target']:.2f}",
+         "ok" if row["ratio"] >= row["target"] else "MISSED"]
+        for row in rows
+    ]  # fmt: skip
+    return table(["endpoint", "service", "bare Flask", "ratio", "target", ""], body)
+
+
+def worker_classes(rows: list[dict[str, Any]]) -> str:
+    body = [[row["workers"], _cell(row["get"]), _cell(row["create"]), _cell(row["list"])]
+            for row in rows]  # fmt: skip
+    return table(["worker class", "GET one", "create", "list 25"], body)
+
+
+def list_scaling(found: dict[str, Any]) -> str:
+    body = [
+        [f"{found['sizes'][size]:,}", f"{found[size].mean_ms:.2f}", f"{found[size].p50_ms:.2f}",
+         f"{found[size].p99_ms:.2f}"]
+        for size in ("small", "big")
+    ]  # fmt: skip
+    verdict = "ok" if found["ratio"] <= 1.3 else "MISSED"
+    return (
+        table(["conversations in account", "mean ms", "p50 ms", "p99 ms"], body)
+        + f"\n\npage time ratio {found['ratio']:.2f} (target <= 1.30: {verdict}); "
+        f"{found['sizes']['big']:,} created in {found['fill_seconds']:.0f} s"
+    )
+
+
+def memory(found: dict[str, Any]) -> str:
+    verdict = "ok" if found["bytes"] <= 600 else "MISSED"
+    return (
+        f"Redis used_memory per conversation over {found['count']:,}: "
+        f"{found['bytes']:.0f} bytes (target <= 600: {verdict})"
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Result):
+        return dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def save(mode: str, settings: dict[str, Any], found: dict[str, Any], text: str) -> Path:
+    """Write the raw figures (JSON) and the tables (Markdown); return the Markdown's path."""
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    record = {"mode": mode, "settings": settings, "machine": machine(), **_plain(found)}
+    (RESULTS / f"{stamp}-{mode}.json").write_text(json.dumps(record, indent=2) + "\n")
+    path = RESULTS / f"{stamp}-{mode}.md"
+    path.write_text(text + "\n")
+    return path

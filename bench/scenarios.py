@@ -1,0 +1,155 @@
+"""The measurements: service vs bare app, worker classes, list scaling, memory per conversation."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import tempfile
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from bench import wrk
+from bench.populate import Populator
+from bench.servers import GunicornApp, RedisServer
+
+BASE = "/modules/messaging/conversations"
+CREATE_BODY = json.dumps({"title": "Bench conversation", "metadata": {"tier": "gold"}})
+PREFIX = "saasignal"
+# Each endpoint: wrk method, path (relative to the service root) and body.
+ENDPOINTS = ("get", "create", "list")
+TARGETS = {"get": 0.50, "create": 0.40, "list": 0.40}
+
+
+class Bench:
+    """One redis-server, a funded account with conversations, and gunicorn processes on it."""
+
+    def __init__(self, redis_server: RedisServer, load: wrk.Load) -> None:
+        self.redis = redis_server
+        self.load = load
+        self.populator = Populator(redis_server.url, PREFIX)
+        self.secret = self.populator.key("bench")
+        self.populator.fill("bench", 100)
+        self.env = {
+            "REDIS_URL": redis_server.url,
+            "REDIS_KEY_PREFIX": PREFIX,
+            "RATE_LIMIT": "1000000 per second",
+            "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY") or str(os.cpu_count() or 1),
+        }
+        self.conversation = self._first_id()
+
+    def _first_id(self) -> str:
+        service = self.service().start()
+        try:
+            reply = request(service.url, "GET", BASE + "?limit=1", self.secret)
+            return str(reply["data"][0]["id"])
+        finally:
+            service.stop()
+
+    def service(self, extra: list[str] | None = None) -> GunicornApp:
+        return GunicornApp("wsgi:app", self.env, extra)
+
+    def route(self, endpoint: str) -> tuple[str, str, str]:
+        """(method, path, body) of an endpoint."""
+        if endpoint == "get":
+            return "GET", f"{BASE}/{self.conversation}", ""
+        if endpoint == "create":
+            return "POST", BASE, CREATE_BODY
+        return "GET", BASE + "?limit=25", ""
+
+    def drive(self, url: str, endpoint: str, secret: str | None = None) -> wrk.Result:
+        method, path, body = self.route(endpoint)
+        return wrk.run(url + path, self.load, method, body, secret or self.secret)
+
+    def sample_bodies(self, url: str) -> dict[str, Any]:
+        """The service's own responses, for the bare app to send back same-sized."""
+        return {
+            endpoint: request(url, method, path, self.secret, body)
+            for endpoint in ENDPOINTS
+            for method, path, body in [self.route(endpoint)]
+        }
+
+    def service_vs_bare(self) -> list[dict[str, Any]]:
+        """req/s, p50 and p99 of each endpoint on the service and on the bare app."""
+        service = self.service().start()
+        bodies = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+        rows = []
+        try:
+            json.dump(self.sample_bodies(service.url), bodies)
+            bodies.close()
+            bare = GunicornApp("bench.bare_app:app", {**self.env, "BENCH_BARE_BODIES": bodies.name})
+            bare.start()
+            try:
+                for endpoint in ENDPOINTS:
+                    ours = self.drive(service.url, endpoint)
+                    theirs = self.drive(bare.url, endpoint)
+                    rows.append(
+                        {"endpoint": endpoint, "service": ours, "bare": theirs,
+                         "ratio": ours.rps / theirs.rps if theirs.rps else 0.0,
+                         "target": TARGETS[endpoint]}
+                    )  # fmt: skip
+            finally:
+                bare.stop()
+        finally:
+            service.stop()
+            os.unlink(bodies.name)
+        return rows
+
+    def worker_classes(self, classes: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
+        """The three endpoints on the service under each worker class."""
+        rows = []
+        for name, extra in classes:
+            service = self.service(extra).start()
+            try:
+                results = {endpoint: self.drive(service.url, endpoint) for endpoint in ENDPOINTS}
+            finally:
+                service.stop()
+            rows.append({"workers": name, **results})
+        return rows
+
+    def list_scaling(self, big: int, small: int = 100) -> dict[str, Any]:
+        """Page time of `GET …?limit=25` for an account of `big` conversations vs `small`."""
+        fill_seconds = self.populator.fill("big", big)
+        self.populator.fill("small", small)
+        secrets = {"big": self.populator.key("big"), "small": self.populator.key("small")}
+        single = wrk.Load(self.load.seconds, connections=1, threads=1)
+        service = self.service().start()
+        try:
+            results = {
+                name: wrk.run(service.url + BASE + "?limit=25", single, secret=secret)
+                for name, secret in secrets.items()
+            }
+        finally:
+            service.stop()
+        return {
+            "sizes": {"big": big, "small": small}, "fill_seconds": fill_seconds, **results,
+            "ratio": results["big"].mean_ms / results["small"].mean_ms,
+        }  # fmt: skip
+
+    def memory(self, count: int) -> dict[str, Any]:
+        """used_memory growth per conversation over `count` conversations."""
+        started = time.perf_counter()
+        per = self.populator.bytes_per_conversation("memory", count)
+        return {"count": count, "bytes": per, "seconds": time.perf_counter() - started}
+
+    def close(self) -> None:
+        self.populator.close()
+
+
+def request(url: str, method: str, path: str, secret: str, body: str = "") -> Any:
+    """One request; the decoded JSON body (raises on a non-2xx status)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    headers = {"Authorization": f"Bearer {secret}"}
+    if body:
+        headers["Content-Type"] = "application/json"
+    try:
+        connection.request(method, path, body=body.encode() or None, headers=headers)
+        response = connection.getresponse()
+        raw = response.read()
+    finally:
+        connection.close()
+    if not 200 <= response.status < 300:
+        raise RuntimeError(f"{method} {path} answered {response.status}: {raw[:300]!r}")
+    return json.loads(raw)
