@@ -22,7 +22,7 @@ from app.store.keyspace import Keyspace
 from tests.servers import ROOT, Gunicorn, RedisServer, start_redis
 
 SEED = 20261125
-MAX_EXAMPLES = 30
+MAX_EXAMPLES = 150
 
 # Valid input may also meet 412 (an If-Match naming another version) and 422 (an opaque
 # cursor the server never issued, an Idempotency-Key reused across requests): outcomes of
