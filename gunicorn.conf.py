@@ -47,7 +47,11 @@ if _config.redis_url is None and workers > 1:
     )
     raise SystemExit(1)
 
-worker_class = "sync"
+# Measured with `python -m bench workers` on 2 cores: gthread with 8 threads served the
+# most requests of sync, gthread 4/8 and gevent (README, "Performance"); requests wait on
+# Redis most of their time, and a thread waiting on a socket lets the others run.
+worker_class = "gthread"
+threads = 8
 timeout = 30
 graceful_timeout = 10
 keepalive = 5
