@@ -13,12 +13,12 @@ from typing import Any
 
 from app import cli
 from app.store.connect import connect
-from app.store.keyspace import STATUSES, TYPES, Keyspace
+from app.store.keyspace import STATUS_NAMES, TYPE_NAMES, Keyspace
 
 
 def expected_indexes(keys: Keyspace, account: str, fields: dict[str, str]) -> set[str]:
     """The index keys a conversation hash belongs in."""
-    type_, status = fields.get("type"), fields.get("status")
+    type_, status = TYPE_NAMES[fields["t"]], STATUS_NAMES[fields["s"]]
     return {
         keys.index(account),
         keys.index(account, type_=type_),
@@ -40,33 +40,37 @@ def accounts(client: Any, keys: Keyspace) -> Iterator[str]:
 def check_account(client: Any, keys: Keyspace, account: str, repair: bool) -> list[str]:
     """The drift in one account, repaired when asked; one line per problem."""
     problems: list[str] = []
-    conversation_prefix = keys.conversation(account, "")
+    prefix = keys.conversation(account, "")
     hashes: dict[str, dict[str, str]] = {}
-    for key in client.scan_iter(match=conversation_prefix + "*", count=1000):
+    for key in client.scan_iter(match=prefix + "*", count=1000):
+        seq = key.removeprefix(prefix)
         fields = client.hgetall(key)
-        conversation_id = key.removeprefix(conversation_prefix)
-        bad = [name for name in ("id", "type", "status", "seq", "version") if name not in fields]
-        if bad or fields.get("type") not in TYPES or fields.get("status") not in STATUSES:
-            problems.append(f"{account}: {conversation_id}: hash is missing or has bad {bad}")
+        if (
+            fields.get("t") not in TYPE_NAMES
+            or fields.get("s") not in STATUS_NAMES
+            or "c" not in fields
+        ):
+            problems.append(f"{account}: conversation {seq} has a broken hash: {fields}")
             continue
-        hashes[conversation_id] = fields
+        hashes[seq] = fields
     for index in keys.all_indexes(account):
-        entries = dict(client.zrange(index, 0, -1, withscores=True))
-        for conversation_id, score in entries.items():
-            fields = hashes.get(conversation_id)
+        scores = dict(client.zrange(index, 0, -1, withscores=True))
+        members = set(scores)
+        for seq in sorted(members, key=lambda member: (len(member), member)):
+            fields = hashes.get(seq)
             if fields is None or index not in expected_indexes(keys, account, fields):
-                problems.append(f"{account}: {index} holds {conversation_id}, which is not there")
+                problems.append(f"{account}: {index} holds conversation {seq}, which is not there")
                 if repair:
-                    client.zrem(index, conversation_id)
-            elif int(score) != int(fields["seq"]):
-                problems.append(f"{account}: {index} scores {conversation_id} {score}")
+                    client.zrem(index, seq)
+            elif int(scores[seq]) != int(seq):
+                problems.append(f"{account}: {index} scores conversation {seq} {scores[seq]}")
                 if repair:
-                    client.zadd(index, {conversation_id: int(fields["seq"])})
-        for conversation_id, fields in hashes.items():
-            if index in expected_indexes(keys, account, fields) and conversation_id not in entries:
-                problems.append(f"{account}: {index} lacks {conversation_id}")
+                    client.zadd(index, {seq: int(seq)})
+        for seq, fields in sorted(hashes.items()):
+            if index in expected_indexes(keys, account, fields) and seq not in members:
+                problems.append(f"{account}: {index} lacks conversation {seq}")
                 if repair:
-                    client.zadd(index, {conversation_id: int(fields["seq"])})
+                    client.zadd(index, {seq: int(seq)})
     return problems
 
 

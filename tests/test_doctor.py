@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from app import create_app
+from app.store.ids import parse_id
 from tests.conftest import Api
 from tests.servers import RedisServer
 
@@ -49,9 +50,10 @@ def test_drift_is_reported_and_repaired(stored: tuple[Api, dict[str, str]]) -> N
     api.post(f"/{kept['id']}/close")
     client = redis.Redis.from_url(env["REDIS_URL"], decode_responses=True)
     keys = api.services.keyspace
-    client.zrem(keys.index("acme", status="closed"), kept["id"])  # a missing entry
-    client.zadd(keys.index("acme", status="open"), {kept["id"]: 1})  # a wrong entry
-    client.zadd(keys.index("acme"), {"conv_GHOST0000000000000000000000": 9})  # no hash
+    seq = str(parse_id("acme", kept["id"]).seq)  # type: ignore[union-attr]
+    client.zrem(keys.index("acme", status="closed"), seq)  # a missing entry
+    client.zadd(keys.index("acme", status="open"), {seq: int(seq)})  # a wrong entry
+    client.zadd(keys.index("acme"), {"999": 999})  # no hash
 
     found = doctor(env, "--account", "acme")
     assert found.returncode != 0

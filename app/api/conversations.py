@@ -9,14 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from app.api.guard import RequestContext, guarded
-from app.api.requests import (
-    charge_and_raise,
-    conversation_id,
-    if_match,
-    if_none_match,
-    json_body,
-    load,
-)
+from app.api.requests import charge_and_raise, if_match, if_none_match, json_body, load
 from app.auth import ADMIN, READ, WRITE
 from app.envelope import dumps, json_response, loads, ok
 from app.errors import InvalidCursor, NotFound, StorageUnavailable, ValidationFailed
@@ -28,7 +21,7 @@ from app.schemas import (
     conversation_resource,
     metadata_errors,
 )
-from app.store.conversations import Fields
+from app.store.conversations import Stored
 
 bp = Blueprint("conversations", __name__, url_prefix="/modules/messaging/conversations")
 
@@ -43,7 +36,7 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _conversation(stored: Fields, status: int = 200) -> Response:
+def _conversation(stored: Stored, status: int = 200) -> Response:
     response = ok(conversation_resource(stored), status)
     response.headers["ETag"] = f'"{stored["version"]}"'
     return response
@@ -59,7 +52,6 @@ def create_conversation(ctx: RequestContext) -> Response:
         "status": "open",
         "version": "1",
         "created_at": now,
-        "updated_at": now,
         "metadata": dumps(data["metadata"]).decode(),
     }
     for name in ("title", "description"):
@@ -101,7 +93,7 @@ def list_conversations(ctx: RequestContext) -> Response:
 @bp.get("/<conversation>")
 @guarded(READ)
 def get_conversation(ctx: RequestContext, conversation: str) -> Response:
-    stored = ctx.services.conversations.get(ctx.charge, conversation_id(ctx, conversation))
+    stored = ctx.services.conversations.get(ctx.charge, conversation)
     if if_none_match(int(stored["version"])):
         response = Response(status=304)
         response.headers["ETag"] = f'"{stored["version"]}"'
@@ -155,25 +147,18 @@ def _changes(
 @bp.patch("/<conversation>")
 @guarded(WRITE)
 def update_conversation(ctx: RequestContext, conversation: str) -> Response:
-    conversation = conversation_id(ctx, conversation)
     patch = load(ctx, _update_schema, json_body(ctx))
     precondition = if_match()
     store = ctx.services.conversations
     for _ in range(_MAX_UPDATE_ATTEMPTS):
-        current = store.read(ctx.account, conversation)
+        current = store.read(ctx.charge, conversation)
         if current is None:
             charge_and_raise(ctx, NotFound())
         set_fields, delete_fields, errors = _changes(current, patch)
         if errors:
             charge_and_raise(ctx, ValidationFailed(details={"metadata": errors}))
         updated = store.update(
-            ctx.charge,
-            conversation,
-            current["version"],
-            precondition,
-            _now_ms(),
-            set_fields,
-            delete_fields,
+            ctx.charge, current, precondition, _now_ms(), set_fields, delete_fields
         )
         if updated is not None:
             return _conversation(updated)
@@ -183,13 +168,11 @@ def update_conversation(ctx: RequestContext, conversation: str) -> Response:
 @bp.delete("/<conversation>")
 @guarded(ADMIN)
 def delete_conversation(ctx: RequestContext, conversation: str) -> Response:
-    conversation = conversation_id(ctx, conversation)
     ctx.services.conversations.delete(ctx.charge, conversation, if_match())
     return ok({"id": conversation, "object": "conversation", "deleted": True})
 
 
 def _transition(ctx: RequestContext, conversation: str, action: str) -> Response:
-    conversation = conversation_id(ctx, conversation)
     load(ctx, _empty_schema, json_body(ctx))
     stored = ctx.services.conversations.transition(
         ctx.charge, conversation, action, if_match(), _now_ms()

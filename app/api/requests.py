@@ -1,4 +1,4 @@
-"""Reading a request: its JSON body, conversation id and conditional headers.
+"""Reading a request: its JSON body and conditional headers.
 
 A request that fails here is still charged first (SPEC.md §4: tokens come before body
 validation and existence), so each failure goes through `charge_and_raise`.
@@ -17,14 +17,12 @@ from app.api.guard import RequestContext
 from app.envelope import NotJson, loads
 from app.errors import (
     InvalidJson,
-    NotFound,
     PayloadTooLarge,
     ServiceError,
     UnsupportedMediaType,
     ValidationFailed,
 )
 
-CONVERSATION_ID_RE = re.compile(r"^conv_[0-9A-HJKMNP-TV-Z]{26}$")
 _VERSION_RE = re.compile(r"^[1-9][0-9]{0,17}$")
 _ENTITY_TAG_RE = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
 
@@ -79,13 +77,6 @@ def load(ctx: RequestContext, schema: Schema, data: Any) -> dict[str, Any]:
         )
         charge_and_raise(ctx, ValidationFailed(details=messages))
     return loaded
-
-
-def conversation_id(ctx: RequestContext, value: str) -> str:
-    """The id from the path; an id of any other shape is simply not found (after charging)."""
-    if not CONVERSATION_ID_RE.match(value):
-        charge_and_raise(ctx, NotFound())
-    return value
 
 
 def if_match() -> str:

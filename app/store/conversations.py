@@ -1,30 +1,29 @@
 """Conversations in Redis: every write is one Lua script that also takes the request's price.
 
-The store speaks in raw hashes (`dict[str, str]`, see keyspace.py for the fields) and in
-`Charge`s; it raises the service's errors from the scripts' result codes and never sees
-Flask.
+The store speaks in `Stored` conversations (public field names, times in epoch ms, metadata
+as compact JSON text) and in `Charge`s; it translates to the compact hash of keyspace.py,
+raises the service's errors from the scripts' result codes, and never sees Flask.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from app.errors import (
-    InsufficientTokens,
-    InvalidTransition,
-    NotFound,
-    PreconditionFailed,
-    StorageUnavailable,
+from app.errors import InsufficientTokens, InvalidTransition, NotFound, PreconditionFailed
+from app.store.ids import ConversationRef, make_id, parse_id
+from app.store.keyspace import (
+    HASH_FIELDS,
+    HASH_VALUES,
+    PUBLIC_FIELDS,
+    STATUS_NAMES,
+    TYPE_NAMES,
+    Keyspace,
 )
-from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
 
-Fields = dict[str, str]
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_MAX_CAS_ATTEMPTS = 64
+Stored = dict[str, str]
 
 
 @dataclasses.dataclass
@@ -41,23 +40,34 @@ class Charge:
 class Page:
     """One page of a listing: conversations, whether more follow, and where it ended."""
 
-    items: list[Fields]
+    items: list[Stored]
     has_more: bool
     last_seq: int | None
 
 
-def new_conversation_id(now_ms: int) -> str:
-    """A ULID-shaped id: 48 bits of milliseconds, 80 random bits, Crockford base32."""
-    value = (now_ms << 80) | secrets.randbits(80)
-    chars = []
-    for _ in range(26):
-        chars.append(_CROCKFORD[value & 31])
-        value >>= 5
-    return "conv_" + "".join(reversed(chars))
+def to_hash(fields: Mapping[str, str]) -> list[str]:
+    """Public fields → flat field, value pairs of the compact hash (defaults left out)."""
+    pairs = []
+    for name, value in fields.items():
+        if name in ("type", "status"):
+            value = HASH_VALUES[value]
+        elif name == "version" and value == "1":
+            continue
+        pairs += [HASH_FIELDS[name], value]
+    return pairs
 
 
-def _pairs(fields: Sequence[str]) -> Fields:
-    return dict(zip(fields[::2], fields[1::2], strict=True))
+def from_hash(account: str, seq: int | str, flat: Sequence[str] | Mapping[str, str]) -> Stored:
+    """The compact hash (flat pairs or a dict) → a Stored conversation with its id."""
+    raw = flat if isinstance(flat, Mapping) else dict(zip(flat[::2], flat[1::2], strict=True))
+    stored = {PUBLIC_FIELDS[name]: value for name, value in raw.items()}
+    stored["type"] = TYPE_NAMES[stored["type"]]
+    stored["status"] = STATUS_NAMES[stored["status"]]
+    stored.setdefault("version", "1")
+    stored.setdefault("updated_at", stored["created_at"])
+    stored.setdefault("metadata", "{}")
+    stored["id"] = make_id(account, int(stored["created_at"]), int(seq))
+    return stored
 
 
 class ConversationStore:
@@ -69,10 +79,10 @@ class ConversationStore:
         self.scripts = register_scripts(client)
 
     def _run(self, name: str, keys: list[str], args: list[Any], charge: Charge) -> list[Any]:
-        """Run a script and settle the charge from its answer; raise on 402."""
+        """Run a script and settle the charge from its answer; raise 402 / 404 / 412."""
         result: list[Any] = self.scripts[name](keys=keys, args=args)
         code = int(result[0])
-        if code in (Code.STALE, Code.ID_TAKEN):
+        if code == Code.STALE:
             return result
         charge.balance = int(result[1])
         if code == Code.INSUFFICIENT_TOKENS:
@@ -84,6 +94,14 @@ class ConversationStore:
             raise PreconditionFailed(version=int(result[2]))
         return result
 
+    def _locate(self, charge: Charge, conversation_id: str) -> ConversationRef:
+        """Where an id points in the charge's account; charged 404 when it cannot be there."""
+        ref = parse_id(charge.account, conversation_id)
+        if ref is None:
+            self.debit(charge)
+            raise NotFound()
+        return ref
+
     def debit(self, charge: Charge) -> None:
         """Take the price of a request that stops before storage (bad input, bad id)."""
         self._run("debit_tokens", [self.keys.tokens(charge.account)], [charge.cost], charge)
@@ -94,89 +112,87 @@ class ConversationStore:
             charge.debited = False
             self.client.incrby(self.keys.tokens(charge.account), charge.cost)
 
-    def create(self, charge: Charge, fields: Mapping[str, str]) -> Fields:
-        """Store a new conversation (`fields` without id and seq); return its hash."""
+    def create(self, charge: Charge, fields: Mapping[str, str]) -> Stored:
+        """Store a new conversation from its public fields; return it with its id."""
         account = charge.account
-        for _ in range(_MAX_CAS_ATTEMPTS):
-            now_ms = int(fields["created_at"])
-            conversation_id = new_conversation_id(now_ms)
-            stored = {"id": conversation_id, **fields}
-            keys = [
-                self.keys.tokens(account),
-                self.keys.sequence(account),
-                self.keys.conversation(account, conversation_id),
-                *self.keys.all_indexes(account),
-            ]
-            args: list[Any] = [charge.cost, conversation_id, stored["type"]]
-            for name, value in stored.items():
-                args += [name, value]
-            result = self._run("create_conversation", keys, args, charge)
-            if int(result[0]) == Code.OK:
-                stored["seq"] = str(result[2])
-                return stored
-        raise StorageUnavailable("Could not allocate a conversation id.")
-
-    def get(self, charge: Charge, conversation_id: str) -> Fields:
-        """Charge and read one conversation."""
         keys = [
-            self.keys.tokens(charge.account),
-            self.keys.conversation(charge.account, conversation_id),
+            self.keys.tokens(account),
+            self.keys.sequence(account),
+            *self.keys.all_indexes(account),
         ]
-        result = self._run("get_conversation", keys, [charge.cost], charge)
-        return _pairs(result[2])
+        prefix = self.keys.conversation(account, "")
+        args = [charge.cost, prefix, HASH_VALUES[fields["type"]], *to_hash(fields)]
+        seq = self._run("create_conversation", keys, args, charge)[2]
+        return from_hash(account, seq, to_hash(fields))
 
-    def read(self, account: str, conversation_id: str) -> Fields | None:
+    def get(self, charge: Charge, conversation_id: str) -> Stored:
+        """Charge and read one conversation."""
+        ref = self._locate(charge, conversation_id)
+        keys = [self.keys.tokens(charge.account), self.keys.conversation(charge.account, ref.seq)]
+        result = self._run("get_conversation", keys, [charge.cost, ref.created_ms], charge)
+        return from_hash(charge.account, ref.seq, result[2])
+
+    def read(self, charge: Charge, conversation_id: str) -> Stored | None:
         """Read one conversation without charging (the first half of an update)."""
-        fields: Fields = self.client.hgetall(self.keys.conversation(account, conversation_id))
-        return fields or None
+        ref = self._locate(charge, conversation_id)
+        raw = self.client.hgetall(self.keys.conversation(charge.account, ref.seq))
+        if raw.get("c") != str(ref.created_ms):
+            return None
+        return from_hash(charge.account, ref.seq, raw)
 
     def update(
         self,
         charge: Charge,
-        conversation_id: str,
-        read_version: str,
+        current: Stored,
         if_match: str,
         now_ms: int,
         set_fields: Mapping[str, str],
         delete_fields: Sequence[str],
-    ) -> Fields | None:
-        """Apply a change computed from the hash at `read_version`; None if it moved since."""
-        keys = [
-            self.keys.tokens(charge.account),
-            self.keys.conversation(charge.account, conversation_id),
+    ) -> Stored | None:
+        """Apply a change computed from `current`; None if it changed since it was read."""
+        ref = self._locate(charge, current["id"])
+        keys = [self.keys.tokens(charge.account), self.keys.conversation(charge.account, ref.seq)]
+        args: list[Any] = [
+            charge.cost,
+            ref.created_ms,
+            current["version"],
+            if_match,
+            now_ms,
+            len(set_fields),
+            *to_hash(set_fields),
+            *(HASH_FIELDS[name] for name in delete_fields),
         ]
-        args: list[Any] = [charge.cost, read_version, if_match, now_ms, len(set_fields)]
-        for name, value in set_fields.items():
-            args += [name, value]
-        args += list(delete_fields)
         result = self._run("update_conversation", keys, args, charge)
         if int(result[0]) == Code.STALE:
             return None
-        return _pairs(result[2])
+        return from_hash(charge.account, ref.seq, result[2])
 
     def transition(
         self, charge: Charge, conversation_id: str, action: str, if_match: str, now_ms: int
-    ) -> Fields:
+    ) -> Stored:
         """Archive, close or reopen a conversation (a no-op when already there)."""
+        ref = self._locate(charge, conversation_id)
         keys = [
             self.keys.tokens(charge.account),
-            self.keys.conversation(charge.account, conversation_id),
+            self.keys.conversation(charge.account, ref.seq),
             *self.keys.all_indexes(charge.account),
         ]
-        args = [charge.cost, action, now_ms, if_match, conversation_id]
+        args = [charge.cost, action, now_ms, if_match, ref.created_ms, ref.seq]
         result = self._run("transition_conversation", keys, args, charge)
         if int(result[0]) == Code.INVALID_TRANSITION:
-            raise InvalidTransition(action=action, current=str(result[2]))
-        return _pairs(result[2])
+            raise InvalidTransition(action=action, current=STATUS_NAMES[str(result[2])])
+        return from_hash(charge.account, ref.seq, result[2])
 
     def delete(self, charge: Charge, conversation_id: str, if_match: str) -> None:
         """Delete a conversation and every index entry."""
+        ref = self._locate(charge, conversation_id)
         keys = [
             self.keys.tokens(charge.account),
-            self.keys.conversation(charge.account, conversation_id),
+            self.keys.conversation(charge.account, ref.seq),
             *self.keys.all_indexes(charge.account),
         ]
-        self._run("delete_conversation", keys, [charge.cost, if_match, conversation_id], charge)
+        args = [charge.cost, if_match, ref.created_ms, ref.seq]
+        self._run("delete_conversation", keys, args, charge)
 
     def list_page(
         self,
@@ -191,21 +207,18 @@ class ConversationStore:
         keys = [self.keys.tokens(account), self.keys.index(account, type_, status)]
         bound = "+inf" if before_seq is None else f"({before_seq}"
         result = self._run("list_conversations", keys, [charge.cost, bound, limit + 1], charge)
-        entries: list[str] = result[2]
-        ids = entries[0 : 2 * limit : 2]
-        has_more = len(entries) > 2 * limit
-        last_seq = int(float(entries[2 * len(ids) - 1])) if ids else None
-        pipe = self.client.pipeline(transaction=False)
-        for conversation_id in ids:
-            pipe.hgetall(self.keys.conversation(account, conversation_id))
+        seqs: list[str] = result[2][:limit]
+        has_more = len(result[2]) > limit
         items = []
-        for fields in pipe.execute() if ids else []:
-            # Deleted or moved out of the filter between the two reads: not part of the page.
-            if not fields:
-                continue
-            if (type_ and fields.get("type") != type_) or (
-                status and fields.get("status") != status
-            ):
-                continue
-            items.append(fields)
-        return Page(items=items, has_more=has_more, last_seq=last_seq)
+        if seqs:
+            pipe = self.client.pipeline(transaction=False)
+            for seq in seqs:
+                pipe.hgetall(self.keys.conversation(account, seq))
+            for seq, raw in zip(seqs, pipe.execute(), strict=True):
+                # Deleted, or moved out of the filter, between the two reads: not on the page.
+                if not raw or (type_ and raw.get("t") != HASH_VALUES[type_]):
+                    continue
+                if status and raw.get("s") != HASH_VALUES[status]:
+                    continue
+                items.append(from_hash(account, seq, raw))
+        return Page(items=items, has_more=has_more, last_seq=int(seqs[-1]) if seqs else None)

@@ -4,11 +4,11 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
 
     P:{A}:tokens                         string   the account's token balance
     P:{A}:seq                            string   per-account creation sequence (INCR)
-    P:{A}:conv:<conversation id>         hash     one conversation (fields below)
-    P:{A}:idx:all                        zset     every conversation id, scored by seq
-    P:{A}:idx:type:<type>                zset     ids of one type, scored by seq
-    P:{A}:idx:status:<status>            zset     ids in one status, scored by seq
-    P:{A}:idx:type:<type>:status:<s>     zset     ids of one type in one status
+    P:{A}:conv:<seq>                     hash     one conversation (fields below)
+    P:{A}:idx:all                        zset     every conversation's seq, scored by seq
+    P:{A}:idx:type:<type>                zset     seqs of one type
+    P:{A}:idx:status:<status>            zset     seqs in one status
+    P:{A}:idx:type:<type>:status:<s>     zset     seqs of one type in one status
     P:{A}:keys                           zset     the account's API key ids, scored by creation ms
     P:{A}:idem:<sha256 of the key>       hash     one Idempotency-Key record (TTL)
     P:secret:<sha256 of the secret>      hash     secret digest → key id, account, scopes
@@ -19,15 +19,40 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
 Every key of one account carries the hash tag `{A}`, so each operation on an account
 touches one Redis Cluster slot and runs as one Lua script. The `secret`, `key` and
 `cursor-secret` keys name no account; they spread over the cluster's slots by their own
-names. Conversation hash fields: id, type, status, title, description, metadata (compact
-JSON), version, seq, created_at, updated_at, closed_at, archived_at (epoch milliseconds);
-a field that is null is absent.
+names.
+
+A conversation is addressed by its per-account sequence number: the id embeds it (see
+ids.py), the indexes hold it as member and score, and its hash is `P:{A}:conv:<seq>`. Short
+members and field names keep a conversation near 600 bytes of Redis memory. Hash fields
+(`HASH_FIELDS` maps them to the public names; a field that is null is absent):
+
+    t type (d direct, g group) · s status (o open, c closed, a archived) · ti title
+    d description · m metadata (compact JSON) · v version (absent while 1)
+    c created_at · u updated_at (absent while equal to c) · cl closed_at · ar archived_at
+    (times in epoch milliseconds)
 """
 
 from __future__ import annotations
 
 TYPES = ("direct", "group")
 STATUSES = ("open", "closed", "archived")
+HASH_FIELDS = {
+    "type": "t",
+    "status": "s",
+    "title": "ti",
+    "description": "d",
+    "metadata": "m",
+    "version": "v",
+    "created_at": "c",
+    "updated_at": "u",
+    "closed_at": "cl",
+    "archived_at": "ar",
+}
+PUBLIC_FIELDS = {short: name for name, short in HASH_FIELDS.items()}
+# Type and status values are stored as one letter; index keys keep the full words.
+HASH_VALUES = {"direct": "d", "group": "g", "open": "o", "closed": "c", "archived": "a"}
+TYPE_NAMES = {"d": "direct", "g": "group"}
+STATUS_NAMES = {"o": "open", "c": "closed", "a": "archived"}
 
 
 class Keyspace:
@@ -46,8 +71,8 @@ class Keyspace:
     def sequence(self, account: str) -> str:
         return self.account(account, "seq")
 
-    def conversation(self, account: str, conversation_id: str) -> str:
-        return self.account(account, "conv", conversation_id)
+    def conversation(self, account: str, seq: int | str) -> str:
+        return self.account(account, "conv", str(seq))
 
     def index(self, account: str, type_: str | None = None, status: str | None = None) -> str:
         """The sorted-set index for one filter (no filter: every conversation)."""

@@ -30,7 +30,6 @@ class Code(enum.IntEnum):
     PRECONDITION_FAILED = 3
     INVALID_TRANSITION = 4
     STALE = 5
-    ID_TAKEN = 6
 
 
 def _source(name: str) -> str:

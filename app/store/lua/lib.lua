@@ -5,11 +5,15 @@
 --   +0 all, +1 type:direct, +2 type:group,
 --   +3 status:open, +4 status:closed, +5 status:archived,
 --   +6..+8 type:direct:status:{open,closed,archived}, +9..+11 type:group:status:{...}
+-- A conversation's hash uses short fields (app/store/keyspace.py): t type (d|g),
+-- s status (o|c|a), v version (absent while 1), c created (ms), u updated (ms, absent while
+-- equal to c), cl closed (ms), ar archived (ms), ...
+-- Index members are the conversation's sequence number, also its score.
 -- Result codes shared by the scripts (app/store/scripts.py names them):
 --   0 ok, 1 insufficient tokens, 2 not found, 3 precondition failed,
---   4 invalid transition, 5 stale read (nothing charged), 6 id already taken
-local TYPE_POS = {direct = 0, group = 1}
-local STATUS_POS = {open = 0, closed = 1, archived = 2}
+--   4 invalid transition, 5 stale read (nothing charged)
+local TYPE_POS = {d = 0, g = 1}
+local STATUS_POS = {o = 0, c = 1, a = 2}
 
 -- Take `cost` tokens from the balance at `key`; returns ok, balance-after (or balance).
 local function debit(key, cost)
@@ -45,4 +49,14 @@ local function precondition_fails(spec, version)
     return false
   end
   return string.find(spec, ',' .. version .. ',', 1, true) == nil
+end
+
+-- Whether the hash at `key` is the conversation an id names (its creation time matches).
+local function exists(key, created)
+  return redis.call('HGET', key, 'c') == created
+end
+
+-- The version stored in a hash field value (absent means 1).
+local function version_of(value)
+  return value or '1'
 end
