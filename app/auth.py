@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.errors import InsufficientScope, Unauthorized
+from app.limits import RateLimits
 from app.store.keys import SECRET_RE, ApiKey, KeyStore
 
 READ, WRITE, ADMIN = "messaging:read", "messaging:write", "messaging:admin"
@@ -22,11 +23,27 @@ def bearer_secret(header: str | None) -> str:
     return secret
 
 
-def authenticate(keys: KeyStore, header: str | None) -> ApiKey:
-    """The key behind the header; Unauthorized when unknown or revoked."""
-    key = keys.authenticate(bearer_secret(header))
-    if key is None:
-        raise Unauthorized("The API key is unknown or revoked.")
+def authenticate(keys: KeyStore, limits: RateLimits, address: str, header: str | None) -> ApiKey:
+    """The key behind the header, after the address's failed-login check (SPEC.md §4).
+
+    429 when the address is past its failed logins, whatever the key; else 401 when the key
+    is missing, malformed, unknown or revoked, which counts as one more failure.
+    """
+    counter = limits.failure_counter(address)
+    try:
+        secret = bearer_secret(header)
+        if counter is None:
+            limits.check_address(address)
+            key = keys.authenticate(secret)
+        else:
+            key, failures = keys.authenticate_counting(secret, counter)
+            limits.refuse_address(address, failures)
+        if key is None:
+            raise Unauthorized("The API key is unknown or revoked.")
+    except Unauthorized:
+        limits.check_address(address)
+        limits.record_failure(address)
+        raise
     return key
 
 

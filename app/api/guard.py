@@ -20,7 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth import authenticate, require_scope
 from app.envelope import JSON_MIMETYPE, NotJson, loads
-from app.errors import ServiceError, Unauthorized, ValidationFailed, render
+from app.errors import ServiceError, ValidationFailed, render
 from app.services import Services
 from app.store.conversations import Charge
 from app.store.idempotency import Claim, Replay
@@ -59,12 +59,7 @@ def guarded(scope: str) -> Callable[[View], View]:
             svc = services()
             address = request.remote_addr or "unknown"
             svc_limits = current_app.extensions["saasignal.limits"]
-            svc_limits.check_address(address)
-            try:
-                key = authenticate(svc.keys, request.headers.get("Authorization"))
-            except Unauthorized:
-                svc_limits.record_failure(address)
-                raise
+            key = authenticate(svc.keys, svc_limits, address, request.headers.get("Authorization"))
             require_scope(key, scope)
             g.rate_limit = svc_limits.hit_key(key.key_id)
             ctx = RequestContext(key, Charge(key.account, price(svc.config, scope)), svc)

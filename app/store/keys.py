@@ -82,7 +82,17 @@ class KeyStore:
 
     def authenticate(self, secret: str) -> ApiKey | None:
         """The key a secret belongs to, or None when unknown or revoked."""
-        record: dict[str, str] = self.client.hgetall(self.keys.secret(digest(secret)))
+        return self._key(self.client.hgetall(self.keys.secret(digest(secret))))
+
+    def authenticate_counting(self, secret: str, counter: str) -> tuple[ApiKey | None, int]:
+        """Look up a secret and read one counter in a single round trip."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.get(counter)
+        pipe.hgetall(self.keys.secret(digest(secret)))
+        count, record = pipe.execute()
+        return self._key(record), int(count or 0)
+
+    def _key(self, record: dict[str, str]) -> ApiKey | None:
         if not record:
             return None
         return ApiKey(record["key_id"], record["account"], frozenset(record["scopes"].split()))
