@@ -1,8 +1,9 @@
-"""Fixtures: every test runs over the embedded store and over a real redis-server.
+"""Fixtures: every test runs over the embedded store, a real redis-server and a Redis Cluster.
 
-The real server is started by the test run itself on a free port (never the machine's own
-6379). Without `redis-server` on the PATH its tests are skipped, unless REQUIRE_REDIS=1,
-where that is an error. Each test gets its own key prefix, so nothing leaks between tests.
+The real server and the 3-master cluster are started by the test run itself on free ports
+(never the machine's own 6379). Without `redis-server` (and `redis-cli`, for the cluster) on
+the PATH their tests are skipped, unless REQUIRE_REDIS=1, where that is an error. Each test
+gets its own key prefix, so nothing leaks between tests.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from flask import Flask
@@ -19,18 +20,23 @@ from werkzeug.test import TestResponse
 
 from app import create_app
 from app.config import SCOPES
-from tests.servers import RedisServer, start_redis
+from tests.servers import RedisCluster, RedisServer, start_redis, start_redis_cluster
 
-BACKENDS = ["embedded", "redis"]
+BACKENDS = ["embedded", "redis", "cluster"]
+
+
+def missing_redis(what: str) -> NoReturn:
+    """Skip a test that needs `what`; fail instead under REQUIRE_REDIS=1."""
+    if os.environ.get("REQUIRE_REDIS") == "1":
+        pytest.fail(f"REQUIRE_REDIS=1 but {what} is not installed")
+    pytest.skip(f"{what} is not installed")
 
 
 def redis_or_skip(extra: list[str] | None = None) -> RedisServer:
     """Start a redis-server of the test's own; skip without one, fail under REQUIRE_REDIS=1."""
     server = start_redis(extra)
     if server is None:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail("REQUIRE_REDIS=1 but redis-server is not installed")
-        pytest.skip("redis-server is not installed")
+        missing_redis("redis-server")
     return server
 
 
@@ -42,11 +48,24 @@ def redis_server() -> Iterator[RedisServer]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster() -> Iterator[RedisCluster]:
+    """One real Redis Cluster (3 masters, no replicas) for the whole run."""
+    cluster = start_redis_cluster()
+    if cluster is None:
+        missing_redis("redis-server or redis-cli")
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str | None:
-    """The REDIS_URL of the test: None (embedded fakeredis) or the real server's."""
+    """The REDIS_URL of the test: None (embedded fakeredis), the real server's or the cluster's."""
     if request.param == "embedded":
         return None
+    if request.param == "cluster":
+        cluster: RedisCluster = request.getfixturevalue("redis_cluster")
+        return cluster.url
     server: RedisServer = request.getfixturevalue("redis_server")
     return server.url
 

@@ -1,4 +1,4 @@
-"""Real processes for tests: redis-server on free ports, and gunicorn serving the app."""
+"""Real processes for tests: redis-server and Redis Cluster on free ports, and gunicorn."""
 
 from __future__ import annotations
 
@@ -84,6 +84,73 @@ def start_redis(extra: list[str] | None = None) -> RedisServer | None:
     server = RedisServer(free_port(), extra)
     server.start()
     return server
+
+
+class RedisCluster:
+    """A Redis Cluster of the test run's own: `masters` redis-servers on free ports, no replicas."""
+
+    def __init__(self, masters: int = 3) -> None:
+        self.dir = tempfile.mkdtemp(prefix="saasignal-cluster-")
+        self.servers = [self._node(free_port()) for _ in range(masters)]
+
+    def _node(self, port: int) -> RedisServer:
+        # The bus port is named too: the default (port + 10000) may be taken or out of range.
+        config = os.path.join(self.dir, f"nodes-{port}.conf")
+        options = ["--cluster-enabled", "yes", "--cluster-config-file", config]
+        return RedisServer(port, [*options, "--cluster-port", str(free_port())])
+
+    @property
+    def addresses(self) -> list[str]:
+        return [f"127.0.0.1:{server.port}" for server in self.servers]
+
+    @property
+    def url(self) -> str:
+        return "redis+cluster://" + ",".join(self.addresses)
+
+    def start(self) -> None:
+        for server in self.servers:
+            server.start()
+        subprocess.run(
+            ["redis-cli", "--cluster", "create", *self.addresses,
+             "--cluster-replicas", "0", "--cluster-yes"],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
+        )  # fmt: skip
+        for index in range(len(self.servers)):
+            self.wait_ok(index)
+
+    def wait_ok(self, index: int) -> None:
+        """Poll one node until its CLUSTER INFO says cluster_state:ok."""
+        client = self.node(index)
+        try:
+            wait_until(
+                lambda: client.execute_command("CLUSTER INFO")["cluster_state"] == "ok",
+                timeout=30,
+                what=f"cluster_state:ok on port {self.servers[index].port}",
+            )
+        finally:
+            client.close()
+
+    def node(self, index: int) -> redis.Redis:
+        """A plain client of one master (close it after use)."""
+        return redis.Redis(port=self.servers[index].port, decode_responses=True)
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def start_redis_cluster(masters: int = 3) -> RedisCluster | None:
+    """Start a cluster of `masters` masters; None when redis-server or redis-cli is missing."""
+    if shutil.which("redis-server") is None or shutil.which("redis-cli") is None:
+        return None
+    cluster = RedisCluster(masters)
+    try:
+        cluster.start()
+    except BaseException:
+        cluster.stop()
+        raise
+    return cluster
 
 
 class Gunicorn:

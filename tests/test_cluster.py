@@ -1,0 +1,187 @@
+"""Redis Cluster: accounts spread over every master, and each account stays in one slot.
+
+Every test here runs against the real 3-master cluster of the `redis_cluster` fixture,
+through `REDIS_URL=redis+cluster://h1:p1,h2:p2,h3:p3`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import redis
+
+from app import create_app
+from app.doctor import run_doctor
+from tests.conftest import Api
+from tests.servers import RedisCluster
+
+ACCOUNTS = [f"acct{number:02d}" for number in range(30)]
+
+
+def make_api(cluster: RedisCluster, prefix: str, **settings: Any) -> Api:
+    app = create_app({"redis_url": cluster.url, "redis_key_prefix": prefix, **settings})
+    return Api(app, app.test_client())
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"c{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def api(redis_cluster: RedisCluster, prefix: str) -> Api:
+    return make_api(redis_cluster, prefix)
+
+
+@pytest.fixture
+def masters(redis_cluster: RedisCluster) -> Iterator[list[redis.Redis]]:
+    """A plain client of each master, to ask it which keys it holds itself."""
+    clients = [redis_cluster.node(index) for index in range(len(redis_cluster.servers))]
+    yield clients
+    for client in clients:
+        client.close()
+
+
+def keys_by_master(masters: list[redis.Redis], pattern: str) -> list[set[str]]:
+    """The keys matching `pattern` that each master holds (SCAN on that master alone)."""
+    return [set(client.scan_iter(match=pattern, count=1000)) for client in masters]
+
+
+def account_of(key: str) -> str:
+    return key[key.index("{") + 1 : key.index("}")]
+
+
+def walk(api: Api, query: str) -> list[str]:
+    """Every id of a listing, page by page through next_cursor."""
+    ids: list[str] = []
+    response = api.get(query)
+    while True:
+        body = response.get_json()
+        assert response.status_code == 200, body
+        ids += [conversation["id"] for conversation in body["data"]]
+        if not body["has_more"]:
+            assert body["next_cursor"] is None
+            return ids
+        response = api.get(f"{query}&cursor={quote(body['next_cursor'])}")
+
+
+def test_accounts_spread_over_every_master_and_each_keeps_one_slot(
+    api: Api, masters: list[redis.Redis], prefix: str
+) -> None:
+    for account in ACCOUNTS:
+        secret = api.key(account, tokens=100)
+        conversation = api.create(key=secret, type="direct", title=account)
+        closed = api.post(f"/{conversation['id']}/close", key=secret)
+        assert closed.status_code == 200, closed.get_json()
+
+    held = keys_by_master(masters, f"{prefix}:{{*}}:*")
+    homes: dict[str, set[int]] = defaultdict(set)
+    account_keys: dict[str, list[str]] = defaultdict(list)
+    for index, keys in enumerate(held):
+        for key in keys:
+            homes[account_of(key)].add(index)
+            account_keys[account_of(key)].append(key)
+
+    assert set(homes) == {*ACCOUNTS, "acme"}  # and the fixture's own account
+    assert all(len(where) == 1 for where in homes.values()), homes  # one master per account
+    assert {index for where in homes.values() for index in where} == {0, 1, 2}
+    for account in ("acct00", "acct17", "acct29"):
+        slots = {masters[0].cluster("keyslot", key) for key in account_keys[account]}
+        assert len(account_keys[account]) >= 5  # balance, sequence, hash, indexes, keys
+        assert len(slots) == 1, account_keys[account]
+
+
+def test_a_full_lifecycle_with_list_walks_and_delete(api: Api) -> None:
+    created = [api.create(type="direct" if n % 2 else "group", title=f"c{n}") for n in range(7)]
+    ids = [conversation["id"] for conversation in created]
+    first, second, third = ids[0], ids[1], ids[2]
+    assert api.post(f"/{first}/close").get_json()["data"]["status"] == "closed"
+    assert api.post(f"/{second}/archive").get_json()["data"]["status"] == "archived"
+    assert api.post(f"/{second}/reopen").get_json()["data"]["status"] == "open"
+    patched = api.patch(f"/{third}", json={"title": "renamed"}, headers={"If-Match": '"1"'})
+    assert patched.status_code == 200, patched.get_json()
+    assert patched.get_json()["data"]["title"] == "renamed"
+
+    assert walk(api, "?limit=2") == ids[::-1]
+    assert walk(api, "?status=closed&limit=1") == [first]
+    assert walk(api, "?type=direct&status=open&limit=1") == [ids[5], ids[3], ids[1]]
+
+    deleted = api.delete(f"/{third}", headers={"If-Match": '"2"'})
+    assert deleted.status_code == 200, deleted.get_json()
+    assert deleted.get_json()["data"] == {"id": third, "object": "conversation", "deleted": True}
+    assert api.get(f"/{third}").status_code == 404
+    assert third not in walk(api, "?limit=3")
+    assert len(walk(api, "?limit=100")) == 6
+
+
+def test_secret_and_key_records_spread_over_masters(
+    api: Api, masters: list[redis.Redis], prefix: str
+) -> None:
+    secrets = [api.key(f"spread{n}", tokens=10) for n in range(20)]
+    assert all(api.get("", key=secret).status_code == 200 for secret in secrets)
+
+    secret_homes = [keys for keys in keys_by_master(masters, f"{prefix}:secret:*") if keys]
+    record_homes = [keys for keys in keys_by_master(masters, f"{prefix}:key:*") if keys]
+    assert sum(len(keys) for keys in secret_homes) == 21  # and the fixture's own key
+    assert len(secret_homes) > 1
+    assert len(record_homes) > 1
+
+
+def test_a_cursor_from_one_instance_continues_on_another(
+    redis_cluster: RedisCluster, api: Api, prefix: str
+) -> None:
+    ids = [api.create(title=f"c{n}")["id"] for n in range(3)]
+    page = api.get("?limit=2").get_json()
+    other = make_api(redis_cluster, prefix)  # shares the cursor secret kept in the cluster
+    rest = other.get(f"?limit=2&cursor={quote(page['next_cursor'])}")
+    assert rest.status_code == 200, rest.get_json()
+    assert [c["id"] for c in page["data"] + rest.get_json()["data"]] == ids[::-1]
+
+
+def test_rate_limits_count_in_the_cluster_under_the_prefix(
+    redis_cluster: RedisCluster, masters: list[redis.Redis], prefix: str
+) -> None:
+    api = make_api(redis_cluster, prefix, rate_limit="3 per minute")
+    statuses = [api.get("").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    # A second instance shares the count: the limiter's keys live in the cluster.
+    other = make_api(redis_cluster, prefix, rate_limit="3 per minute")
+    assert other.get("", key=api.secret).status_code == 429
+    assert any(keys_by_master(masters, f"{prefix}:limits:*"))
+
+
+def test_the_doctor_finds_no_drift_then_repairs_an_injected_one(api: Api) -> None:
+    for account in ACCOUNTS[:6]:
+        secret = api.key(account, tokens=100)
+        for action in ("archive", "close", "reopen"):
+            conversation = api.create(key=secret, type="direct")
+            assert api.post(f"/{conversation['id']}/{action}", key=secret).status_code == 200
+        api.delete(f"/{api.create(key=secret)['id']}", key=secret)
+    client, keys = api.services.client, api.services.keyspace
+    assert run_doctor(client, keys, None, repair=False) == []
+
+    secret = api.key("acct03")
+    open_ids = walk_with(api, secret, "?status=open&limit=10")
+    assert len(open_ids) == 1
+    index = keys.index("acct03", status="open")
+    client.zrem(index, *client.zrange(index, 0, -1))  # an operator's slip, by hand
+    assert walk_with(api, secret, "?status=open&limit=10") == []  # a user sees the drift
+
+    found = run_doctor(client, keys, None, repair=True)
+    assert len(found) == 1 and found[0].startswith("acct03:"), found
+    assert run_doctor(client, keys, None, repair=False) == []
+    assert walk_with(api, secret, "?status=open&limit=10") == open_ids
+
+
+def walk_with(api: Api, secret: str, query: str) -> list[str]:
+    """A listing's ids as seen with another account's key."""
+    original, api.secret = api.secret, secret
+    try:
+        return walk(api, query)
+    finally:
+        api.secret = original
