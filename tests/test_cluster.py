@@ -6,6 +6,9 @@ through `REDIS_URL=redis+cluster://h1:p1,h2:p2,h3:p3`.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
@@ -16,9 +19,14 @@ import pytest
 import redis
 
 from app import create_app
+from app.config import SCOPES
 from app.doctor import run_doctor
+from app.store.connect import cluster_nodes, connect
+from app.store.keys import KeyStore
+from app.store.keyspace import Keyspace
 from tests.conftest import Api
-from tests.servers import RedisCluster
+from tests.live import BASE, call, parallel
+from tests.servers import Gunicorn, RedisCluster
 
 ACCOUNTS = [f"acct{number:02d}" for number in range(30)]
 
@@ -185,3 +193,52 @@ def walk_with(api: Api, secret: str, query: str) -> list[str]:
         return walk(api, query)
     finally:
         api.secret = original
+
+
+@pytest.mark.live
+def test_gunicorn_workers_on_the_cluster_debit_exactly_and_leave_no_drift(
+    redis_cluster: RedisCluster, prefix: str
+) -> None:
+    client = connect(redis_cluster.url)
+    store = KeyStore(client, Keyspace(prefix))
+    accounts = ["acct01", "acct02", "acct05", "acct07"]
+    secrets = {account: store.create(account, list(SCOPES), 20)[1] for account in accounts}
+    env = {"REDIS_URL": redis_cluster.url, "REDIS_KEY_PREFIX": prefix}
+    server = Gunicorn({**env, "RATE_LIMIT": "100000 per second"}, workers=2)
+    server.start()
+    try:
+        replies = parallel(
+            lambda secret=secret: call(server.url, "POST", BASE, secret, body={})
+            for secret in secrets.values()
+            for _ in range(14)
+        )
+    finally:
+        server.stop()
+    statuses = sorted(reply.status for reply in replies)
+    assert statuses == [201] * 40 + [402] * 16  # 20 tokens buy 10 creates, per account
+    assert all(store.balance(account) == 0 for account in accounts)
+
+    saasignal = os.path.join(os.path.dirname(sys.executable), "saasignal")
+    doctor = subprocess.run(
+        [saasignal, "doctor"], env={**os.environ, **env}, capture_output=True, text=True, timeout=60
+    )
+    assert doctor.returncode == 0, doctor.stderr
+    assert "no drift" in doctor.stdout
+    client.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "nodes", "options"),
+    [
+        ("redis+cluster://h1:7000,h2:7001", ["h1:7000", "h2:7001"], {}),
+        ("redis+cluster://:pw@h1:7000/0", ["h1:7000"], {"password": "pw"}),
+        ("redis+cluster://app:pw@10.0.0.1:7000,10.0.0.2:7000", ["10.0.0.1:7000", "10.0.0.2:7000"],
+         {"username": "app", "password": "pw"}),
+    ],
+)  # fmt: skip
+def test_cluster_urls_name_startup_nodes_and_credentials(
+    url: str, nodes: list[str], options: dict[str, str]
+) -> None:
+    startup, auth = cluster_nodes(url)
+    assert [node.name for node in startup] == nodes
+    assert auth == options
