@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.auth import ADMIN, READ, WRITE
+from app.store.ids import ID_RE
 
 SECURITY_SCHEME = {
     "type": "http",
@@ -20,7 +21,7 @@ SECURITY_SCHEME = {
 }
 
 # The shape of every id the service issues (tests/test_openapi.py checks a real one).
-CONVERSATION_ID_PATTERN = r"^conv_[0-9A-HJKMNP-TV-Z]{26}$"
+CONVERSATION_ID_PATTERN = ID_RE.pattern
 EXAMPLE_ID = "conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"
 EXAMPLE_CONVERSATION = {
     "id": EXAMPLE_ID,
