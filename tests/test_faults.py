@@ -112,7 +112,7 @@ def test_an_outage_loses_no_acknowledged_write(stack: Stack) -> None:
     stored = client.zrange(stack.keyspace.index("acme"), 0, -1)
     assert {str(parse_id("acme", c).seq) for c in acknowledged} <= set(stored)  # type: ignore[union-attr]
     assert len(stored) <= len(results)  # nothing applied twice
-    titles = [client.hget(stack.keyspace.conversation("acme", seq), "ti") for seq in stored]
+    titles = [client.hget(stack.keyspace.conversation("acme", seq), "n") for seq in stored]
     assert len(titles) == len(set(titles))
     # Exact books: every stored conversation was paid for once, nothing else was kept.
     assert stack.store().balance("acme") == 100_000 - 2 * len(stored)

@@ -26,7 +26,7 @@ ids.py), the indexes hold it as member and score, and its hash is `P:{A}:conv:<s
 members and field names keep a conversation near 600 bytes of Redis memory. Hash fields
 (`HASH_FIELDS` maps them to the public names; a field that is null is absent):
 
-    t type (d direct, g group) · s status (o open, c closed, a archived) · ti title
+    t type (d direct, g group) · s status (o open, c closed, a archived) · n title
     d description · m metadata (compact JSON) · v version (absent while 1)
     c created_at · u updated_at (absent while equal to c) · cl closed_at · ar archived_at
     (times in epoch milliseconds)
@@ -39,7 +39,7 @@ STATUSES = ("open", "closed", "archived")
 HASH_FIELDS = {
     "type": "t",
     "status": "s",
-    "title": "ti",
+    "title": "n",
     "description": "d",
     "metadata": "m",
     "version": "v",
