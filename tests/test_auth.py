@@ -27,6 +27,19 @@ LADDER = {READ: 1, WRITE: 2, ADMIN: 3}
 OK = {("POST", ""): 201}
 
 
+def _assert_refused(api: Api, method: str, suffix: str, body: Any, header: str | None) -> None:
+    headers = {} if header is None else {"Authorization": header}
+    before = api.balance()
+    response = api.client.open(
+        api.base + suffix.format(id=MISSING[1:]), method=method, headers=headers, json=body
+    )
+    assert response.status_code == 401
+    assert error_code(response) == "unauthorized"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "X-Tokens-Remaining" not in response.headers
+    assert api.balance() == before
+
+
 @pytest.mark.parametrize(
     "header",
     [
@@ -42,20 +55,16 @@ OK = {("POST", ""): 201}
         "Bearer sk_live_" + "A" * 40,
     ],
 )
+def test_missing_malformed_or_unknown_secret_is_401(api: Api, header: str | None) -> None:
+    _assert_refused(api, "POST", "", {}, header)
+
+
 @pytest.mark.parametrize(("method", "suffix", "body", "scope"), ENDPOINTS)
-def test_missing_malformed_or_unknown_secret_is_401(
-    api: Api, header: str | None, method: str, suffix: str, body: Any, scope: str
+def test_every_endpoint_needs_a_key(
+    api: Api, method: str, suffix: str, body: Any, scope: str
 ) -> None:
-    headers = {} if header is None else {"Authorization": header}
-    before = api.balance()
-    response = api.client.open(
-        api.base + suffix.format(id=MISSING[1:]), method=method, headers=headers, json=body
-    )
-    assert response.status_code == 401
-    assert error_code(response) == "unauthorized"
-    assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    assert "X-Tokens-Remaining" not in response.headers
-    assert api.balance() == before
+    _assert_refused(api, method, suffix, body, None)
+    _assert_refused(api, method, suffix, body, "Bearer sk_live_" + "F" * 40)
 
 
 def test_scheme_is_case_insensitive(api: Api) -> None:
