@@ -301,3 +301,45 @@ def test_generated_request_ids_differ(client: Any) -> None:
 def test_request_id_on_unauthenticated_routes(client: Any, method: str, path: str) -> None:
     response = client.open(path, method=method, headers={"X-Request-Id": "trace-1"})
     assert response.headers["X-Request-Id"] == "trace-1"
+
+
+def _sweep_api(settings: dict[str, Any]) -> Api:
+    settings.update(max_body_bytes=200, rate_limit="3 per minute")
+    app = create_app(settings)
+    return Api(app, app.test_client())
+
+
+SWEEP: dict[int, Any] = {
+    400: lambda api: api.post(data=b"[]", content_type="application/json"),
+    401: lambda api: api.get(key=""),
+    402: lambda api: api.get(key=api.key("broke", tokens=0)),
+    403: lambda api: api.delete(MISSING, key=api.key("acme", ["messaging:read"])),
+    404: lambda api: api.get(MISSING),
+    405: lambda api: api.client.put(api.base),
+    409: lambda api: api.post(f"/{_archived(api)}/close"),
+    413: lambda api: api.post(json={"title": "z" * 300}),
+    415: lambda api: api.post(data=b"{}", content_type="text/plain"),
+    422: lambda api: api.get(query_string={"limit": "0"}),
+    429: lambda api: [api.get(key=api.secret) for _ in range(4)][-1],
+}
+
+
+def _archived(api: Api) -> str:
+    conversation_id: str = api.create()["id"]
+    api.post(f"/{conversation_id}/archive")
+    return conversation_id
+
+
+@pytest.mark.parametrize("status", list(SWEEP))
+@pytest.mark.parametrize("given", [None, "client-trace.1"])
+def test_every_error_carries_the_request_id(
+    settings: dict[str, Any], status: int, given: str | None
+) -> None:
+    api = _sweep_api(settings)
+    if given:
+        api.client.environ_base["HTTP_X_REQUEST_ID"] = given
+    response = SWEEP[status](api)
+    assert response.status_code == status
+    request_id = response.headers["X-Request-Id"]
+    assert request_id == given if given else GENERATED_ID.match(request_id)
+    assert response.get_json()["error"]["request_id"] == request_id
