@@ -56,9 +56,9 @@ class ReplyDroppingProxy:
                 link.cut = True
                 link.upstream.sendall(chunk)
                 link.reply_lost.wait(timeout=10)
+                self.dropped.set()  # before the close, which the client may see at once
                 link.client.close()
                 link.upstream.close()
-                self.dropped.set()
                 return
             link.upstream.sendall(chunk)
         link.upstream.close()
