@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from bench import wrk
 from bench.populate import Populator
-from bench.servers import GunicornApp, RedisServer
+from bench.servers import Gunicorn, RedisServer
 
 BASE = "/modules/messaging/conversations"
 CREATE_BODY = json.dumps({"title": "Bench conversation", "metadata": {"tier": "gold"}})
@@ -47,8 +47,8 @@ class Bench:
         finally:
             service.stop()
 
-    def service(self, extra: list[str] | None = None) -> GunicornApp:
-        return GunicornApp("wsgi:app", self.env, extra)
+    def service(self, extra: list[str] | None = None) -> Gunicorn:
+        return Gunicorn(self.env, workers=None, extra=extra)
 
     def route(self, endpoint: str) -> tuple[str, str, str]:
         """(method, path, body) of an endpoint."""
@@ -78,7 +78,11 @@ class Bench:
         try:
             json.dump(self.sample_bodies(service.url), bodies)
             bodies.close()
-            bare = GunicornApp("bench.bare_app:app", {**self.env, "BENCH_BARE_BODIES": bodies.name})
+            bare = Gunicorn(
+                {**self.env, "BENCH_BARE_BODIES": bodies.name},
+                workers=None,
+                module="bench.bare_app:app",
+            )
             bare.start()
             try:
                 for endpoint in ENDPOINTS:

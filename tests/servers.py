@@ -154,16 +154,25 @@ def start_redis_cluster(masters: int = 3) -> RedisCluster | None:
 
 
 class Gunicorn:
-    """gunicorn serving wsgi:app with the repository's gunicorn.conf.py."""
+    """gunicorn serving `module` with the repository's gunicorn.conf.py on a free port.
 
-    def __init__(self, env: dict[str, str], workers: int = 3) -> None:
+    `workers` sets WEB_CONCURRENCY (None: the environment's); `extra` arguments (a worker
+    class, threads) override the configuration file.
+    """
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        workers: int | None = 3,
+        module: str = "wsgi:app",
+        extra: list[str] | None = None,
+    ) -> None:
         self.port = free_port()
-        self.env = {
-            **os.environ,
-            **env,
-            "PORT": str(self.port),
-            "WEB_CONCURRENCY": str(workers),
-        }
+        self.module = module
+        self.extra = extra or []
+        self.env = {**os.environ, **env, "PORT": str(self.port)}
+        if workers is not None:
+            self.env["WEB_CONCURRENCY"] = str(workers)
         self.process: subprocess.Popen[bytes] | None = None
         self.log = tempfile.NamedTemporaryFile(prefix="saasignal-gunicorn-", suffix=".log")
 
@@ -171,29 +180,30 @@ class Gunicorn:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> None:
+    def start(self) -> Gunicorn:
         gunicorn = Path(sys.executable).parent / "gunicorn"
+        command = [str(gunicorn), "-c", "gunicorn.conf.py", *self.extra, self.module]
         self.process = subprocess.Popen(
-            [str(gunicorn), "-c", "gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+            command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
 
-        def up() -> bool:
-            assert self.process is not None and self.process.poll() is None, self.output()
+        def up_or_dead() -> bool:
+            if self.process is None or self.process.poll() is not None:
+                return True
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                 return True
 
-        wait_until(up, timeout=30, what="gunicorn")
+        wait_until(up_or_dead, timeout=30, what=f"gunicorn {self.module}")
+        if self.process.poll() is not None:
+            raise RuntimeError(f"gunicorn {self.module} died:\n{self.output()}")
+        return self
 
     def output(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")
+        return Path(self.log.name).read_text(errors="replace")[-4000:]
 
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=30)
             self.process = None
         self.log.close()
