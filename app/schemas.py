@@ -23,14 +23,16 @@ METADATA_MAX_DEPTH = 8
 LIMIT_MAX = 100
 LIMIT_DEFAULT = 25
 CURSOR_MAX = 512
+TOO_DEEP = f"Nested deeper than {METADATA_MAX_DEPTH} levels."
 _DIGITS = re.compile(r"^[0-9]{1,6}$")
 
 
 def metadata_errors(value: Mapping[str, Any]) -> list[str]:
     """Why `value` breaks the metadata limits of SPEC.md §6 (empty when it does not)."""
-    errors = []
     if _depth(value) > METADATA_MAX_DEPTH:
-        errors.append(f"Nested deeper than {METADATA_MAX_DEPTH} levels.")
+        # Said alone: measuring the size would recurse as deep as the value goes.
+        return [TOO_DEEP]
+    errors = []
     size = len(dumps(value))
     if size > METADATA_MAX_BYTES:
         errors.append(f"Larger than {METADATA_MAX_BYTES} bytes as compact JSON ({size} bytes).")
@@ -58,20 +60,30 @@ def _depth(value: Any) -> int:
 
 
 class JsonObject(fields.Field[dict[str, Any]]):
-    """A JSON object kept as-is (any JSON values inside), within the metadata limits."""
+    """A JSON object kept as-is (any JSON values inside), no deeper than metadata may be.
 
-    default_error_messages = {"invalid": "Must be a JSON object."}
+    The depth is checked here, without recursion, before anything recursive (a merge, a
+    serializer) sees the value: JSON nested a thousand levels fits in a 64 KiB body.
+    """
+
+    default_error_messages = {"invalid": "Must be a JSON object.", "too_deep": TOO_DEEP}
 
     def _deserialize(
         self, value: Any, attr: str | None, data: Any, **kwargs: Any
     ) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.make_error("invalid")
+        if _depth(value) > METADATA_MAX_DEPTH:
+            raise self.make_error("too_deep")
         return value
 
 
 class MergePatch(JsonObject):
-    """An RFC 7396 merge patch for metadata; its result is checked after merging."""
+    """An RFC 7396 merge patch for metadata; its result is checked after merging.
+
+    A patch nested deeper than 8 levels is refused outright: every object or array in a
+    patch stays in the merged result at the same level, so the result would be too deep.
+    """
 
 
 class QueryInteger(fields.Integer):
