@@ -2,11 +2,13 @@
 
 orjson renders responses (several times faster than the standard library); metadata is
 stored as compact JSON text and spliced in with `orjson.Fragment`, so it is never re-parsed.
+Request bodies are parsed by the standard library, which keeps every number exact.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import secrets
 from typing import Any
@@ -67,18 +69,25 @@ def _reject_constant(name: str) -> Any:
     raise NotJson(f"{name} is not valid JSON")
 
 
-def loads(body: bytes) -> Any:
-    """Parse JSON strictly: no NaN/Infinity, no lone surrogates, valid UTF-8.
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NotJson(f"{text} is beyond the range of a double")
+    return value
 
-    orjson handles nearly everything; the stdlib is the fallback for integers beyond
-    64 bits, which are valid JSON and must not be refused.
+
+def loads(body: bytes) -> Any:
+    """Parse JSON exactly and strictly: valid UTF-8, no NaN/Infinity, no lone surrogates.
+
+    The standard library parses here, not orjson: orjson turns integers beyond 64 bits
+    into floats (losing digits) and out-of-range numbers into infinities that serialize
+    as null, so a client's value would silently change. Bodies are small; it costs
+    microseconds.
     """
     try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        pass
-    try:
-        value = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        value = json.loads(
+            body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite
+        )
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except (ValueError, UnicodeError, RecursionError) as exc:
         raise NotJson(str(exc)) from None
