@@ -25,7 +25,7 @@ from limits import RateLimitItem, parse
 
 from app.config import Config
 from app.errors import RateLimited
-from app.store.connect import CONNECT_TIMEOUT, SOCKET_TIMEOUT, limits_storage_uri
+from app.store.connect import CONNECT_TIMEOUT, SOCKET_TIMEOUT, limits_storage_uri, no_retry
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,9 +56,11 @@ class RateLimits:
         options: dict[str, Any] = {}
         if config.redis_url is not None:
             options["key_prefix"] = f"{config.redis_key_prefix}:limits"
-            # Without timeouts a hung Redis would hang every request instead of a quick 503.
+            # Without timeouts a hung Redis would hang every request instead of a quick 503;
+            # without retries off, a counter INCR whose reply was lost could count twice.
             options["socket_timeout"] = SOCKET_TIMEOUT
             options["socket_connect_timeout"] = CONNECT_TIMEOUT
+            options["retry"] = no_retry()
         self.extension = Limiter(
             key_func=lambda: "",
             storage_uri=limits_storage_uri(config.redis_url),

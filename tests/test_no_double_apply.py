@@ -27,6 +27,12 @@ def test_the_store_client_never_retries_a_command() -> None:
     assert client.get_retry().get_retries() == 0
 
 
+def test_the_rate_limiters_client_never_retries_a_command(redis_server: RedisServer) -> None:
+    app = create_app({"redis_url": redis_server.url})
+    storage = app.extensions["saasignal.limits"].extension.storage
+    assert storage.get_connection().get_retry().get_retries() == 0
+
+
 @pytest.mark.parametrize("script", ["create_conversation", "transition_conversation"])
 def test_a_lost_reply_applies_the_write_once(
     proxied: tuple[Api, ReplyDroppingProxy], script: str

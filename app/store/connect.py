@@ -24,7 +24,8 @@ SOCKET_TIMEOUT = 2.0
 CONNECT_TIMEOUT = 1.0
 
 
-def _no_retry() -> Retry:
+def no_retry() -> Retry:
+    """A retry policy that never retries (see the module's docstring)."""
     return Retry(NoBackoff(), 0)
 
 
@@ -37,7 +38,7 @@ def connect(url: str | None) -> Any:
     return redis.Redis.from_url(
         url,
         decode_responses=True,
-        retry=_no_retry(),
+        retry=no_retry(),
         socket_timeout=SOCKET_TIMEOUT,
         socket_connect_timeout=CONNECT_TIMEOUT,
         health_check_interval=30,
@@ -76,7 +77,7 @@ def cluster_client(url: str) -> Any:
     return RedisCluster(
         startup_nodes=nodes,
         decode_responses=True,
-        retry=_no_retry(),
+        retry=no_retry(),
         socket_timeout=SOCKET_TIMEOUT,
         socket_connect_timeout=CONNECT_TIMEOUT,
         **options,
