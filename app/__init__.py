@@ -33,6 +33,9 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    # werkzeug answers a path with `//` by an HTML redirect that bypasses every error
+    # handler; unmerged, such a path is an ordinary JSON 404.
+    app.url_map.merge_slashes = False
     if config.proxy_hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops)  # type: ignore[method-assign]
 

@@ -18,7 +18,7 @@ def bearer_secret(header: str | None) -> str:
         raise Unauthorized()
     scheme, _, secret = header.strip().partition(" ")
     secret = secret.strip()
-    if scheme.lower() != "bearer" or not SECRET_RE.match(secret):
+    if scheme.lower() != "bearer" or not SECRET_RE.fullmatch(secret):
         raise Unauthorized("The Authorization header must be 'Bearer sk_live_...'.")
     return secret
 

@@ -35,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _account(value: str) -> str:
-    if not ACCOUNT_RE.match(value):
+    if not ACCOUNT_RE.fullmatch(value):
         raise argparse.ArgumentTypeError(
             f"invalid account {value!r}: use 1-63 characters of [a-z0-9_-], starting a-z0-9"
         )
@@ -49,7 +49,7 @@ def _count(value: str) -> int:
 
 
 def _secret(value: str) -> str:
-    if not SECRET_RE.match(value):
+    if not SECRET_RE.fullmatch(value):
         raise argparse.ArgumentTypeError("a key secret is sk_live_ followed by 40+ [A-Za-z0-9]")
     return value
 
@@ -119,7 +119,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     services = app.extensions["saasignal"]
     if services.config.redis_url is None:
         secret = args.dev_key or os.environ.get("SAASIGNAL_DEV_KEY") or None
-        if secret is not None and not SECRET_RE.match(secret):
+        if secret is not None and not SECRET_RE.fullmatch(secret):
             raise CliError("SAASIGNAL_DEV_KEY must be sk_live_ followed by 40+ [A-Za-z0-9]")
         _, secret = services.keys.create(DEV_ACCOUNT, list(SCOPES), DEV_TOKENS, secret=secret)
         print(f"Development key for account '{DEV_ACCOUNT}' (every scope, {DEV_TOKENS} tokens):")

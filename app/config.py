@@ -99,7 +99,7 @@ def _redis_url(raw: str) -> str:
 
 
 def _key_prefix(raw: str) -> str:
-    if not _PREFIX_RE.match(raw):
+    if not _PREFIX_RE.fullmatch(raw):
         raise ValueError("expected 1-64 characters of [A-Za-z0-9_.:-] (no braces)")
     return raw
 

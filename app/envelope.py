@@ -25,7 +25,7 @@ JSON_MIMETYPE = "application/json"
 def assign_request_id() -> None:
     """Take the client's X-Request-Id when well formed, else make one (before_request)."""
     given = request.headers.get("X-Request-Id", "")
-    g.request_id = given if _REQUEST_ID_RE.match(given) else "req_" + secrets.token_hex(12)
+    g.request_id = given if _REQUEST_ID_RE.fullmatch(given) else "req_" + secrets.token_hex(12)
 
 
 def stamp_request_id(response: Response) -> Response:

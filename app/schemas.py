@@ -90,7 +90,7 @@ class QueryInteger(fields.Integer):
     """An integer in a query string: decimal digits only (no sign, blank or fraction)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(value, str) or not _DIGITS.match(value):
+        if not isinstance(value, str) or not _DIGITS.fullmatch(value):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
 

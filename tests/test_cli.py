@@ -158,6 +158,7 @@ def test_tokens_show_of_a_new_account_is_zero(cli: Cli) -> None:
         ["frobnicate"],
         ["keys", "create"],
         ["keys", "create", "--account", "Bad Name"],
+        ["keys", "create", "--account", "team\n"],
         ["keys", "create", "--account", "team", "--scope", "messaging:root"],
         ["keys", "create", "--account", "team", "--tokens", "-1"],
         ["keys", "revoke", "key_doesnotexist"],

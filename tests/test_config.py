@@ -25,6 +25,7 @@ from tests.servers import ROOT, free_port
         ("REDIS_KEY_PREFIX", "{acme}"),
         ("REDIS_KEY_PREFIX", "has space"),
         ("REDIS_KEY_PREFIX", "x" * 65),
+        ("REDIS_KEY_PREFIX", "svc\n"),
         ("RATE_LIMIT", "lots"),
         ("RATE_LIMIT", "100 per second; 5 per minute"),
         ("RATE_LIMIT_STRATEGY", "nope"),

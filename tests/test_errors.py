@@ -91,9 +91,23 @@ def test_unknown_conversation_is_404(api: Api, path: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("method", "suffix"),
+    [("GET", ""), ("PATCH", ""), ("DELETE", ""), ("POST", "/archive"), ("POST", "/close"),
+     ("POST", "/reopen")],
+)  # fmt: skip
+def test_a_real_id_with_a_trailing_newline_is_404(api: Api, method: str, suffix: str) -> None:
+    conversation = api.create()
+    response = api.request(method, f"/{conversation['id']}%0A{suffix}", json={})
+    assert response.status_code == 404
+    assert error_code(response) == "not_found"
+    assert api.get(f"/{conversation['id']}").get_json()["data"]["version"] == 1
+
+
+@pytest.mark.parametrize(
     "path",
-    ["/nope", "/modules/messaging", "/modules/messaging/conversations/conv_x/archive/more"],
-)
+    ["/nope", "/modules/messaging", "/modules/messaging/conversations/conv_x/archive/more",
+     "/modules//messaging/conversations", "//healthz", "/modules/messaging/conversations/"],
+)  # fmt: skip
 def test_unknown_route_is_a_json_404(client: Any, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404

@@ -100,7 +100,7 @@ def _raw_body() -> bytes:
 def _idempotent(ctx: RequestContext, run: Callable[[], Response]) -> Response:
     """Answer from the Idempotency-Key's record, or run the request and record its outcome."""
     key = request.headers["Idempotency-Key"]
-    if not _IDEMPOTENCY_KEY_RE.match(key):
+    if not _IDEMPOTENCY_KEY_RE.fullmatch(key):
         raise ValidationFailed(
             details={"Idempotency-Key": ["Must be 1 to 255 printable ASCII characters."]}
         )

@@ -86,7 +86,9 @@ def if_match() -> str:
         return ""
     if header.strip() == "*":
         return "*"
-    versions = [tag for weak, tag in _entity_tags(header) if not weak and _VERSION_RE.match(tag)]
+    versions = [
+        tag for weak, tag in _entity_tags(header) if not weak and _VERSION_RE.fullmatch(tag)
+    ]
     return "," + "".join(f"{v}," for v in versions)
 
 

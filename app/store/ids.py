@@ -59,7 +59,7 @@ def make_id(account: str, created_ms: int, seq: int) -> str:
 
 def parse_id(account: str, conversation_id: str) -> ConversationRef | None:
     """Where an id points within `account`, or None when it cannot be one of its ids."""
-    if not ID_RE.match(conversation_id):
+    if not ID_RE.fullmatch(conversation_id):
         return None
     body = conversation_id[5:]
     if _decode(body[18:]) != account_tag(account):
