@@ -30,7 +30,9 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
         log.warning("REDIS_URL is unset: using the embedded in-memory store; nothing is kept.")
 
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    # One byte over the limit: werkzeug cuts a streamed (chunked) body at this length
+    # without a word, so reading limit + 1 bytes is how an oversized one is told apart.
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes + 1
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # werkzeug answers a path with `//` by an HTML redirect that bypasses every error

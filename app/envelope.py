@@ -67,6 +67,10 @@ class NotJson(ValueError):
     """The bytes are not a JSON document this service can represent."""
 
 
+class TooDeep(NotJson):
+    """The JSON nests deeper than the parsers go (RFC 8259 §9 lets a parser set that limit)."""
+
+
 def _reject_constant(name: str) -> Any:
     raise NotJson(f"{name} is not valid JSON")
 
@@ -96,6 +100,12 @@ def loads(body: bytes) -> Any:
             body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite
         )
         json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (ValueError, UnicodeError, RecursionError) as exc:
+    except RecursionError:
+        # orjson stops at 1024 levels, the standard library near its recursion limit.
+        raise TooDeep(
+            "The request body nests deeper than this service parses (about 1000 levels; "
+            "metadata may nest 8)."
+        ) from None
+    except (ValueError, UnicodeError) as exc:
         raise NotJson(str(exc)) from None
     return value

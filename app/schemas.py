@@ -149,7 +149,9 @@ class ListQuerySchema(Schema):
     type = fields.String(validate=validate.OneOf(TYPES))
     status = fields.String(validate=validate.OneOf(STATUSES))
     limit = QueryInteger(load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX))
-    cursor = fields.String(validate=validate.Length(min=1, max=CURSOR_MAX))
+    # The length is documented, not validated here: like any text that is not one of the
+    # service's cursors, an empty or over-long one is 422 `invalid_cursor` (SPEC.md §8).
+    cursor = fields.String(metadata={"minLength": 1, "maxLength": CURSOR_MAX})
 
 
 class ConversationSchema(Schema):

@@ -36,3 +36,4 @@ def test_json_nested_past_the_parsers_limit_is_invalid_json(api: Api) -> None:
     response = api.post(data='{"metadata":' + nested(5000, False) + "}", headers=JSON)
     assert response.status_code == 400
     assert error_code(response) == "invalid_json"
+    assert "nests deeper than this service parses" in response.get_json()["error"]["message"]

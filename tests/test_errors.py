@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -159,6 +160,34 @@ def test_body_over_max_body_bytes_is_413(small_body_api: Api) -> None:
     assert response.status_code == 413
     assert error_code(response) == "payload_too_large"
     assert api.get().get_json()["data"] == []
+
+
+def test_a_streamed_body_over_max_body_bytes_is_413(small_body_api: Api) -> None:
+    """A chunked body has no Content-Length; gunicorn marks its stream as terminated."""
+    api = small_body_api
+    body = b'{"title": "' + b"x" * 200 + b'"}'
+    response = api.post(
+        input_stream=io.BytesIO(body),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
+    assert error_code(response) == "payload_too_large"
+    assert api.get().get_json()["data"] == []
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", ""), ("GET", "/{id}"), ("DELETE", "/{id}")])
+def test_a_body_over_max_body_bytes_is_413_where_no_body_is_read(
+    small_body_api: Api, method: str, path: str
+) -> None:
+    api = small_body_api
+    conversation = api.create()
+    balance = api.balance()
+    response = api.request(method, path.format(id=conversation["id"]), data=b"x" * 101)
+    assert response.status_code == 413
+    assert error_code(response) == "payload_too_large"
+    assert api.balance() < balance  # refused after the token step, like every 413
+    assert api.get(f"/{conversation['id']}").status_code == 200
 
 
 def test_body_at_max_body_bytes_is_accepted(small_body_api: Api) -> None:

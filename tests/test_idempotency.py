@@ -41,6 +41,33 @@ def test_bodies_equal_as_json_are_the_same_request(api: Api) -> None:
     assert again.get_json() == first.get_json()
 
 
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        ('{"metadata": {"n": 123456789012345678901234567890}}',
+         '{"metadata":{"n":123456789012345678901234567890}}'),
+        ('{"metadata": {"n": 1, "m": [2]}}', '{"metadata": {"m": [2.0], "n": 1e0}}'),
+    ],
+    ids=["integers beyond 64 bits", "integral numbers"],
+)  # fmt: skip
+def test_numbers_equal_as_json_are_the_same_request(api: Api, first: str, again: str) -> None:
+    headers = {"Idempotency-Key": "numbers", **JSON}
+    created = api.post(data=first, headers=headers)
+    replayed = api.post(data=again, headers=headers)
+    assert created.status_code == 201
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.get_json() == created.get_json()
+    assert _count(api) == 1
+
+
+@pytest.mark.parametrize("body", [" ", "\n", "{"])
+def test_a_body_that_is_not_json_is_not_the_empty_request(api: Api, body: str) -> None:
+    assert api.post(headers={"Idempotency-Key": "blank"}).status_code == 201
+    response = api.post(data=body, headers={"Idempotency-Key": "blank", **JSON})
+    assert response.status_code == 422
+    assert error_code(response) == "idempotency_key_reused"
+
+
 def test_empty_body_and_empty_object_are_the_same_request(api: Api) -> None:
     first = api.post(headers={"Idempotency-Key": "empty"})
     again = api.post(data="{}", headers={"Idempotency-Key": "empty", **JSON})

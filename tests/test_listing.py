@@ -169,7 +169,7 @@ def _assert_invalid_cursor(api: Api, query: dict[str, str], cursor: str) -> None
 
 
 @pytest.mark.parametrize(
-    "cursor", ["garbage", "a.b", ".", "x" * 400, "eyJ0IjpudWxsfQ", "ünï.code", "%00"]
+    "cursor", ["garbage", "a.b", ".", "x" * 400, "eyJ0IjpudWxsfQ", "ünï.code", "%00", "", "x" * 513]
 )
 def test_a_malformed_cursor_is_invalid(api: Api, cursor: str) -> None:
     _assert_invalid_cursor(api, {}, cursor)

@@ -9,7 +9,14 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from app.api.guard import RequestContext, guarded
-from app.api.requests import charge_and_raise, if_match, if_none_match, json_body, load
+from app.api.requests import (
+    charge_and_raise,
+    if_match,
+    if_none_match,
+    json_body,
+    load,
+    refuse_oversized_body,
+)
 from app.auth import ADMIN, READ, WRITE
 from app.envelope import dumps, json_response, loads, ok
 from app.errors import InvalidCursor, NotFound, StorageUnavailable, ValidationFailed
@@ -63,6 +70,7 @@ def create_conversation(ctx: RequestContext) -> Response:
 @bp.get("")
 @guarded(READ)
 def list_conversations(ctx: RequestContext) -> Response:
+    refuse_oversized_body(ctx)
     args = request.args
     repeated = sorted(name for name in args if len(args.getlist(name)) > 1)
     if repeated:
@@ -93,6 +101,7 @@ def list_conversations(ctx: RequestContext) -> Response:
 @bp.get("/<conversation>")
 @guarded(READ)
 def get_conversation(ctx: RequestContext, conversation: str) -> Response:
+    refuse_oversized_body(ctx)
     stored = ctx.services.conversations.get(ctx.charge, conversation)
     if if_none_match(int(stored["version"])):
         response = Response(status=304)
@@ -168,6 +177,7 @@ def update_conversation(ctx: RequestContext, conversation: str) -> Response:
 @bp.delete("/<conversation>")
 @guarded(ADMIN)
 def delete_conversation(ctx: RequestContext, conversation: str) -> Response:
+    refuse_oversized_body(ctx)
     ctx.services.conversations.delete(ctx.charge, conversation, if_match())
     return ok({"id": conversation, "object": "conversation", "deleted": True})
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -73,28 +74,66 @@ def guarded(scope: str) -> Callable[[View], View]:
     return decorate
 
 
+def raw_body() -> bytes | None:
+    """The request's body, or None when it is over MAX_BODY_BYTES (streamed or not).
+
+    The app reads at most one byte past the limit (its MAX_CONTENT_LENGTH), so a chunked
+    body that goes on is seen to be too large instead of being silently cut.
+    """
+    limit = services().config.max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        return None
+    return raw if len(raw) <= limit else None
+
+
 def _fingerprint() -> str:
     """Method, path and body (equal as parsed JSON; empty is `{}`) of this request."""
-    raw = _raw_body()
-    try:
-        body = orjson.dumps(loads(raw) if raw.strip() else {}, option=orjson.OPT_SORT_KEYS)
-    except (NotJson, TypeError):
-        body = raw
+    raw = raw_body()
+    body = b"<oversized>" if raw is None else _canonical_body(raw)
     digest = hashlib.sha256()
     for part in (request.method.encode(), request.path.encode(), body):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.hexdigest()
 
 
-def _raw_body() -> bytes:
-    """The body, or a marker when it is over the limit (the view answers 413 for it)."""
-    limit = services().config.max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        return b"<oversized>"
+def _canonical_body(raw: bytes) -> bytes:
+    """One text for bodies equal as parsed JSON; a body that is not JSON stays as it came.
+
+    Keys are sorted and integral numbers written alike (1, 1.0 and 1e0 are equal parsed);
+    integers beyond 64 bits, which orjson cannot write, go through the standard library.
+    """
+    if not raw:
+        return b"{}"
     try:
-        return request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        return b"<oversized>"
+        value = loads(raw)
+    except NotJson:
+        return raw
+    _integral_floats_as_ints(value)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        pass
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+    except (ValueError, RecursionError):
+        return raw  # nested past what the encoder walks: compare the bytes
+
+
+def _integral_floats_as_ints(value: Any) -> None:
+    """Replace, in place and without recursion, every integral float inside `value` by an int."""
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        members: Any = node.items() if isinstance(node, dict) else enumerate(node)
+        for name, member in list(members):
+            if isinstance(member, float) and member.is_integer():
+                node[name] = int(member)
+            elif isinstance(member, dict | list):
+                pending.append(member)
 
 
 def _idempotent(ctx: RequestContext, run: Callable[[], Response]) -> Response:

@@ -11,10 +11,9 @@ from typing import Any, NoReturn
 
 from flask import request
 from marshmallow import Schema, ValidationError
-from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.api.guard import RequestContext
-from app.envelope import NotJson, loads
+from app.api.guard import RequestContext, raw_body
+from app.envelope import NotJson, TooDeep, loads
 from app.errors import (
     InvalidJson,
     PayloadTooLarge,
@@ -45,26 +44,34 @@ def _is_json_media_type() -> bool:
 
 def json_body(ctx: RequestContext) -> dict[str, Any]:
     """The body as a JSON object; empty is `{}`. 413 / 415 / 400 after charging."""
-    limit = ctx.services.config.max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        charge_and_raise(ctx, PayloadTooLarge(f"The body is over {limit} bytes."))
-    try:
-        raw = request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        charge_and_raise(ctx, PayloadTooLarge(f"The body is over {limit} bytes."))
-    if len(raw) > limit:
-        charge_and_raise(ctx, PayloadTooLarge(f"The body is over {limit} bytes."))
+    raw = raw_body()
+    if raw is None:
+        _too_large(ctx)
     if not raw:
         return {}
     if not _is_json_media_type():
         charge_and_raise(ctx, UnsupportedMediaType())
     try:
         value = loads(raw)
+    except TooDeep as error:
+        charge_and_raise(ctx, InvalidJson(str(error)))
     except NotJson:
         charge_and_raise(ctx, InvalidJson("The request body is not valid JSON."))
     if not isinstance(value, dict):
         charge_and_raise(ctx, InvalidJson("The request body must be a JSON object."))
     return value
+
+
+def refuse_oversized_body(ctx: RequestContext) -> None:
+    """413 after charging for a body over the limit sent to a route that reads none."""
+    sent = request.content_length or "Transfer-Encoding" in request.headers
+    if sent and raw_body() is None:
+        _too_large(ctx)
+
+
+def _too_large(ctx: RequestContext) -> NoReturn:
+    limit = ctx.services.config.max_body_bytes
+    charge_and_raise(ctx, PayloadTooLarge(f"The body is over {limit} bytes."))
 
 
 def load(ctx: RequestContext, schema: Schema, data: Any) -> dict[str, Any]:
