@@ -24,12 +24,21 @@ if _owned_metrics_dir:
 from app.config import Config, ConfigError  # noqa: E402
 
 
-def _int_env(name: str, default: int) -> int:
+def _int_env(name: str, default: int, highest: int) -> int:
     raw = os.environ.get(name) or str(default)
-    if not raw.isdigit() or int(raw) < 1:
-        sys.stderr.write(f"saasignal: {name}={raw!r} is invalid: expected a positive integer\n")
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= highest):
+        sys.stderr.write(f"saasignal: {name}={raw!r} is invalid: expected 1 to {highest}\n")
         raise SystemExit(1)
     return int(raw)
+
+
+def _refuse_workers_without_redis(count: int, source: str) -> None:
+    if _config.redis_url is None and count > 1:
+        sys.stderr.write(
+            f"saasignal: {source}={count} needs REDIS_URL: with the embedded store "
+            "each worker would hold its own data\n"
+        )
+        raise SystemExit(1)
 
 
 try:
@@ -38,14 +47,9 @@ except ConfigError as error:
     sys.stderr.write(f"saasignal: {error}\n")
     raise SystemExit(1) from None
 
-bind = f"0.0.0.0:{_int_env('PORT', 8000)}"
-workers = _int_env("WEB_CONCURRENCY", 1)
-if _config.redis_url is None and workers > 1:
-    sys.stderr.write(
-        f"saasignal: WEB_CONCURRENCY={workers} needs REDIS_URL: with the embedded store "
-        "each worker would hold its own data\n"
-    )
-    raise SystemExit(1)
+bind = f"0.0.0.0:{_int_env('PORT', 8000, 65535)}"
+workers = _int_env("WEB_CONCURRENCY", 1, 1024)
+_refuse_workers_without_redis(workers, "WEB_CONCURRENCY")
 
 # Measured with `python -m bench workers` on 2 cores: gthread with 8 threads served the
 # most requests of sync, gthread 4/8 and gevent (README, "Performance"); requests wait on
@@ -62,7 +66,13 @@ limit_request_line = 8190
 
 
 def on_starting(server: Any) -> None:
-    """Start the metrics from zero: samples of an earlier run's workers would be summed in."""
+    """Refuse workers given on the command line too; start the metrics from zero.
+
+    `-w`/`--workers` and GUNICORN_CMD_ARGS override this file, so the embedded store's
+    one-worker rule is checked again on the settings gunicorn will really use. Samples of
+    an earlier run's workers would be summed into the metrics, so they are removed.
+    """
+    _refuse_workers_without_redis(server.cfg.workers, "workers")
     for stale in Path(os.environ[_METRICS_ENV]).glob("*.db"):
         stale.unlink()
 

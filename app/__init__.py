@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from redis.exceptions import RedisClusterException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import accesslog, metrics, tokens
 from app.api import conversations, docs, ops
-from app.config import Config
+from app.config import Config, ConfigError
 from app.envelope import assign_request_id, stamp_request_id
 from app.errors import register_error_handlers
 from app.limits import RateLimits
@@ -41,10 +42,15 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
     if config.proxy_hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops)  # type: ignore[method-assign]
 
-    services = Services.build(config, client if client is not None else connect(config.redis_url))
+    try:
+        client = client if client is not None else connect(config.redis_url)
+        services = Services.build(config, client)
+        limits = RateLimits(config)
+        limits.init_app(app)
+    except RedisClusterException as exc:
+        # A cluster client learns the slot map when it is made: no node, no start.
+        raise ConfigError(f"REDIS_URL: no node of the Redis Cluster answers ({exc})") from None
     app.extensions["saasignal"] = services
-    limits = RateLimits(config)
-    limits.init_app(app)
     app.extensions["saasignal.limits"] = limits
 
     app.before_request(assign_request_id)

@@ -13,10 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from limits import parse_many
+from redis.connection import parse_url
 
 SCOPES = ("messaging:read", "messaging:write", "messaging:admin")
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+cluster://")
+# Redis refuses an EXPIRE past its clock's range; ten years is far inside it.
+_MAX_TTL_SECONDS = 10 * 365 * 24 * 3600
 _STRATEGIES = ("fixed-window", "moving-window", "sliding-window-counter")
 
 
@@ -54,7 +57,7 @@ class Config:
             "AUTH_FAILURE_RATE_LIMIT": ("auth_failure_rate_limit", _rate_limit),
             "TOKEN_COSTS": ("token_costs", _token_costs),
             "MAX_BODY_BYTES": ("max_body_bytes", _positive_int),
-            "IDEMPOTENCY_TTL_SECONDS": ("idempotency_ttl_seconds", _positive_int),
+            "IDEMPOTENCY_TTL_SECONDS": ("idempotency_ttl_seconds", _ttl_seconds),
             "PROXY_HOPS": ("proxy_hops", _non_negative_int),
             "SECRET_KEY": ("secret_key", _secret_key),
         }
@@ -93,9 +96,18 @@ def _redis_url(raw: str) -> str:
         nodes = raw.removeprefix("redis+cluster://").split("/")[0].split("@")[-1]
         for node in nodes.split(","):
             host, sep, port = node.rpartition(":")
-            if not sep or not host or not port.isdigit():
+            if not sep or not host or not _is_port(port):
                 raise ValueError("expected redis+cluster://host:port[,host:port...]")
+        return raw
+    # The parse redis-py itself does on connecting: a bad port or option fails here, once.
+    parsed = parse_url(raw)  # type: ignore[no-untyped-call]
+    if raw.startswith("unix://") and not parsed.get("path"):
+        raise ValueError("expected unix:///path/to/redis.sock")
     return raw
+
+
+def _is_port(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= 65535
 
 
 def _key_prefix(raw: str) -> str:
@@ -111,6 +123,8 @@ def _rate_limit(raw: str) -> str:
         raise ValueError('expected a rate limit such as "100 per second"') from None
     if len(items) != 1:
         raise ValueError("expected exactly one rate limit")
+    if items[0].amount < 1 or items[0].multiples < 1:
+        raise ValueError("expected at least 1 request per a window of at least 1 unit")
     return raw
 
 
@@ -134,6 +148,13 @@ def _positive_int(raw: str) -> int:
     value = _non_negative_int(raw)
     if value == 0:
         raise ValueError("expected a positive integer")
+    return value
+
+
+def _ttl_seconds(raw: str) -> int:
+    value = _positive_int(raw)
+    if value > _MAX_TTL_SECONDS:
+        raise ValueError(f"expected at most {_MAX_TTL_SECONDS} (ten years)")
     return value
 
 

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 from flask import Flask, Response, g, request
 from limits.errors import StorageError
 from marshmallow import ValidationError
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 from werkzeug.exceptions import HTTPException
 
 from app.envelope import error_response
@@ -226,6 +226,7 @@ def register_error_handlers(app: Flask) -> None:
         return render(ValidationFailed(details=_messages(error)))
 
     @app.errorhandler(RedisError)
+    @app.errorhandler(RedisClusterException)
     @app.errorhandler(StorageError)
     def _storage_error(error: Exception) -> Response:
         log.warning("storage unavailable (request %s): %s", g.get("request_id"), error)

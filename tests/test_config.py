@@ -22,12 +22,19 @@ from tests.servers import ROOT, free_port
         ("REDIS_URL", "http://x"),
         ("REDIS_URL", "localhost:6379"),
         ("REDIS_URL", "redis+cluster://nohostport"),
+        ("REDIS_URL", "redis+cluster://h1:70000"),
+        ("REDIS_URL", "redis://127.0.0.1:abc"),
+        ("REDIS_URL", "redis://:99999"),
+        ("REDIS_URL", "redis://h/0?socket_timeout=x"),
+        ("REDIS_URL", "unix://"),
         ("REDIS_KEY_PREFIX", "{acme}"),
         ("REDIS_KEY_PREFIX", "has space"),
         ("REDIS_KEY_PREFIX", "x" * 65),
         ("REDIS_KEY_PREFIX", "svc\n"),
         ("RATE_LIMIT", "lots"),
         ("RATE_LIMIT", "100 per second; 5 per minute"),
+        ("RATE_LIMIT", "0 per second"),
+        ("AUTH_FAILURE_RATE_LIMIT", "0 per minute"),
         ("RATE_LIMIT_STRATEGY", "nope"),
         ("AUTH_FAILURE_RATE_LIMIT", "bad"),
         ("TOKEN_COSTS", "read=-1"),
@@ -39,6 +46,7 @@ from tests.servers import ROOT, free_port
         ("MAX_BODY_BYTES", "-1"),
         ("IDEMPOTENCY_TTL_SECONDS", "0"),
         ("IDEMPOTENCY_TTL_SECONDS", "1.5"),
+        ("IDEMPOTENCY_TTL_SECONDS", "999999999999999999"),
         ("PROXY_HOPS", "x"),
         ("PROXY_HOPS", "-1"),
     ],
@@ -85,11 +93,12 @@ def test_defaults() -> None:
     assert config.proxy_hops == 0
 
 
-def _gunicorn(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _gunicorn(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "WEB_CONCURRENCY")}
     full.update({"PORT": str(free_port()), **env})
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
     return subprocess.run(
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+        [gunicorn, "-c", "gunicorn.conf.py", *args, "wsgi:app"],
         cwd=ROOT,
         env=full,
         capture_output=True,
@@ -108,7 +117,30 @@ def test_gunicorn_refuses_several_workers_on_the_embedded_store() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("RATE_LIMIT", "lots"), ("MAX_BODY_BYTES", "0"), ("WEB_CONCURRENCY", "0")]
+    ("env", "args"),
+    [({}, ["--workers", "3"]), ({"GUNICORN_CMD_ARGS": "--workers 2"}, [])],
+    ids=["--workers", "GUNICORN_CMD_ARGS"],
+)
+def test_gunicorn_refuses_workers_given_outside_web_concurrency(
+    env: dict[str, str], args: list[str]
+) -> None:
+    result = _gunicorn(env, *args)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("saasignal: workers=") and "REDIS_URL" in last, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("RATE_LIMIT", "lots"),
+        ("MAX_BODY_BYTES", "0"),
+        ("WEB_CONCURRENCY", "0"),
+        ("PORT", "65536"),
+        ("PORT", "\u00b2"),
+        ("REDIS_URL", "redis://127.0.0.1:abc"),
+    ],
 )
 def test_gunicorn_stops_on_a_bad_value_with_one_line(name: str, value: str) -> None:
     result = _gunicorn({name: value})
@@ -153,3 +185,19 @@ def test_without_proxy_hops_the_forwarded_header_is_ignored(settings: dict[str, 
         environ_base={"REMOTE_ADDR": "192.0.2.50"},
     )
     assert other_peer.status_code == 200
+
+
+def test_an_unreachable_cluster_stops_the_start_with_one_line() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["REDIS_URL"] = f"redis+cluster://127.0.0.1:{free_port()}"
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("saasignal: REDIS_URL"), result.stderr
