@@ -7,6 +7,8 @@ import hashlib
 import secrets
 from typing import Any
 
+from redis.exceptions import RedisClusterException, RedisError
+
 from app.config import Config
 from app.cursors import CursorCodec
 from app.store.conversations import ConversationStore
@@ -38,6 +40,13 @@ class Services:
             keys=KeyStore(client, keyspace),
             idempotency=IdempotencyStore(client, keyspace, config.idempotency_ttl_seconds),
         )
+
+    def storage_answers(self) -> bool:
+        """Whether Redis answers a PING (for /readyz)."""
+        try:
+            return bool(self.client.ping())
+        except (RedisError, RedisClusterException):
+            return False
 
     def cursors(self) -> CursorCodec:
         """The cursor codec; its secret is SECRET_KEY, else one shared through Redis."""

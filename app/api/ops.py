@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response
-from redis.exceptions import RedisError
 
 from app.api.guard import services
 from app.envelope import ok
@@ -21,8 +20,6 @@ def healthz() -> Response:
 @bp.get("/readyz")
 def readyz() -> Response:
     """200 when storage answers, 503 otherwise."""
-    try:
-        services().client.ping()
-    except RedisError:
-        raise StorageUnavailable("The storage backend does not answer.") from None
+    if not services().storage_answers():
+        raise StorageUnavailable("The storage backend does not answer.")
     return ok({"ready": True})
