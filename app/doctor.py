@@ -2,7 +2,8 @@
 
 Every index entry must have its hash, and every hash must sit, with its sequence number as
 score, in exactly the four indexes of its type and status. The Lua scripts keep this true;
-the doctor proves it, and repairs what an operator's hand or a restored backup broke.
+the doctor proves it, and repairs what an operator's hand or a restored backup broke,
+one conversation per script, so that it can run while the service keeps writing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from app import cli
 from app.store.connect import connect
 from app.store.keyspace import STATUS_NAMES, TYPE_NAMES, Keyspace
+from app.store.scripts import register_scripts
 
 
 def expected_indexes(keys: Keyspace, account: str, fields: dict[str, str]) -> set[str]:
@@ -37,9 +39,9 @@ def accounts(client: Any, keys: Keyspace) -> Iterator[str]:
             yield name
 
 
-def check_account(client: Any, keys: Keyspace, account: str, repair: bool) -> list[str]:
-    """The drift in one account, repaired when asked; one line per problem."""
-    problems: list[str] = []
+def find_drift(client: Any, keys: Keyspace, account: str) -> list[tuple[str, str]]:
+    """Every problem of one account, read from a snapshot: (conversation seq, line) pairs."""
+    problems: list[tuple[str, str]] = []
     prefix = keys.conversation(account, "")
     hashes: dict[str, dict[str, str]] = {}
     for key in client.scan_iter(match=prefix + "*", count=1000):
@@ -50,7 +52,7 @@ def check_account(client: Any, keys: Keyspace, account: str, repair: bool) -> li
             or fields.get("s") not in STATUS_NAMES
             or "c" not in fields
         ):
-            problems.append(f"{account}: conversation {seq} has a broken hash: {fields}")
+            problems.append((seq, f"{account}: conversation {seq} has a broken hash: {fields}"))
             continue
         hashes[seq] = fields
     for index in keys.all_indexes(account):
@@ -59,19 +61,31 @@ def check_account(client: Any, keys: Keyspace, account: str, repair: bool) -> li
         for seq in sorted(members, key=lambda member: (len(member), member)):
             fields = hashes.get(seq)
             if fields is None or index not in expected_indexes(keys, account, fields):
-                problems.append(f"{account}: {index} holds conversation {seq}, which is not there")
-                if repair:
-                    client.zrem(index, seq)
+                line = f"{account}: {index} holds conversation {seq}, which is not there"
+                problems.append((seq, line))
             elif int(scores[seq]) != int(seq):
-                problems.append(f"{account}: {index} scores conversation {seq} {scores[seq]}")
-                if repair:
-                    client.zadd(index, {seq: int(seq)})
+                line = f"{account}: {index} scores conversation {seq} {scores[seq]}"
+                problems.append((seq, line))
         for seq, fields in sorted(hashes.items()):
             if index in expected_indexes(keys, account, fields) and seq not in members:
-                problems.append(f"{account}: {index} lacks conversation {seq}")
-                if repair:
-                    client.zadd(index, {seq: int(seq)})
+                problems.append((seq, f"{account}: {index} lacks conversation {seq}"))
     return problems
+
+
+def check_account(client: Any, keys: Keyspace, account: str, repair: bool) -> list[str]:
+    """The drift in one account, repaired when asked; one line per problem.
+
+    The snapshot may be stale by the time it is read to the end: the service keeps
+    writing. So a repair never trusts it: each conversation a problem names is repaired by
+    one script that reads its hash at that instant (a broken hash is left alone).
+    """
+    problems = find_drift(client, keys, account)
+    if repair and problems:
+        repair_conversation = register_scripts(client)["repair_conversation"]
+        indexes = keys.all_indexes(account)
+        for seq in sorted({seq for seq, _ in problems}, key=lambda seq: (len(seq), seq)):
+            repair_conversation(keys=[keys.conversation(account, seq), *indexes], args=[seq])
+    return [line for _, line in problems]
 
 
 def run_doctor(client: Any, keys: Keyspace, account: str | None, repair: bool) -> list[str]:

@@ -18,6 +18,7 @@ SCRIPT_NAMES = (
     "list_conversations",
     "claim_idempotency",
     "finish_idempotency",
+    "repair_conversation",
 )
 
 
