@@ -8,11 +8,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from redis.exceptions import RedisError
+from redis import exceptions as redis_errors
 
 from app.config import SCOPES, Config, ConfigError
 from app.schemas import timestamp
@@ -23,6 +24,8 @@ from app.store.keyspace import Keyspace
 DEV_ACCOUNT = "dev"
 DEV_TOKENS = 1_000_000
 DEFAULT_SCOPES = ["messaging:read", "messaging:write"]
+DEFAULT_PORT = 8000
+MAX_BALANCE = 2**63 - 1  # Redis integers are signed 64-bit
 
 
 class CliError(Exception):
@@ -48,6 +51,20 @@ def _count(value: str) -> int:
     return int(value)
 
 
+def _port_number(value: str) -> int | None:
+    """The port `value` names (digits only, 1-65535), or None."""
+    if value.isascii() and value.isdigit() and len(value) <= 5 and 1 <= int(value) <= 65535:
+        return int(value)
+    return None
+
+
+def _port(value: str) -> int:
+    port = _port_number(value)
+    if port is None:
+        raise argparse.ArgumentTypeError(f"invalid port {value!r}: expected an integer 1-65535")
+    return port
+
+
 def _secret(value: str) -> str:
     if not SECRET_RE.fullmatch(value):
         raise argparse.ArgumentTypeError("a key secret is sk_live_ followed by 40+ [A-Za-z0-9]")
@@ -60,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run a development server")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+    serve.add_argument("--port", type=_port, default=None, help="default: PORT, else 8000")
     serve.add_argument("--dev-key", type=_secret, default=None, help="fix the dev key's secret")
     serve.set_defaults(run=cmd_serve)
 
@@ -112,10 +129,44 @@ def key_store() -> KeyStore:
     return KeyStore(connect(config.redis_url), Keyspace(config.redis_key_prefix))
 
 
+def serve_port(args: argparse.Namespace) -> int:
+    """--port, else PORT, else 8000; PORT is read here only, so other commands ignore it."""
+    if args.port is not None:
+        return int(args.port)
+    value = os.environ.get("PORT") or str(DEFAULT_PORT)
+    port = _port_number(value)
+    if port is None:
+        raise CliError(f"PORT={value!r} is invalid: expected an integer 1-65535")
+    return port
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound and listening on host:port; CliError (one line) when it cannot be."""
+    from werkzeug.serving import get_sockaddr, select_address_family
+
+    family = select_address_family(host, port)
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug does
+        sock.bind(get_sockaddr(host, port, family))
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        raise CliError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    return sock
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
+    from werkzeug.serving import make_server
+
     from app import create_app
 
-    app = create_app()
+    port = serve_port(args)
+    # Bound first, and here rather than by app.run, whose failure is several lines and a
+    # SystemExit; the server takes a duplicate of the socket.
+    with listen(args.host, port) as sock:
+        app = create_app()
+        server = make_server(args.host, port, app, threaded=True, fd=sock.fileno())
     services = app.extensions["saasignal"]
     if services.config.redis_url is None:
         secret = args.dev_key or os.environ.get("SAASIGNAL_DEV_KEY") or None
@@ -124,12 +175,26 @@ def cmd_serve(args: argparse.Namespace) -> None:
         _, secret = services.keys.create(DEV_ACCOUNT, list(SCOPES), DEV_TOKENS, secret=secret)
         print(f"Development key for account '{DEV_ACCOUNT}' (every scope, {DEV_TOKENS} tokens):")
         print(secret, flush=True)
-    print(f"Serving on http://{args.host}:{args.port}", flush=True)
-    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    print(f"Serving on http://{args.host}:{port}", flush=True)
+    server.log_startup()
+    server.serve_forever()
+
+
+def check_grant(store: KeyStore, account: str, tokens: int) -> None:
+    """Refuse a grant that would take the balance past what Redis can hold."""
+    balance = store.balance(account)
+    if balance + tokens > MAX_BALANCE:
+        raise CliError(
+            f"cannot grant {tokens} tokens: {account!r} has {balance} "
+            f"and a balance cannot exceed {MAX_BALANCE}"
+        )
 
 
 def cmd_keys_create(args: argparse.Namespace) -> None:
-    key, secret = key_store().create(args.account, args.scopes or DEFAULT_SCOPES, args.tokens)
+    store = key_store()
+    if args.tokens is not None:
+        check_grant(store, args.account, args.tokens)
+    key, secret = store.create(args.account, args.scopes or DEFAULT_SCOPES, args.tokens)
     print(f"key_id: {key.key_id}")
     print(f"account: {key.account}")
     print(f"scopes: {' '.join(sorted(key.scopes))}")
@@ -152,11 +217,19 @@ def cmd_keys_revoke(args: argparse.Namespace) -> None:
 
 
 def cmd_tokens_grant(args: argparse.Namespace) -> None:
-    print(key_store().grant(args.account, args.amount))
+    store = key_store()
+    check_grant(store, args.account, args.amount)
+    print(store.grant(args.account, args.amount))
 
 
 def cmd_tokens_show(args: argparse.Namespace) -> None:
     print(key_store().balance(args.account))
+
+
+def _fail(message: str) -> int:
+    """Write `message` to stderr as one line (Redis messages may span several); return 1."""
+    sys.stderr.write(f"saasignal: {' '.join(message.split())}\n")
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -171,9 +244,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, ConfigError) as error:
         sys.stderr.write(f"saasignal: {error}\n")
         return 1
-    except RedisError as error:
-        sys.stderr.write(f"saasignal: Redis is unreachable: {error}\n")
-        return 1
+    except redis_errors.AuthenticationError as error:  # a ConnectionError: caught first
+        return _fail(f"Redis refused the credentials: {error}")
+    except (redis_errors.ConnectionError, redis_errors.TimeoutError) as error:
+        return _fail(f"Redis is unreachable: {error}")
+    except redis_errors.RedisError as error:
+        return _fail(f"Redis refused the command: {error}")
+    except redis_errors.RedisClusterException as error:  # not a RedisError
+        return _fail(f"Redis Cluster failed: {error}")
     except KeyboardInterrupt:
         return 130
     return 0

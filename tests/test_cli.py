@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -15,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from app import create_app
+from app.store.connect import connect
+from app.store.keys import KeyStore
+from app.store.keyspace import Keyspace
 from tests.conftest import Api
 from tests.servers import RedisServer, free_port, wait_until
 
@@ -165,6 +170,10 @@ def test_tokens_show_of_a_new_account_is_zero(cli: Cli) -> None:
         ["tokens", "grant", "--account", "team", "-5"],
         ["tokens", "grant", "--account", "team"],
         ["tokens", "show"],
+        ["serve", "--port", "70000"],
+        ["serve", "--port", "0"],
+        ["serve", "--port", "-1"],
+        ["serve", "--port", "http"],
     ],
     ids=lambda args: " ".join(args) or "nothing",
 )
@@ -202,6 +211,109 @@ def test_a_bad_setting_prints_one_line_naming_it(cli: Cli, name: str, value: str
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and name in lines[0], result.stderr
+
+
+def test_port_is_read_only_by_serve_and_a_bad_one_is_named(cli: Cli) -> None:
+    env = {**cli.env, "PORT": "abc"}
+    result = cli.run("tokens", "show", "--account", "team", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0"
+    for value in ["abc", "0", "65536", "-1"]:
+        result = cli.run("serve", env={**env, "PORT": value})
+        assert result.returncode != 0
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("saasignal: PORT"), result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_serve_on_a_port_in_use_prints_one_line(cli: Cli) -> None:
+    env = {**cli.env}
+    env.pop("REDIS_URL")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = cli.run("serve", "--port", port, env=env)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Serving on" not in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("saasignal: ") and port in lines[0], lines
+
+
+def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("saasignal: "), result.stderr
+    return lines[0]
+
+
+def test_a_grant_past_the_largest_balance_is_refused(cli: Cli) -> None:
+    client = redis.Redis.from_url(cli.redis_url)
+    client.set(Keyspace(cli.prefix).tokens("team"), 2**63 - 10)
+    line = _one_error_line(cli.run("tokens", "grant", "--account", "team", "10"))
+    assert "unreachable" not in line and str(2**63 - 1) in line
+    line = _one_error_line(cli.run("keys", "create", "--account", "team", "--tokens", "10"))
+    assert "unreachable" not in line and str(2**63 - 1) in line
+    assert cli.ok("tokens", "grant", "--account", "team", "9")[-1] == str(2**63 - 1)
+    assert cli.ok("keys", "list", "--account", "team") == []
+
+
+def test_a_refused_command_is_not_called_unreachable(cli: Cli) -> None:
+    redis.Redis.from_url(cli.redis_url).hset(Keyspace(cli.prefix).tokens("team"), "x", "1")
+    line = _one_error_line(cli.run("tokens", "show", "--account", "team"))
+    assert line.startswith("saasignal: Redis refused the command: WRONGTYPE"), line
+
+
+def test_refused_credentials_are_not_called_unreachable(cli: Cli) -> None:
+    url = cli.redis_url.replace("redis://", "redis://nobody:wrong@")
+    line = _one_error_line(
+        cli.run("tokens", "show", "--account", "team", env={**cli.env, "REDIS_URL": url})
+    )
+    assert "credentials" in line and "unreachable" not in line, line
+
+
+def test_an_unreachable_cluster_prints_one_line(cli: Cli) -> None:
+    env = {**cli.env, "REDIS_URL": f"redis+cluster://127.0.0.1:{free_port()}"}
+    line = _one_error_line(cli.run("tokens", "show", "--account", "team", env=env))
+    assert "Redis Cluster" in line, line
+
+
+class FailingClient:
+    """A Redis client whose `fail_at`-th command raises ConnectionError, as a dropped link would."""
+
+    def __init__(self, client: Any, fail_at: int) -> None:
+        self.client = client
+        self.fail_at = fail_at
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> Any:
+        command = getattr(self.client, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            if self.calls == self.fail_at:
+                raise redis.exceptions.ConnectionError("Connection closed by server.")
+            return command(*args, **kwargs)
+
+        return call
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3])
+def test_keys_create_failing_part_way_grants_nothing_and_can_be_rerun(
+    cli: Cli, fail_at: int
+) -> None:
+    cli.ok("tokens", "grant", "--account", "team", "5")
+    client = FailingClient(connect(cli.redis_url), fail_at)
+    store = KeyStore(client, Keyspace(cli.prefix))
+    secret = "sk_live_" + uuid.uuid4().hex + "Half0123456789"
+    with pytest.raises(redis.exceptions.ConnectionError):
+        store.create("team", ["messaging:read"], 10, secret=secret)
+    assert cli.ok("tokens", "show", "--account", "team")[-1] == "5"
+    assert cli.api().get(key=secret).status_code == 401  # the half-made key does not work
+    cli.create_key("--account", "team", "--tokens", "10")
+    assert cli.ok("tokens", "show", "--account", "team")[-1] == "15"
 
 
 class Served:

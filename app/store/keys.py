@@ -54,14 +54,17 @@ class KeyStore:
     def create(
         self, account: str, scopes: list[str], tokens: int | None = None, secret: str | None = None
     ) -> tuple[ApiKey, str]:
-        """Create a key (and the account if new); return it with its secret, shown once."""
+        """Create a key (and the account if new); return it with its secret, shown once.
+
+        The writes are separate commands (the key and secret records and the account's keys
+        live in different cluster slots), ordered so a failure part way is safe to re-run:
+        the key works only once its record is complete, and the grant comes last, so a
+        failure before it grants nothing and leaves at most a key whose secret nobody saw.
+        """
         secret = secret or new_secret()
         key = ApiKey(new_key_id(), account, frozenset(scopes))
         scope_text = " ".join(sorted(scopes))
         created_ms = int(time.time() * 1000)
-        self.client.set(self.keys.tokens(account), 0, nx=True)
-        if tokens is not None:
-            self.client.incrby(self.keys.tokens(account), tokens)
         self.client.hset(
             self.keys.api_key(key.key_id),
             mapping={
@@ -78,6 +81,11 @@ class KeyStore:
             self.keys.secret(digest(secret)),
             mapping={"key_id": key.key_id, "account": account, "scopes": scope_text},
         )
+        # One command, last: it creates the account's balance if new and grants `tokens`.
+        if tokens is None:
+            self.client.set(self.keys.tokens(account), 0, nx=True)
+        else:
+            self.client.incrby(self.keys.tokens(account), tokens)
         return key, secret
 
     def authenticate(self, secret: str) -> ApiKey | None:
