@@ -60,6 +60,17 @@ def test_numbers_equal_as_json_are_the_same_request(api: Api, first: str, again:
     assert _count(api) == 1
 
 
+@pytest.mark.parametrize("body", ["null", "1.0", '"x"', "[1.0, {}]"])
+@pytest.mark.parametrize("path", ["", "/conv_00000000000000000000000000/archive"])
+def test_a_body_that_is_not_an_object_is_400_and_replayed(api: Api, body: str, path: str) -> None:
+    headers = {"Idempotency-Key": f"scalar-{body}", **JSON}
+    first = api.post(path, data=body, headers=headers)
+    again = api.post(path, data=body, headers=headers)
+    assert first.status_code == again.status_code == 400
+    assert error_code(first) == "invalid_json"
+    assert again.headers["Idempotent-Replayed"] == "true"
+
+
 @pytest.mark.parametrize("body", [" ", "\n", "{"])
 def test_a_body_that_is_not_json_is_not_the_empty_request(api: Api, body: str) -> None:
     assert api.post(headers={"Idempotency-Key": "blank"}).status_code == 201

@@ -128,6 +128,8 @@ def _integral_floats_as_ints(value: Any) -> None:
     pending = [value]
     while pending:
         node = pending.pop()
+        if not isinstance(node, dict | list):
+            continue  # a body that is a bare scalar: refused as not an object anyway
         members: Any = node.items() if isinstance(node, dict) else enumerate(node)
         for name, member in list(members):
             if isinstance(member, float) and member.is_integer():
