@@ -5,13 +5,13 @@ Modes:
              list page time in a 1,000,000-conversation account vs a 100 one,
              Redis memory per conversation
     quick    the same, short and small (a smoke run of the harness)
-    workers  the service under each gunicorn worker class (sync, gthread 4/8, gevent)
+    workers  the service under each gunicorn worker class and count (sync, gthread, gevent)
     profile  Redis round trips and the Python profile of one GET (bench/profile.py)
 
 Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
 BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_BIG conversations in the
 big account (1000000; quick 20000), BENCH_MEMORY_N (100000; quick 20000), BENCH_QUICK=1
-(same as the quick mode), WEB_CONCURRENCY gunicorn workers (default: the CPU count).
+(same as the quick mode), WEB_CONCURRENCY gunicorn workers (default: gunicorn.conf.py's).
 Needs redis-server and wrk; starts its own processes on free ports and stops them.
 """
 
@@ -27,11 +27,20 @@ from bench.scenarios import Bench
 from bench.servers import start_redis
 
 MODES = ("all", "quick", "workers", "profile")
+CORES = os.cpu_count() or 1
+
+
+def _workers(worker_class: str, count: int, *extra: str) -> list[str]:
+    return ["--worker-class", worker_class, "--workers", str(count), *extra]
+
+
 WORKER_CLASSES: list[tuple[str, list[str]]] = [
-    ("sync", ["--worker-class", "sync", "--threads", "1"]),
-    ("gthread, 4 threads", ["--worker-class", "gthread", "--threads", "4"]),
-    ("gthread, 8 threads", ["--worker-class", "gthread", "--threads", "8"]),
-    ("gevent", ["--worker-class", "gevent", "--worker-connections", "100"]),
+    (f"sync, {CORES} workers", _workers("sync", CORES, "--threads", "1")),
+    (f"sync, {2 * CORES} workers", _workers("sync", 2 * CORES, "--threads", "1")),
+    (f"sync, {3 * CORES} workers", _workers("sync", 3 * CORES, "--threads", "1")),
+    (f"gthread, {CORES} workers x 4 threads", _workers("gthread", CORES, "--threads", "4")),
+    (f"gthread, {CORES} workers x 8 threads", _workers("gthread", CORES, "--threads", "8")),
+    (f"gevent, {CORES} workers", _workers("gevent", CORES, "--worker-connections", "100")),
 ]
 
 
@@ -51,7 +60,7 @@ def settings(quick: bool) -> dict[str, Any]:
         "threads": int(_number("BENCH_THREADS", 2)),
         "big": int(_number("BENCH_BIG", 20_000 if quick else 1_000_000)),
         "memory_n": int(_number("BENCH_MEMORY_N", 20_000 if quick else 100_000)),
-        "web_concurrency": os.environ.get("WEB_CONCURRENCY") or str(os.cpu_count() or 1),
+        "web_concurrency": os.environ.get("WEB_CONCURRENCY") or "gunicorn.conf.py's default",
     }
 
 

@@ -4,6 +4,11 @@
 file {"get": …, "list": …, "create": …} of the service's own responses: each route
 serializes its object afresh on every request (with orjson, as the service does) and a
 POST parses its body, so the difference to the service is the service's own work.
+
+With BENCH_BARE_ROUNDTRIPS=N (and REDIS_URL) each request also makes N Redis round trips
+(a PING each, through redis-py with hiredis like the service) and nothing else: the
+*floor*, the most any implementation of the contract could serve, since the contract
+needs three per request (the key lookup, flask-limiter's counter, the operation).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import os
 from typing import Any
 
 import orjson
+import redis
 from flask import Flask, Response, request
 
 BASE = "/modules/messaging/conversations"
@@ -32,8 +38,12 @@ def create_bare_app() -> Flask:
     """Build the baseline app."""
     bodies = _bodies()
     app = Flask(__name__)
+    roundtrips = int(os.environ.get("BENCH_BARE_ROUNDTRIPS") or 0)
+    client = redis.Redis.from_url(os.environ["REDIS_URL"]) if roundtrips else None
 
     def reply(name: str, status: int = 200) -> Response:
+        for _ in range(roundtrips):
+            client.ping()  # type: ignore[union-attr]
         return Response(orjson.dumps(bodies[name]), status=status, mimetype="application/json")
 
     @app.get(BASE + "/<conversation>")

@@ -20,6 +20,8 @@ PREFIX = "saasignal"
 # Each endpoint: wrk method, path (relative to the service root) and body.
 ENDPOINTS = ("get", "create", "list")
 TARGETS = {"get": 0.50, "create": 0.40, "list": 0.40}
+# The key lookup, flask-limiter's counter and the operation's script (README, Performance).
+CONTRACT_ROUNDTRIPS = 3
 
 
 class Bench:
@@ -35,8 +37,9 @@ class Bench:
             "REDIS_URL": redis_server.url,
             "REDIS_KEY_PREFIX": PREFIX,
             "RATE_LIMIT": "1000000 per second",
-            "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY") or str(os.cpu_count() or 1),
         }
+        if os.environ.get("WEB_CONCURRENCY"):
+            self.env["WEB_CONCURRENCY"] = os.environ["WEB_CONCURRENCY"]
         self.conversation = self._first_id()
 
     def _first_id(self) -> str:
@@ -59,7 +62,10 @@ class Bench:
         return "GET", BASE + "?limit=25", ""
 
     def drive(self, url: str, endpoint: str, secret: str | None = None) -> wrk.Result:
+        """Warm the server up for a second (connections, caches), then measure."""
         method, path, body = self.route(endpoint)
+        warm_up = wrk.Load(1, self.load.connections, self.load.threads)
+        wrk.run(url + path, warm_up, method, body, secret or self.secret)
         return wrk.run(url + path, self.load, method, body, secret or self.secret)
 
     def sample_bodies(self, url: str) -> dict[str, Any]:
@@ -71,30 +77,35 @@ class Bench:
         }
 
     def service_vs_bare(self) -> list[dict[str, Any]]:
-        """req/s, p50 and p99 of each endpoint on the service and on the bare app."""
+        """req/s, p50 and p99 of each endpoint on the service, the bare app and the floor.
+
+        The floor is the bare app plus the contract's three Redis round trips per request:
+        the ratio floor/bare is the most any implementation could reach on this machine.
+        """
         service = self.service().start()
         bodies = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
         rows = []
         try:
             json.dump(self.sample_bodies(service.url), bodies)
             bodies.close()
-            bare = Gunicorn(
-                {**self.env, "BENCH_BARE_BODIES": bodies.name},
-                workers=None,
-                module="bench.bare_app:app",
-            )
-            bare.start()
+            bare_env = {**self.env, "BENCH_BARE_BODIES": bodies.name}
+            bare = Gunicorn(bare_env, workers=None, module="bench.bare_app:app").start()
+            floor_env = {**bare_env, "BENCH_BARE_ROUNDTRIPS": str(CONTRACT_ROUNDTRIPS)}
+            floor = Gunicorn(floor_env, workers=None, module="bench.bare_app:app").start()
             try:
                 for endpoint in ENDPOINTS:
                     ours = self.drive(service.url, endpoint)
                     theirs = self.drive(bare.url, endpoint)
+                    least = self.drive(floor.url, endpoint)
                     rows.append(
-                        {"endpoint": endpoint, "service": ours, "bare": theirs,
+                        {"endpoint": endpoint, "service": ours, "bare": theirs, "floor": least,
                          "ratio": ours.rps / theirs.rps if theirs.rps else 0.0,
+                         "floor_ratio": least.rps / theirs.rps if theirs.rps else 0.0,
                          "target": TARGETS[endpoint]}
                     )  # fmt: skip
             finally:
                 bare.stop()
+                floor.stop()
         finally:
             service.stop()
             os.unlink(bodies.name)
