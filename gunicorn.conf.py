@@ -48,14 +48,18 @@ except ConfigError as error:
     raise SystemExit(1) from None
 
 bind = f"0.0.0.0:{_int_env('PORT', 8000, 65535)}"
-workers = _int_env("WEB_CONCURRENCY", 1, 1024)
+# Two workers a core on Redis (README, "Performance"); one on the embedded store.
+_default_workers = 2 * (os.cpu_count() or 1) if _config.redis_url is not None else 1
+workers = _int_env("WEB_CONCURRENCY", _default_workers, 1024)
 _refuse_workers_without_redis(workers, "WEB_CONCURRENCY")
 
-# Measured with `python -m bench workers` on 2 cores: gthread with 8 threads served the
-# most requests of sync, gthread 4/8 and gevent (README, "Performance"); requests wait on
-# Redis most of their time, and a thread waiting on a socket lets the others run.
-worker_class = "gthread"
-threads = 8
+# Measured with `python -m bench workers` on 2 cores (README, "Performance"): sync workers,
+# two a core, served within 10% of gevent's requests with a third of its p99, and beat
+# gthread, whose workers each accept as many connections as they can: a few keep-alive
+# clients could all land on one process and leave the other cores idle. (threads > 1
+# would silently turn sync into gthread.)
+worker_class = "sync"
+threads = 1
 timeout = 30
 graceful_timeout = 10
 keepalive = 5
