@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from redis import exceptions as redis_errors
 
-from app.config import SCOPES, Config, ConfigError
+from app.config import SCOPES, Config, ConfigError, is_port
 from app.schemas import timestamp
 from app.store.connect import connect
 from app.store.keys import ACCOUNT_RE, SECRET_RE, KeyStore
@@ -53,9 +53,7 @@ def _count(value: str) -> int:
 
 def _port_number(value: str) -> int | None:
     """The port `value` names (digits only, 1-65535), or None."""
-    if value.isascii() and value.isdigit() and len(value) <= 5 and 1 <= int(value) <= 65535:
-        return int(value)
-    return None
+    return int(value) if is_port(value) else None
 
 
 def _port(value: str) -> int:

@@ -96,7 +96,7 @@ def _redis_url(raw: str) -> str:
         nodes = raw.removeprefix("redis+cluster://").split("/")[0].split("@")[-1]
         for node in nodes.split(","):
             host, sep, port = node.rpartition(":")
-            if not sep or not host or not _is_port(port):
+            if not sep or not host or not is_port(port):
                 raise ValueError("expected redis+cluster://host:port[,host:port...]")
         return raw
     # The parse redis-py itself does on connecting: a bad port or option fails here, once.
@@ -106,7 +106,8 @@ def _redis_url(raw: str) -> str:
     return raw
 
 
-def _is_port(text: str) -> bool:
+def is_port(text: str) -> bool:
+    """Whether `text` is a TCP port number, 1-65535, in ASCII digits."""
     return text.isascii() and text.isdigit() and 1 <= int(text) <= 65535
 
 
