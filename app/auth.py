@@ -5,11 +5,7 @@ from __future__ import annotations
 from app.errors import InsufficientScope, Unauthorized
 from app.limits import RateLimits
 from app.store.keys import SECRET_RE, ApiKey, KeyStore
-
-READ, WRITE, ADMIN = "messaging:read", "messaging:write", "messaging:admin"
-# Each scope includes every scope below it.
-LADDER = {READ: 1, WRITE: 2, ADMIN: 3}
-PRICE_NAMES = {READ: "read", WRITE: "write", ADMIN: "admin"}
+from app.vocabulary import SCOPE_RANK
 
 
 def bearer_secret(header: str | None) -> str:
@@ -49,6 +45,6 @@ def authenticate(keys: KeyStore, limits: RateLimits, address: str, header: str |
 
 def require_scope(key: ApiKey, scope: str) -> None:
     """Refuse a key whose highest scope is below `scope`."""
-    held = max((LADDER.get(s, 0) for s in key.scopes), default=0)
-    if held < LADDER[scope]:
+    held = max((SCOPE_RANK.get(s, 0) for s in key.scopes), default=0)
+    if held < SCOPE_RANK[scope]:
         raise InsufficientScope(required=scope)

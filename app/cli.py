@@ -15,15 +15,16 @@ from typing import Any, NoReturn
 
 from redis import exceptions as redis_errors
 
-from app.config import SCOPES, Config, ConfigError, is_port
+from app.config import Config, ConfigError, is_port
 from app.schemas import timestamp
 from app.store.connect import connect
 from app.store.keys import ACCOUNT_RE, SECRET_RE, KeyStore
 from app.store.keyspace import Keyspace
+from app.vocabulary import DEFAULT_KEY_SCOPES, SCOPES
 
 DEV_ACCOUNT = "dev"
 DEV_TOKENS = 1_000_000
-DEFAULT_SCOPES = ["messaging:read", "messaging:write"]
+DEFAULT_SCOPES = list(DEFAULT_KEY_SCOPES)
 DEFAULT_PORT = 8000
 MAX_BALANCE = 2**63 - 1  # Redis integers are signed 64-bit
 

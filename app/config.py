@@ -15,7 +15,8 @@ from typing import Any
 from limits import parse_many
 from redis.connection import parse_url
 
-SCOPES = ("messaging:read", "messaging:write", "messaging:admin")
+from app.vocabulary import DEFAULT_TOKEN_COSTS
+
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+cluster://")
 # Redis refuses an EXPIRE past its clock's range; ten years is far inside it.
@@ -37,7 +38,7 @@ class Config:
     rate_limit_strategy: str = "fixed-window"
     auth_failure_rate_limit: str = "30 per minute"
     token_costs: Mapping[str, int] = dataclasses.field(
-        default_factory=lambda: {"read": 1, "write": 2, "admin": 2}
+        default_factory=lambda: dict(DEFAULT_TOKEN_COSTS)
     )
     max_body_bytes: int = 65536
     idempotency_ttl_seconds: int = 86400
@@ -136,7 +137,7 @@ def _strategy(raw: str) -> str:
 
 
 def _token_costs(raw: str) -> dict[str, int]:
-    costs = {"read": 1, "write": 2, "admin": 2}
+    costs = dict(DEFAULT_TOKEN_COSTS)
     for part in raw.split(","):
         name, sep, value = part.strip().partition("=")
         if not sep or name not in costs:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.auth import ADMIN, READ, WRITE
 from app.store.ids import ID_RE
+from app.vocabulary import ADMIN, RATE_LIMIT_HEADERS, READ, WRITE
 
 SECURITY_SCHEME = {
     "type": "http",
@@ -84,7 +84,7 @@ HEADERS: dict[str, dict[str, Any]] = {
         "The authentication scheme to use.", {"type": "string"}, 'Bearer realm="saasignal"'
     ),
 }
-_RATE = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+_RATE = RATE_LIMIT_HEADERS
 
 
 def headers(required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> dict[str, Any]:

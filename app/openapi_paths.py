@@ -6,7 +6,6 @@ from typing import Any
 
 from marshmallow import Schema
 
-from app.auth import ADMIN, READ, WRITE
 from app.openapi_parts import (
     EXAMPLE_CONVERSATION,
     EXAMPLE_ID,
@@ -15,11 +14,12 @@ from app.openapi_parts import (
     error_response,
     headers,
 )
+from app.vocabulary import ADMIN, CONVERSATIONS_PATH, RATE_LIMIT_HEADERS, READ, WRITE
 
-BASE = "/modules/messaging/conversations"
+BASE = CONVERSATIONS_PATH
 ITEM = BASE + "/{conversation_id}"
 JSON_TYPES = "`application/json` or any `application/*+json`, in UTF-8"
-_RATE = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+_RATE = RATE_LIMIT_HEADERS
 
 
 def _success(

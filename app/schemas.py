@@ -14,7 +14,7 @@ import orjson
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.envelope import dumps
-from app.store.keyspace import STATUSES, TYPES
+from app.vocabulary import STATUSES, TYPES
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 2000

@@ -12,10 +12,10 @@ import logging
 from flask import Flask, Response, g
 from redis.exceptions import RedisError
 
-from app.auth import PRICE_NAMES
 from app.config import Config
 from app.services import Services
 from app.store.conversations import Charge
+from app.vocabulary import PRICE_NAMES
 
 log = logging.getLogger("saasignal")
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import redis
 
-from app.config import SCOPES
 from app.envelope import dumps
 from app.store.conversations import Charge, ConversationStore
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.vocabulary import SCOPES
 
 BATCH = 2000
 METADATA = {"tier": "gold"}

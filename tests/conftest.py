@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from app import create_app
-from app.config import SCOPES
+from app.vocabulary import SCOPES
 from tests.servers import RedisCluster, RedisServer, start_redis, start_redis_cluster
 
 BACKENDS = ["embedded", "redis", "cluster"]

@@ -19,11 +19,11 @@ import pytest
 import redis
 
 from app import create_app
-from app.config import SCOPES
 from app.doctor import run_doctor
 from app.store.connect import cluster_nodes, connect
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.vocabulary import SCOPES
 from tests.conftest import Api
 from tests.live import BASE, call, parallel
 from tests.servers import Gunicorn, RedisCluster

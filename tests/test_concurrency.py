@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from app.config import SCOPES
 from app.doctor import run_doctor
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.vocabulary import SCOPES
 from tests.live import BASE, Reply, call, parallel
 from tests.servers import Gunicorn, RedisServer
 

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from app.config import SCOPES
 from app.store.ids import parse_id
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.vocabulary import SCOPES
 from tests.conftest import redis_or_skip
 from tests.live import BASE, Reply, call
 from tests.servers import Gunicorn, RedisServer, wait_until

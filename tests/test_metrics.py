@@ -11,9 +11,9 @@ import pytest
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.config import SCOPES
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.vocabulary import SCOPES
 from tests.live import BASE, Reply, call, parallel
 from tests.servers import Gunicorn, RedisServer, wait_until
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from app.config import SCOPES
 from app.store.connect import connect
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.vocabulary import SCOPES
 from tests.servers import ROOT, Gunicorn, RedisServer, start_redis
 
 SEED = 20261125

@@ -17,7 +17,6 @@ from app.api.requests import (
     load,
     refuse_oversized_body,
 )
-from app.auth import ADMIN, READ, WRITE
 from app.envelope import dumps, json_response, loads, ok
 from app.errors import InvalidCursor, NotFound, StorageUnavailable, ValidationFailed
 from app.schemas import (
@@ -29,8 +28,9 @@ from app.schemas import (
     metadata_errors,
 )
 from app.store.conversations import Stored
+from app.vocabulary import ADMIN, CONVERSATIONS_PATH, READ, WRITE
 
-bp = Blueprint("conversations", __name__, url_prefix="/modules/messaging/conversations")
+bp = Blueprint("conversations", __name__, url_prefix=CONVERSATIONS_PATH)
 
 _create_schema = CreateConversationSchema()
 _update_schema = UpdateConversationSchema()

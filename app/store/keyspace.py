@@ -34,8 +34,8 @@ members and field names keep a conversation near 600 bytes of Redis memory. Hash
 
 from __future__ import annotations
 
-TYPES = ("direct", "group")
-STATUSES = ("open", "closed", "archived")
+from app.vocabulary import STATUSES, TYPES
+
 HASH_FIELDS = {
     "type": "t",
     "status": "s",

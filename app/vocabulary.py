@@ -1,0 +1,44 @@
+"""The words of the contract, defined once: scopes, prices, enums, paths, header names.
+
+Everything else (HTTP, store, CLI, the OpenAPI document) imports them from here, so a
+name changes in one place. Plain data: no Flask, no Redis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+# SPEC.md §2: scopes form a ladder; each includes every scope below it.
+READ, WRITE, ADMIN = "messaging:read", "messaging:write", "messaging:admin"
+SCOPES = (READ, WRITE, ADMIN)
+SCOPE_RANK: Mapping[str, int] = MappingProxyType({READ: 1, WRITE: 2, ADMIN: 3})
+DEFAULT_KEY_SCOPES = (READ, WRITE)
+
+# SPEC.md §3 and §12: TOKEN_COSTS names prices by the scope's last word.
+PRICE_NAMES: Mapping[str, str] = MappingProxyType({READ: "read", WRITE: "write", ADMIN: "admin"})
+DEFAULT_TOKEN_COSTS: Mapping[str, int] = MappingProxyType({"read": 1, "write": 2, "admin": 2})
+
+# SPEC.md §6.
+TYPES = ("direct", "group")
+STATUSES = ("open", "closed", "archived")
+LIFECYCLE_ACTIONS = ("archive", "close", "reopen")
+
+# SPEC.md §15.
+EVENT_TYPES = (
+    "conversation.created",
+    "conversation.updated",
+    "conversation.archived",
+    "conversation.closed",
+    "conversation.reopened",
+    "conversation.deleted",
+)
+
+# SPEC.md §1.
+BASE_PATH = "/modules/messaging"
+CONVERSATIONS_PATH = BASE_PATH + "/conversations"
+EVENTS_PATH = BASE_PATH + "/events"
+WEBHOOK_ENDPOINTS_PATH = BASE_PATH + "/webhook_endpoints"
+
+# SPEC.md §4.
+RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
