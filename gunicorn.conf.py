@@ -21,15 +21,16 @@ _owned_metrics_dir = not os.environ.get(_METRICS_ENV)
 if _owned_metrics_dir:
     os.environ[_METRICS_ENV] = tempfile.mkdtemp(prefix="saasignal-metrics-")
 
-from app.config import Config, ConfigError  # noqa: E402
+from app.config import Config, ConfigError, int_between  # noqa: E402
 
 
 def _int_env(name: str, default: int, highest: int) -> int:
     raw = os.environ.get(name) or str(default)
-    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= highest):
+    value = int_between(raw, 1, highest)
+    if value is None:
         sys.stderr.write(f"saasignal: {name}={raw!r} is invalid: expected 1 to {highest}\n")
         raise SystemExit(1)
-    return int(raw)
+    return value
 
 
 def _refuse_workers_without_redis(count: int, source: str) -> None:

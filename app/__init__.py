@@ -1,66 +1,23 @@
-"""Build the app: config → store → extensions → blueprints → error handlers."""
+"""The Conversations service. `create_app` (app/factory.py) builds the web app.
+
+The package root imports nothing itself: the store, the domain, the CLI and the webhook
+worker load without Flask, and only a process that serves HTTP pays for it.
+"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from redis.exceptions import RedisClusterException
-from werkzeug.middleware.proxy_fix import ProxyFix
+if TYPE_CHECKING:
+    from app.factory import create_app
 
-from app import accesslog, metrics, tokens
-from app.api import conversations, docs, ops
-from app.config import Config, ConfigError
-from app.envelope import assign_request_id, stamp_request_id
-from app.errors import register_error_handlers
-from app.limits import RateLimits
-from app.services import Services
-from app.store.connect import connect
-
-log = logging.getLogger("saasignal")
+__all__ = ["create_app"]
 
 
-def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -> Flask:
-    """Create the service; `overrides` replace configuration fields, `client` the Redis client."""
-    config = Config.from_env()
-    if overrides:
-        config = config.replace(overrides)
-    if config.redis_url is None and client is None:
-        log.warning("REDIS_URL is unset: using the embedded in-memory store; nothing is kept.")
+def __getattr__(name: str) -> Any:
+    """`from app import create_app` without loading Flask for every `app.*` import."""
+    if name == "create_app":
+        from app.factory import create_app
 
-    app = Flask(__name__)
-    # One byte over the limit: werkzeug cuts a streamed (chunked) body at this length
-    # without a word, so reading limit + 1 bytes is how an oversized one is told apart.
-    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes + 1
-    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    # werkzeug answers a path with `//` by an HTML redirect that bypasses every error
-    # handler; unmerged, such a path is an ordinary JSON 404.
-    app.url_map.merge_slashes = False
-    if config.proxy_hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops)  # type: ignore[method-assign]
-
-    try:
-        client = client if client is not None else connect(config.redis_url)
-        services = Services.build(config, client)
-        limits = RateLimits(config)
-        limits.init_app(app)
-    except RedisClusterException as exc:
-        # A cluster client learns the slot map when it is made: no node, no start.
-        raise ConfigError(f"REDIS_URL: no node of the Redis Cluster answers ({exc})") from None
-    app.extensions["saasignal"] = services
-    app.extensions["saasignal.limits"] = limits
-
-    app.before_request(assign_request_id)
-    metrics.init_app(app)
-    accesslog.init_app(app)
-    tokens.init_app(app, services)
-    app.after_request(stamp_request_id)
-
-    app.register_blueprint(conversations.bp)
-    app.register_blueprint(ops.bp)
-    app.register_blueprint(docs.bp)
-    register_error_handlers(app)
-    return app
+        return create_app
+    raise AttributeError(f"module 'app' has no attribute {name!r}")

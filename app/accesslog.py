@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 from typing import Any
 
 import orjson
-from flask import Flask, Response, g, request
+from flask import Response, request
+
+from app.store.conversations import Charge
 
 log = logging.getLogger("saasignal.access")
 
@@ -32,42 +33,33 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def entry(response: Response) -> dict[str, Any]:
+def entry(
+    response: Response, request_id: str, elapsed: float, charge: Charge | None
+) -> dict[str, Any]:
     """The fields of one access-log line."""
-    started: float | None = g.get("accesslog_started")
-    duration = (time.perf_counter() - started) * 1000 if started is not None else None
     fields: dict[str, Any] = {
         "method": request.method,
         "path": request.path,
         "status": response.status_code,
-        "duration_ms": round(duration, 3) if duration is not None else None,
-        "request_id": g.get("request_id"),
+        "duration_ms": round(elapsed * 1000, 3),
+        "request_id": request_id,
     }
-    ctx = g.get("charge")
-    if ctx is not None:
-        fields["account"] = ctx.account
+    if charge is not None:
+        fields["account"] = charge.account
     return fields
 
 
-def start_timer() -> None:
-    """Note when the request began (before_request)."""
-    g.accesslog_started = time.perf_counter()
-
-
-def write(response: Response) -> Response:
-    """Log the request as one JSON line (after_request)."""
+def write(response: Response, request_id: str, elapsed: float, charge: Charge | None) -> None:
+    """Log the request as one JSON line."""
     if log.isEnabledFor(logging.INFO):
-        log.info(orjson.dumps(entry(response)).decode())
-    return response
+        log.info(orjson.dumps(entry(response, request_id, elapsed, charge)).decode())
 
 
-def init_app(app: Flask) -> None:
-    """Register the hooks; the stderr handler is added once per process."""
+def init_app() -> None:
+    """Add the stderr handler, once per process; `app.api.context.finish` writes the lines."""
     if not any(isinstance(handler, StderrHandler) for handler in log.handlers):
         handler = StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
     if log.level == logging.NOTSET:
         log.setLevel(logging.INFO)
-    app.before_request(start_timer)
-    app.after_request(write)

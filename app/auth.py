@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.errors import InsufficientScope, Unauthorized
 from app.limits import RateLimits
-from app.store.keys import SECRET_RE, ApiKey, KeyStore
+from app.store.keys import SECRET_RE, ApiKey, KeyStore, Lookup, digest
 from app.vocabulary import SCOPE_RANK
 
 
@@ -19,28 +19,32 @@ def bearer_secret(header: str | None) -> str:
     return secret
 
 
-def authenticate(keys: KeyStore, limits: RateLimits, address: str, header: str | None) -> ApiKey:
-    """The key behind the header, after the address's failed-login check (SPEC.md §4).
+def authenticate(
+    keys: KeyStore, limits: RateLimits, address: str, header: str | None
+) -> tuple[ApiKey, str, Lookup]:
+    """The key behind the header, its secret's digest and what its lookup counted.
 
-    429 when the address is past its failed logins, whatever the key; else 401 when the key
-    is missing, malformed, unknown or revoked, which counts as one more failure.
+    429 when the address is past its failed logins (SPEC.md §4), whatever the key; else 401
+    when the key is missing, malformed, unknown or revoked, which counts as one more
+    failure. The lookup's one round trip also reads the address's failed logins and
+    counts the request against the key's rate-limit bucket (judged after the scope).
     """
-    counter = limits.failure_counter(address)
+    failures_key = limits.failure_counter(address)
     try:
         secret = bearer_secret(header)
-        if counter is None:
+        secret_digest = digest(secret)
+        if failures_key is None:
             limits.check_address(address)
-            key = keys.authenticate(secret)
-        else:
-            key, failures = keys.authenticate_counting(secret, counter)
-            limits.refuse_address(address, failures)
-        if key is None:
+        lookup = keys.lookup(secret_digest, failures_key, limits.key_counter(secret_digest))
+        if failures_key is not None:
+            limits.refuse_address(address, lookup.failures)
+        if lookup.key is None:
             raise Unauthorized("The API key is unknown or revoked.")
     except Unauthorized:
         limits.check_address(address)
         limits.record_failure(address)
         raise
-    return key
+    return lookup.key, secret_digest, lookup
 
 
 def require_scope(key: ApiKey, scope: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from limits import parse_many
 from redis.connection import parse_url
 
-from app.vocabulary import DEFAULT_TOKEN_COSTS
+from app.vocabulary import DEFAULT_TOKEN_COSTS, PRICE_NAMES
 
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+cluster://")
@@ -59,7 +59,7 @@ class Config:
             "TOKEN_COSTS": ("token_costs", _token_costs),
             "MAX_BODY_BYTES": ("max_body_bytes", _positive_int),
             "IDEMPOTENCY_TTL_SECONDS": ("idempotency_ttl_seconds", _ttl_seconds),
-            "PROXY_HOPS": ("proxy_hops", _non_negative_int),
+            "PROXY_HOPS": ("proxy_hops", non_negative_int),
             "SECRET_KEY": ("secret_key", _secret_key),
         }
         for variable, (field, read) in readers.items():
@@ -71,6 +71,10 @@ class Config:
             except ValueError as exc:
                 raise ConfigError(f"{variable}={raw!r} is invalid: {exc}") from None
         return cls(**values)
+
+    def price(self, scope: str) -> int:
+        """What a request to an endpoint of `scope` costs (SPEC.md §3)."""
+        return self.token_costs[PRICE_NAMES[scope]]
 
     def replace(self, overrides: Mapping[str, Any]) -> Config:
         """Return a copy with `overrides` (field name → value) validated like the environment."""
@@ -109,7 +113,15 @@ def _redis_url(raw: str) -> str:
 
 def is_port(text: str) -> bool:
     """Whether `text` is a TCP port number, 1-65535, in ASCII digits."""
-    return text.isascii() and text.isdigit() and 1 <= int(text) <= 65535
+    return int_between(text, 1, 65535) is not None
+
+
+def int_between(text: str, lowest: int, highest: int) -> int | None:
+    """The integer `text` spells in ASCII digits when it is in [lowest, highest], else None."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        return None
+    value = int(text)
+    return value if lowest <= value <= highest else None
 
 
 def _key_prefix(raw: str) -> str:
@@ -142,12 +154,12 @@ def _token_costs(raw: str) -> dict[str, int]:
         name, sep, value = part.strip().partition("=")
         if not sep or name not in costs:
             raise ValueError("expected read=N,write=N,admin=N")
-        costs[name] = _non_negative_int(value.strip())
+        costs[name] = non_negative_int(value.strip())
     return costs
 
 
 def _positive_int(raw: str) -> int:
-    value = _non_negative_int(raw)
+    value = non_negative_int(raw)
     if value == 0:
         raise ValueError("expected a positive integer")
     return value
@@ -160,10 +172,12 @@ def _ttl_seconds(raw: str) -> int:
     return value
 
 
-def _non_negative_int(raw: str) -> int:
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+def non_negative_int(raw: str) -> int:
+    """A whole number 0 or more in ASCII digits (at most 18, so Redis can hold it)."""
+    value = int_between(raw, 0, 10**18 - 1)
+    if value is None:
         raise ValueError("expected a non-negative integer")
-    return int(raw)
+    return value
 
 
 def _secret_key(raw: str) -> str:

@@ -20,25 +20,18 @@
     ├── InternalError                 500     internal_error
     └── StorageUnavailable            503     service_unavailable
 
-Werkzeug's HTTPExceptions (unknown routes, 405, 413 from the body limit) and marshmallow's
-ValidationError are translated into this tree, so every response has the same envelope.
+The tree is plain Python: the store and the domain raise these errors without knowing of
+HTTP frameworks. `app/api/errors.py` renders them, and translates werkzeug's HTTPExceptions
+(unknown routes, 405, 413 from the body limit) and marshmallow's ValidationError into
+them, so every response has the same envelope.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from flask import Flask, Response, g, request
-from limits.errors import StorageError
-from marshmallow import ValidationError
-from redis.exceptions import RedisClusterException, RedisError
-from werkzeug.exceptions import HTTPException
-
-from app.envelope import error_response
-
-log = logging.getLogger("saasignal")
+from app.vocabulary import entity_tag
 
 
 class ServiceError(Exception):
@@ -131,7 +124,8 @@ class PreconditionFailed(ServiceError):
     message = "If-Match does not match the conversation's current version."
 
     def __init__(self, version: int) -> None:
-        super().__init__(details={"etag": f'"{version}"'}, headers={"ETag": f'"{version}"'})
+        tag = entity_tag(version)
+        super().__init__(details={"etag": tag}, headers={"ETag": tag})
 
 
 class PayloadTooLarge(ServiceError):
@@ -177,69 +171,3 @@ class StorageUnavailable(ServiceError):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message, headers={"Retry-After": "1"})
-
-
-_HTTP_EXCEPTIONS: dict[int, type[ServiceError]] = {
-    400: BadRequest,
-    404: NotFound,
-    405: MethodNotAllowed,
-    413: PayloadTooLarge,
-    415: UnsupportedMediaType,
-}
-
-
-def from_http_exception(exc: HTTPException) -> ServiceError:
-    """Translate a werkzeug HTTPException (routing, body size) into the service's tree."""
-    cls = _HTTP_EXCEPTIONS.get(exc.code or 500)
-    if cls is None:
-        return InternalError()
-    if cls is NotFound:
-        return NotFound("No such resource.")
-    if cls is MethodNotAllowed:
-        allowed = exc.valid_methods if hasattr(exc, "valid_methods") else None
-        headers = {"Allow": ", ".join(sorted(allowed))} if allowed else None
-        return MethodNotAllowed(f"{request.method} is not allowed here.", headers=headers)
-    return cls()
-
-
-def render(error: ServiceError) -> Response:
-    """Render a ServiceError in the envelope, with its headers."""
-    response = error_response(error.status, error.code, error.text, error.details)
-    for name, value in error.headers.items():
-        response.headers[name] = value
-    return response
-
-
-def register_error_handlers(app: Flask) -> None:
-    """Route every exception a request can raise through the one envelope."""
-
-    @app.errorhandler(ServiceError)
-    def _service_error(error: ServiceError) -> Response:
-        return render(error)
-
-    @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> Response:
-        return render(from_http_exception(error))
-
-    @app.errorhandler(ValidationError)
-    def _validation_error(error: ValidationError) -> Response:
-        return render(ValidationFailed(details=_messages(error)))
-
-    @app.errorhandler(RedisError)
-    @app.errorhandler(RedisClusterException)
-    @app.errorhandler(StorageError)
-    def _storage_error(error: Exception) -> Response:
-        log.warning("storage unavailable (request %s): %s", g.get("request_id"), error)
-        return render(StorageUnavailable())
-
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> Response:
-        log.exception("unhandled error (request %s)", g.get("request_id"))
-        return render(InternalError())
-
-
-def _messages(error: ValidationError) -> dict[str, Any]:
-    messages = error.messages
-    if isinstance(messages, dict):
-        return messages
-    return {"_schema": messages}

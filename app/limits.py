@@ -7,9 +7,10 @@ that the order of checks is the contract's. Its automatic per-route checks are o
 If the limiter's storage fails, the request fails with 503: limits are never silently
 skipped, and a request is never served unlimited.
 
-With the default fixed window on Redis, a request costs one round trip here: the counter's
-INCR (the window's end is learned once per window and remembered), and the failed-logins
-counter of the address is read in the same round trip as the API key (`failure_counter`).
+With the default fixed window on Redis, the limiter costs no round trip of its own: its
+counter command and the failed-logins counter of the address go in the same pipeline as
+the API key's lookup (`key_counter`, `failure_counter`; SPEC.md §4), and the bucket is
+named by the secret's SHA-256 digest, which the lookup already has.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from limits import RateLimitItem, parse
 from app.config import Config
 from app.errors import RateLimited
 from app.store.connect import CONNECT_TIMEOUT, SOCKET_TIMEOUT, limits_storage_uri, no_retry
+from app.store.keys import Lookup, RateCounter
+from app.store.keyspace import Keyspace
+from app.vocabulary import RATE_LIMIT_HEADERS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,11 +41,8 @@ class LimitState:
     reset: int
 
     def headers(self) -> dict[str, str]:
-        return {
-            "X-RateLimit-Limit": str(self.limit),
-            "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": str(self.reset),
-        }
+        values = (self.limit, self.remaining, self.reset)
+        return {name: str(value) for name, value in zip(RATE_LIMIT_HEADERS, values, strict=True)}
 
     def apply(self, response: Response) -> None:
         response.headers.update(self.headers())
@@ -55,7 +56,7 @@ class RateLimits:
         self.auth_failures: RateLimitItem = parse(config.auth_failure_rate_limit)
         options: dict[str, Any] = {}
         if config.redis_url is not None:
-            options["key_prefix"] = f"{config.redis_key_prefix}:limits"
+            options["key_prefix"] = Keyspace(config.redis_key_prefix).limits_prefix()
             # Without timeouts a hung Redis would hang every request instead of a quick 503;
             # without retries off, a counter INCR whose reply was lost could count twice.
             options["socket_timeout"] = SOCKET_TIMEOUT
@@ -72,8 +73,6 @@ class RateLimits:
         self.extension.request_filter(lambda: True)
         self.fixed_window = config.rate_limit_strategy == "fixed-window"
         self.redis_storage = config.redis_url is not None
-        # This process's view of when each key's fixed window ends (learned once a window).
-        self._window_ends: dict[str, float] = {}
 
     def init_app(self, app: Flask) -> None:
         """Bind flask-limiter (storage, strategy) without its per-route hooks.
@@ -92,39 +91,42 @@ class RateLimits:
         for registry, kept in zip(hooks, before, strict=True):
             registry[None] = kept
 
-    def hit_key(self, key_id: str) -> LimitState:
-        """Count one request against a key's bucket; RateLimited past the limit."""
-        if self.fixed_window:
-            count, reset = self._hit_fixed_window(key_id)
+    def key_counter(self, secret_digest: str) -> RateCounter | None:
+        """The key's counter for the lookup's pipeline, where the strategy is one command.
+
+        With the fixed window on Redis, flask-limiter's counter is one `incr_expire` script
+        on the key `key_for("key", digest)`: the service sends it beside the key lookup
+        (SPEC.md §4). Other strategies, and the embedded store, keep their own call.
+        """
+        if not (self.fixed_window and self.redis_storage):
+            return None
+        storage: Any = self.extension.storage
+        key = str(storage.prefixed_key(self.per_key.key_for("key", secret_digest)))
+        return RateCounter(key, self.per_key.get_expiry(), storage.lua_incr_expire.script)
+
+    def admit(self, secret_digest: str, lookup: Lookup) -> LimitState:
+        """Judge one request against the key's bucket; RateLimited past the limit.
+
+        The count comes from the lookup's pipeline when it carried the counter, else the
+        strategy counts now.
+        """
+        now = time.time()
+        if lookup.count is not None:
+            count = lookup.count
+            ttl = lookup.ttl_ms if lookup.ttl_ms is not None and lookup.ttl_ms > 0 else None
+            reset = now + (ttl / 1000 if ttl is not None else self.per_key.get_expiry())
             allowed = count <= self.per_key.amount
             remaining = max(0, self.per_key.amount - count)
         else:
             strategy = self.extension.limiter
-            allowed = strategy.hit(self.per_key, "key", key_id)
-            reset, remaining = strategy.get_window_stats(self.per_key, "key", key_id)
+            allowed = strategy.hit(self.per_key, "key", secret_digest)
+            reset, remaining = strategy.get_window_stats(self.per_key, "key", secret_digest)
         state = LimitState(self.per_key.amount, int(remaining), math.ceil(reset))
         if not allowed:
-            error = RateLimited(retry_after=math.ceil(reset - time.time()))
+            error = RateLimited(retry_after=math.ceil(reset - now))
             error.headers.update(state.headers())
             raise error
         return state
-
-    def _hit_fixed_window(self, key_id: str) -> tuple[int, float]:
-        """INCR the key's window counter; return the count and when the window ends."""
-        storage = self.extension.storage
-        key = self.per_key.key_for("key", key_id)
-        now = time.time()
-        count = int(storage.incr(key, self.per_key.get_expiry()))
-        if count == 1:
-            reset = now + self.per_key.get_expiry()
-        else:
-            reset = self._window_ends.get(key, 0.0)
-            if reset <= now:
-                reset = float(storage.get_expiry(key))
-        if len(self._window_ends) > 10_000:
-            self._window_ends = {k: v for k, v in self._window_ends.items() if v > now}
-        self._window_ends[key] = reset
-        return count, reset
 
     def failure_counter(self, address: str) -> str | None:
         """The Redis key that counts an address's failed logins, when one GET can test it."""

@@ -10,9 +10,8 @@ by scope, since an account label would grow with every customer.
 from __future__ import annotations
 
 import os
-import time
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Flask, Response, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -37,7 +36,7 @@ REQUESTS = Counter(
 )
 LATENCY = Histogram(
     "saasignal_http_request_duration_seconds",
-    "Time from the first before_request hook to the last after_request hook.",
+    "Time from the start of the request to its last step.",
     ["method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
@@ -73,33 +72,18 @@ def route_of_request() -> str:
     return rule.rule if rule is not None else _UNMATCHED
 
 
-def start_timer() -> None:
-    """Note when the request began (before_request)."""
-    g.metrics_started = time.perf_counter()
-
-
-def record(response: Response) -> Response:
-    """Count the request, its latency, its tokens and a 429 (after_request)."""
+def record(response: Response, elapsed: float, charge: Charge | None) -> None:
+    """Count a finished request, its latency, its tokens and a 429."""
     route = route_of_request()
     method = request.method
     REQUESTS.labels(method, route, str(response.status_code)).inc()
-    started: float | None = g.get("metrics_started")
-    if started is not None:
-        LATENCY.labels(method, route).observe(time.perf_counter() - started)
-    charge: Charge | None = g.get("charge")
+    LATENCY.labels(method, route).observe(elapsed)
     if charge is not None and charge.debited and charge.cost > 0:
         TOKENS_DEBITED.labels(SCOPE_BY_METHOD.get(method, "other")).inc(charge.cost)
     if response.status_code == 429:
         RATE_LIMITED.labels(route).inc()
-    return response
 
 
 def init_app(app: Flask) -> None:
-    """Register the hooks and the /metrics route.
-
-    Call it before the other after_request hooks are registered: Flask runs those in
-    reverse order, so this one runs last and sees the final status and refunds.
-    """
-    app.before_request(start_timer)
-    app.after_request(record)
+    """Serve /metrics; `app.api.context.finish` records every request."""
     app.register_blueprint(bp)

@@ -1,4 +1,4 @@
-"""Validation of request bodies and queries (marshmallow), and the conversation resource.
+"""Validation of request bodies and queries (marshmallow), and the documented resource.
 
 The same schemas feed the OpenAPI document, so what is validated is what is documented.
 """
@@ -6,57 +6,25 @@ The same schemas feed the OpenAPI document, so what is validated is what is docu
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-import orjson
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.envelope import dumps
+from app.domain.conversations import (
+    DESCRIPTION_MAX,
+    METADATA_MAX_DEPTH,
+    TITLE_MAX,
+    TOO_DEEP,
+    depth,
+    metadata_errors,
+)
 from app.vocabulary import STATUSES, TYPES
 
-TITLE_MAX = 256
-DESCRIPTION_MAX = 2000
-METADATA_MAX_BYTES = 16384
-METADATA_MAX_DEPTH = 8
 LIMIT_MAX = 100
 LIMIT_DEFAULT = 25
 CURSOR_MAX = 512
-TOO_DEEP = f"Nested deeper than {METADATA_MAX_DEPTH} levels."
 _DIGITS = re.compile(r"^[0-9]{1,6}$")
-
-
-def metadata_errors(value: Mapping[str, Any]) -> list[str]:
-    """Why `value` breaks the metadata limits of SPEC.md §6 (empty when it does not)."""
-    if _depth(value) > METADATA_MAX_DEPTH:
-        # Said alone: measuring the size would recurse as deep as the value goes.
-        return [TOO_DEEP]
-    errors = []
-    size = len(dumps(value))
-    if size > METADATA_MAX_BYTES:
-        errors.append(f"Larger than {METADATA_MAX_BYTES} bytes as compact JSON ({size} bytes).")
-    return errors
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth of objects and arrays: a flat object is 1."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        children: Iterable[Any]
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, level)
-        if deepest > METADATA_MAX_DEPTH:
-            return deepest
-        stack.extend((child, level + 1) for child in children)
-    return deepest
 
 
 class JsonObject(fields.Field[dict[str, Any]]):
@@ -73,17 +41,9 @@ class JsonObject(fields.Field[dict[str, Any]]):
     ) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.make_error("invalid")
-        if _depth(value) > METADATA_MAX_DEPTH:
+        if depth(value) > METADATA_MAX_DEPTH:
             raise self.make_error("too_deep")
         return value
-
-
-class MergePatch(JsonObject):
-    """An RFC 7396 merge patch for metadata; its result is checked after merging.
-
-    A patch nested deeper than 8 levels is refused outright: every object or array in a
-    patch stays in the merged result at the same level, so the result would be too deep.
-    """
 
 
 class QueryInteger(fields.Integer):
@@ -130,7 +90,9 @@ class UpdateConversationSchema(Schema):
 
     title = fields.String(allow_none=True, validate=validate.Length(max=TITLE_MAX))
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
-    metadata = MergePatch(
+    # Its merged result is checked by the domain (app/domain/conversations.py); a patch
+    # deeper than 8 levels is refused here: each of its objects stays at its level.
+    metadata = JsonObject(
         allow_none=True,
         metadata={
             "description": "Merged into the current metadata: null removes a member, nested "
@@ -171,31 +133,3 @@ class ConversationSchema(Schema):
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
     closed_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
     archived_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
-
-
-def timestamp(ms: str | int | None) -> str | None:
-    """Epoch milliseconds → RFC 3339 UTC with millisecond precision and `Z`."""
-    if ms is None:
-        return None
-    value = int(ms)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(value // 1000)) + (
-        f".{value % 1000:03d}Z"
-    )
-
-
-def conversation_resource(stored: Mapping[str, str]) -> dict[str, Any]:
-    """Render a stored hash as the public conversation object."""
-    return {
-        "id": stored["id"],
-        "object": "conversation",
-        "type": stored["type"],
-        "status": stored["status"],
-        "title": stored.get("title"),
-        "description": stored.get("description"),
-        "metadata": orjson.Fragment(stored.get("metadata", "{}")),
-        "version": int(stored["version"]),
-        "created_at": timestamp(stored["created_at"]),
-        "updated_at": timestamp(stored["updated_at"]),
-        "closed_at": timestamp(stored.get("closed_at")),
-        "archived_at": timestamp(stored.get("archived_at")),
-    }

@@ -42,3 +42,8 @@ WEBHOOK_ENDPOINTS_PATH = BASE_PATH + "/webhook_endpoints"
 
 # SPEC.md §4.
 RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+
+
+def entity_tag(version: int | str) -> str:
+    """The strong entity tag of a conversation's version (SPEC.md §10): `"3"`."""
+    return f'"{version}"'

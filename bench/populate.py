@@ -12,7 +12,7 @@ from typing import Any
 
 import redis
 
-from app.envelope import dumps
+from app.jsontext import dumps
 from app.store.conversations import Charge, ConversationStore
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace

@@ -25,8 +25,12 @@ from tests.servers import RedisCluster, RedisServer, start_redis, start_redis_cl
 BACKENDS = ["embedded", "redis", "cluster"]
 
 
-def missing_redis(what: str) -> NoReturn:
-    """Skip a test that needs `what`; fail instead under REQUIRE_REDIS=1."""
+def missing(what: str) -> NoReturn:
+    """Skip a test that needs `what`, a program the machine lacks.
+
+    Under REQUIRE_REDIS=1 (CI: `.ci/run` installs every program the suite needs) that is
+    a failure instead: a skipped test there would prove nothing.
+    """
     if os.environ.get("REQUIRE_REDIS") == "1":
         pytest.fail(f"REQUIRE_REDIS=1 but {what} is not installed")
     pytest.skip(f"{what} is not installed")
@@ -36,7 +40,7 @@ def redis_or_skip(extra: list[str] | None = None) -> RedisServer:
     """Start a redis-server of the test's own; skip without one, fail under REQUIRE_REDIS=1."""
     server = start_redis(extra)
     if server is None:
-        missing_redis("redis-server")
+        missing("redis-server")
     return server
 
 
@@ -53,7 +57,7 @@ def redis_cluster() -> Iterator[RedisCluster]:
     """One real Redis Cluster (3 masters, no replicas) for the whole run."""
     cluster = start_redis_cluster()
     if cluster is None:
-        missing_redis("redis-server or redis-cli")
+        missing("redis-server or redis-cli")
     yield cluster
     cluster.stop()
 

@@ -19,6 +19,7 @@ import pytest
 import redis
 
 from app import create_app
+from app.errors import StorageUnavailable
 from app.store.connect import connect
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
@@ -308,8 +309,9 @@ def test_keys_create_failing_part_way_grants_nothing_and_can_be_rerun(
     client = FailingClient(connect(cli.redis_url), fail_at)
     store = KeyStore(client, Keyspace(cli.prefix))
     secret = "sk_live_" + uuid.uuid4().hex + "Half0123456789"
-    with pytest.raises(redis.exceptions.ConnectionError):
+    with pytest.raises(StorageUnavailable) as raised:
         store.create("team", ["messaging:read"], 10, secret=secret)
+    assert isinstance(raised.value.__cause__, redis.exceptions.ConnectionError)
     assert cli.ok("tokens", "show", "--account", "team")[-1] == "5"
     assert cli.api().get(key=secret).status_code == 401  # the half-made key does not work
     cli.create_key("--account", "team", "--tokens", "10")

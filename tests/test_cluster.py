@@ -19,8 +19,8 @@ import pytest
 import redis
 
 from app import create_app
-from app.doctor import run_doctor
 from app.store.connect import cluster_nodes, connect
+from app.store.doctor import run_doctor
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from app.doctor import run_doctor
+from app.store.doctor import run_doctor
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES

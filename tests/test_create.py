@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, error_code
+from tests.metadata import nested, sized
 
 ID_RE = re.compile(r"^conv_[A-Za-z0-9_-]+$")
 TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -17,24 +18,6 @@ FIELDS = {
     "id", "object", "type", "status", "title", "description", "metadata", "version",
     "created_at", "updated_at", "closed_at", "archived_at",
 }  # fmt: skip
-
-
-def nested(depth: int, container: str = "object") -> dict[str, Any]:
-    """A metadata object `depth` levels deep (the object itself is level 1)."""
-    value: Any = {} if container == "object" else []
-    for _ in range(depth - 2):
-        value = {"a": value} if container == "object" else [value]
-    return {"a": value} if depth > 1 else {}
-
-
-def sized(size: int, char: str = "x") -> dict[str, Any]:
-    """A metadata object of exactly `size` bytes as compact UTF-8 JSON."""
-    width = len(char.encode())
-    room = size - len('{"k":""}')
-    value = char * (room // width) + "x" * (room % width)
-    metadata = {"k": value}
-    assert len(json.dumps(metadata, separators=(",", ":"), ensure_ascii=False).encode()) == size
-    return metadata
 
 
 def _reject(api: Api, body: Any) -> dict[str, Any]:

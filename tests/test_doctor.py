@@ -15,9 +15,9 @@ import pytest
 import redis
 
 from app import create_app
-from app.doctor import check_account
+from app.store.doctor import check_account
 from app.store.ids import parse_id
-from app.store.keyspace import STATUSES, TYPES
+from app.vocabulary import STATUSES, TYPES
 from tests.conftest import Api
 from tests.servers import RedisServer
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from werkzeug import exceptions as werkzeug_exceptions
 from werkzeug.test import TestResponse
 
 from app import create_app
@@ -386,3 +387,35 @@ def test_every_error_carries_the_request_id(
     request_id = response.headers["X-Request-Id"]
     assert request_id == given if given else GENERATED_ID.match(request_id)
     assert response.get_json()["error"]["request_id"] == request_id
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "code"),
+    [
+        (werkzeug_exceptions.RequestedRangeNotSatisfiable, 416, "requested_range_not_satisfiable"),
+        (werkzeug_exceptions.TooManyRequests, 429, "rate_limited"),
+        (werkzeug_exceptions.Conflict, 409, "conflict"),
+    ],
+)
+def test_an_unlisted_werkzeug_4xx_keeps_its_status_and_is_not_refunded(
+    api: Api,
+    monkeypatch: pytest.MonkeyPatch,
+    raised: type[werkzeug_exceptions.HTTPException],
+    status: int,
+    code: str,
+) -> None:
+    conversation = api.create()
+    before = api.balance()
+
+    original = ConversationStore.get
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        original(*args, **kwargs)  # charged, then werkzeug raises
+        raise raised()
+
+    monkeypatch.setattr(ConversationStore, "get", refuse)
+    response = api.get(f"/{conversation['id']}")
+    assert response.status_code == status
+    assert error_code(response) == code
+    # A 4xx is not a failure of the service: the charge stands, as for any other 4xx.
+    assert api.balance() == before - 1

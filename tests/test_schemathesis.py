@@ -19,7 +19,8 @@ from app.store.connect import connect
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
-from tests.servers import ROOT, Gunicorn, RedisServer, start_redis
+from tests.conftest import redis_or_skip
+from tests.servers import ROOT, Gunicorn, RedisServer
 
 SEED = 20261125
 MAX_EXAMPLES = 150
@@ -37,11 +38,7 @@ expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "42
 @pytest.fixture(scope="module")
 def live() -> Iterator[tuple[Gunicorn, str]]:
     """gunicorn (2 workers) on a real redis-server, and a key with every scope."""
-    redis = start_redis()
-    if redis is None:
-        if os.environ.get("CI") or os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail("redis-server is required under CI")
-        pytest.skip("redis-server is not installed")
+    redis = redis_or_skip()
     prefix = f"st{uuid.uuid4().hex[:10]}"
     server = _gunicorn(redis, prefix)
     try:

@@ -17,8 +17,8 @@ from hypothesis.stateful import (
 )
 
 from app import create_app
-from app.doctor import run_doctor
-from app.store.keyspace import STATUSES, TYPES
+from app.store.doctor import run_doctor
+from app.vocabulary import STATUSES, TYPES
 from tests.conftest import Api
 
 MOVES = {

@@ -112,9 +112,11 @@ def test_rejections_before_the_token_step_cost_nothing(settings: dict[str, Any])
     api = Api(app, app.test_client())
     reader = api.key("acme", ["messaging:read"])
     before = api.balance()
+    # SPEC.md §4: a 403 may count against the bucket of the secret it carried, so the
+    # refused POST uses a key of its own and `reader`'s bucket is left to the 429 below.
     refused = [
         api.get(key="sk_live_" + "D" * 40),  # 401
-        api.post(key=reader, json={}),  # 403
+        api.post(key=api.key("acme", ["messaging:read"]), json={}),  # 403
         api.delete(MISSING, key=api.key("acme", ["messaging:write"])),  # 403
     ]
     assert [r.status_code for r in refused] == [401, 403, 403]

@@ -1,13 +1,12 @@
-"""The eight conversation endpoints of SPEC.md §1."""
+"""The eight conversation endpoints of SPEC.md §1: load → call the domain → render."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from typing import Any
 
 from flask import Blueprint, Response, request
 
+from app.api.envelope import json_response, ok
 from app.api.guard import RequestContext, guarded
 from app.api.requests import (
     charge_and_raise,
@@ -17,18 +16,17 @@ from app.api.requests import (
     load,
     refuse_oversized_body,
 )
-from app.envelope import dumps, json_response, loads, ok
-from app.errors import InvalidCursor, NotFound, StorageUnavailable, ValidationFailed
+from app.domain import conversations as domain
+from app.domain.resources import conversation_resource, deleted_resource
+from app.errors import InvalidCursor, ValidationFailed
 from app.schemas import (
     CreateConversationSchema,
     EmptySchema,
     ListQuerySchema,
     UpdateConversationSchema,
-    conversation_resource,
-    metadata_errors,
 )
 from app.store.conversations import Stored
-from app.vocabulary import ADMIN, CONVERSATIONS_PATH, READ, WRITE
+from app.vocabulary import ADMIN, CONVERSATIONS_PATH, READ, WRITE, entity_tag
 
 bp = Blueprint("conversations", __name__, url_prefix=CONVERSATIONS_PATH)
 
@@ -36,7 +34,6 @@ _create_schema = CreateConversationSchema()
 _update_schema = UpdateConversationSchema()
 _empty_schema = EmptySchema()
 _list_schema = ListQuerySchema()
-_MAX_UPDATE_ATTEMPTS = 64
 
 
 def _now_ms() -> int:
@@ -45,7 +42,7 @@ def _now_ms() -> int:
 
 def _conversation(stored: Stored, status: int = 200) -> Response:
     response = ok(conversation_resource(stored), status)
-    response.headers["ETag"] = f'"{stored["version"]}"'
+    response.headers["ETag"] = entity_tag(stored["version"])
     return response
 
 
@@ -53,17 +50,7 @@ def _conversation(stored: Stored, status: int = 200) -> Response:
 @guarded(WRITE)
 def create_conversation(ctx: RequestContext) -> Response:
     data = load(ctx, _create_schema, json_body(ctx))
-    now = str(_now_ms())
-    fields = {
-        "type": data["type"],
-        "status": "open",
-        "version": "1",
-        "created_at": now,
-        "metadata": dumps(data["metadata"]).decode(),
-    }
-    for name in ("title", "description"):
-        if data[name] is not None:
-            fields[name] = data[name]
+    fields = domain.new_conversation(data, _now_ms())
     return _conversation(ctx.services.conversations.create(ctx.charge, fields), 201)
 
 
@@ -105,73 +92,19 @@ def get_conversation(ctx: RequestContext, conversation: str) -> Response:
     stored = ctx.services.conversations.get(ctx.charge, conversation)
     if if_none_match(int(stored["version"])):
         response = Response(status=304)
-        response.headers["ETag"] = f'"{stored["version"]}"'
+        response.headers["ETag"] = entity_tag(stored["version"])
         return response
     return _conversation(stored)
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7396 JSON Merge Patch: null removes, objects merge, anything else replaces."""
-    if not isinstance(patch, dict):
-        return patch
-    result = dict(target) if isinstance(target, dict) else {}
-    for name, value in patch.items():
-        if value is None:
-            result.pop(name, None)
-        else:
-            result[name] = merge_patch(result.get(name), value)
-    return result
-
-
-def _changes(
-    current: Mapping[str, str], patch: Mapping[str, Any]
-) -> tuple[dict[str, str], list[str], list[str]]:
-    """Fields to set and to delete to apply `patch`, and the metadata errors of the result."""
-    set_fields: dict[str, str] = {}
-    delete_fields: list[str] = []
-    for name in ("title", "description"):
-        if name not in patch:
-            continue
-        if patch[name] is None:
-            if name in current:
-                delete_fields.append(name)
-        elif patch[name] != current.get(name):
-            set_fields[name] = patch[name]
-    if "metadata" in patch:
-        existing = current.get("metadata", "{}")
-        merged = (
-            {}
-            if patch["metadata"] is None
-            else merge_patch(loads(existing.encode()), patch["metadata"])
-        )
-        errors = metadata_errors(merged)
-        if errors:
-            return {}, [], errors
-        text = dumps(merged).decode()
-        if text != existing:
-            set_fields["metadata"] = text
-    return set_fields, delete_fields, []
 
 
 @bp.patch("/<conversation>")
 @guarded(WRITE)
 def update_conversation(ctx: RequestContext, conversation: str) -> Response:
     patch = load(ctx, _update_schema, json_body(ctx))
-    precondition = if_match()
     store = ctx.services.conversations
-    for _ in range(_MAX_UPDATE_ATTEMPTS):
-        current = store.read(ctx.charge, conversation)
-        if current is None:
-            charge_and_raise(ctx, NotFound())
-        set_fields, delete_fields, errors = _changes(current, patch)
-        if errors:
-            charge_and_raise(ctx, ValidationFailed(details={"metadata": errors}))
-        updated = store.update(
-            ctx.charge, current, precondition, _now_ms(), set_fields, delete_fields
-        )
-        if updated is not None:
-            return _conversation(updated)
-    raise StorageUnavailable("The conversation is changing too fast to update; retry.")
+    return _conversation(
+        domain.update_conversation(store, ctx.charge, conversation, patch, if_match(), _now_ms())
+    )
 
 
 @bp.delete("/<conversation>")
@@ -179,7 +112,7 @@ def update_conversation(ctx: RequestContext, conversation: str) -> Response:
 def delete_conversation(ctx: RequestContext, conversation: str) -> Response:
     refuse_oversized_body(ctx)
     ctx.services.conversations.delete(ctx.charge, conversation, if_match())
-    return ok({"id": conversation, "object": "conversation", "deleted": True})
+    return ok(deleted_resource(conversation))
 
 
 def _transition(ctx: RequestContext, conversation: str, action: str) -> Response:

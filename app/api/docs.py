@@ -12,8 +12,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, send_from_directory, url_for
 
-from app.envelope import dumps
 from app.errors import NotFound
+from app.jsontext import dumps
 from app.openapi import build_document
 
 bp = Blueprint("docs", __name__)

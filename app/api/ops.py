@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from app.api.guard import services
-from app.envelope import ok
+from app.api.context import services
+from app.api.envelope import ok
 from app.errors import StorageUnavailable
 
 bp = Blueprint("ops", __name__)

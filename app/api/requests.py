@@ -11,9 +11,9 @@ from typing import Any, NoReturn
 
 from flask import request
 from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.api.guard import RequestContext, raw_body
-from app.envelope import NotJson, TooDeep, loads
+from app.api.context import RequestContext, current
 from app.errors import (
     InvalidJson,
     PayloadTooLarge,
@@ -21,9 +21,26 @@ from app.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from app.jsontext import NotJson, TooDeep, loads
 
 _VERSION_RE = re.compile(r"^[1-9][0-9]{0,17}$")
 _ENTITY_TAG_RE = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
+
+
+def raw_body() -> bytes | None:
+    """The request's body, or None when it is over MAX_BODY_BYTES (streamed or not).
+
+    The app reads at most one byte past the limit (its MAX_CONTENT_LENGTH), so a chunked
+    body that goes on is seen to be too large instead of being silently cut.
+    """
+    limit = current().services.config.max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        return None
+    return raw if len(raw) <= limit else None
 
 
 def charge_and_raise(ctx: RequestContext, error: ServiceError) -> NoReturn:

@@ -8,10 +8,12 @@ raises the service's errors from the scripts' result codes, and never sees Flask
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import InsufficientTokens, InvalidTransition, NotFound, PreconditionFailed
+from app.store.failures import REDIS_ERRORS, reports_unavailable
 from app.store.ids import ConversationRef, make_id, parse_id
 from app.store.keyspace import (
     HASH_FIELDS,
@@ -22,6 +24,8 @@ from app.store.keyspace import (
     Keyspace,
 )
 from app.store.scripts import Code, register_scripts
+
+log = logging.getLogger("saasignal")
 
 Stored = dict[str, str]
 
@@ -102,16 +106,28 @@ class ConversationStore:
             raise NotFound()
         return ref
 
+    @reports_unavailable
     def debit(self, charge: Charge) -> None:
         """Take the price of a request that stops before storage (bad input, bad id)."""
         self._run("debit_tokens", [self.keys.tokens(charge.account)], [charge.cost], charge)
 
-    def refund(self, charge: Charge) -> None:
-        """Give back the price of a request that ended in a 5xx (at most once)."""
-        if charge.debited and charge.cost > 0:
-            charge.debited = False
-            self.client.incrby(self.keys.tokens(charge.account), charge.cost)
+    def refund(self, charge: Charge) -> bool:
+        """Give back the price of a request that ended in a 5xx (at most once).
 
+        False when Redis did not take the refund: the failure is logged, the response
+        (already a 5xx) goes out as it is.
+        """
+        if not (charge.debited and charge.cost > 0):
+            return False
+        try:
+            self.client.incrby(self.keys.tokens(charge.account), charge.cost)
+        except REDIS_ERRORS:
+            log.error("refund of %s tokens to %s failed", charge.cost, charge.account)
+            return False
+        charge.debited = False
+        return True
+
+    @reports_unavailable
     def create(self, charge: Charge, fields: Mapping[str, str]) -> Stored:
         """Store a new conversation from its public fields; return it with its id."""
         account = charge.account
@@ -125,6 +141,7 @@ class ConversationStore:
         seq = self._run("create_conversation", keys, args, charge)[2]
         return from_hash(account, seq, to_hash(fields))
 
+    @reports_unavailable
     def get(self, charge: Charge, conversation_id: str) -> Stored:
         """Charge and read one conversation."""
         ref = self._locate(charge, conversation_id)
@@ -132,6 +149,7 @@ class ConversationStore:
         result = self._run("get_conversation", keys, [charge.cost, ref.created_ms], charge)
         return from_hash(charge.account, ref.seq, result[2])
 
+    @reports_unavailable
     def read(self, charge: Charge, conversation_id: str) -> Stored | None:
         """Read one conversation without charging (the first half of an update)."""
         ref = self._locate(charge, conversation_id)
@@ -140,6 +158,7 @@ class ConversationStore:
             return None
         return from_hash(charge.account, ref.seq, raw)
 
+    @reports_unavailable
     def update(
         self,
         charge: Charge,
@@ -167,6 +186,7 @@ class ConversationStore:
             return None
         return from_hash(charge.account, ref.seq, result[2])
 
+    @reports_unavailable
     def transition(
         self, charge: Charge, conversation_id: str, action: str, if_match: str, now_ms: int
     ) -> Stored:
@@ -183,6 +203,7 @@ class ConversationStore:
             raise InvalidTransition(action=action, current=STATUS_NAMES[str(result[2])])
         return from_hash(charge.account, ref.seq, result[2])
 
+    @reports_unavailable
     def delete(self, charge: Charge, conversation_id: str, if_match: str) -> None:
         """Delete a conversation and every index entry."""
         ref = self._locate(charge, conversation_id)
@@ -194,6 +215,7 @@ class ConversationStore:
         args = [charge.cost, if_match, ref.created_ms, ref.seq]
         self._run("delete_conversation", keys, args, charge)
 
+    @reports_unavailable
     def list_page(
         self,
         charge: Charge,
@@ -202,23 +224,18 @@ class ConversationStore:
         before_seq: int | None,
         limit: int,
     ) -> Page:
-        """Charge and read the page of the filter's index below `before_seq`, newest first."""
+        """Charge and read the page of the filter's index below `before_seq`, newest first.
+
+        One script reads the index and the rows together: one round trip, one snapshot.
+        """
         account = charge.account
         keys = [self.keys.tokens(account), self.keys.index(account, type_, status)]
         bound = "+inf" if before_seq is None else f"({before_seq}"
-        result = self._run("list_conversations", keys, [charge.cost, bound, limit + 1], charge)
-        seqs: list[str] = result[2][:limit]
-        has_more = len(result[2]) > limit
-        items = []
-        if seqs:
-            pipe = self.client.pipeline(transaction=False)
-            for seq in seqs:
-                pipe.hgetall(self.keys.conversation(account, seq))
-            for seq, raw in zip(seqs, pipe.execute(), strict=True):
-                # Deleted, or moved out of the filter, between the two reads: not on the page.
-                if not raw or (type_ and raw.get("t") != HASH_VALUES[type_]):
-                    continue
-                if status and raw.get("s") != HASH_VALUES[status]:
-                    continue
-                items.append(from_hash(account, seq, raw))
-        return Page(items=items, has_more=has_more, last_seq=int(seqs[-1]) if seqs else None)
+        prefix = self.keys.conversation(account, "")
+        result = self._run("list_conversations", keys, [charge.cost, bound, limit, prefix], charge)
+        rows: list[Any] = result[2]
+        items = [
+            from_hash(account, seq, flat) for seq, flat in zip(rows[::2], rows[1::2], strict=True)
+        ]
+        last_seq = int(rows[-2]) if rows else None
+        return Page(items=items, has_more=bool(int(result[3])), last_seq=last_seq)

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import secrets
 from typing import Any
 
 from app.errors import IdempotencyInProgress, IdempotencyKeyReused
+from app.store.failures import REDIS_ERRORS, reports_unavailable
 from app.store.keyspace import Keyspace
 from app.store.scripts import register_scripts
 
 CLAIM_SECONDS = 60
+log = logging.getLogger("saasignal")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +48,7 @@ class IdempotencyStore:
         self.ttl_seconds = ttl_seconds
         self.scripts = register_scripts(client)
 
+    @reports_unavailable
     def claim(self, account: str, key: str, fingerprint: str) -> Claim | Replay:
         """Claim `key` for a request, or return the stored response; raise 409 / 422."""
         record_key = self.keys.idempotency(account, hashlib.sha256(key.encode()).hexdigest())
@@ -62,12 +66,22 @@ class IdempotencyStore:
         raise IdempotencyKeyReused()
 
     def store(self, claim: Claim, status: int, body: str, etag: str) -> None:
-        """Record the outcome of the claimed request for the configured lifetime."""
-        self.scripts["finish_idempotency"](
-            keys=[claim.record_key],
-            args=[claim.token, "store", status, body, etag, self.ttl_seconds],
-        )
+        """Record the outcome of the claimed request for the configured lifetime.
+
+        Best effort: the work is done and the client must hear so; if Redis fails here the
+        claim frees itself after CLAIM_SECONDS.
+        """
+        self._finish(claim, "store", status, body, etag, self.ttl_seconds)
 
     def release(self, claim: Claim) -> None:
-        """Drop the claim so that a retry runs for real (the request failed with a 5xx)."""
-        self.scripts["finish_idempotency"](keys=[claim.record_key], args=[claim.token, "release"])
+        """Drop the claim so that a retry runs for real (the request failed with a 5xx).
+
+        Best effort too: a claim that cannot be dropped frees itself after CLAIM_SECONDS.
+        """
+        self._finish(claim, "release")
+
+    def _finish(self, claim: Claim, *args: Any) -> None:
+        try:
+            self.scripts["finish_idempotency"](keys=[claim.record_key], args=[claim.token, *args])
+        except REDIS_ERRORS as error:
+            log.warning("idempotency record %s left to expire: %s", claim.record_key, error)

@@ -15,11 +15,21 @@ import string
 import time
 from typing import Any
 
+from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
 
 ACCOUNT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 SECRET_RE = re.compile(r"^sk_live_[A-Za-z0-9]{40,}$")
 _ALPHABET = string.ascii_letters + string.digits
+
+
+@dataclasses.dataclass(frozen=True)
+class RateCounter:
+    """A rate limiter's counter to bump in the key lookup's pipeline: its key, its script."""
+
+    key: str
+    expiry: int
+    script: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,6 +39,17 @@ class ApiKey:
     key_id: str
     account: str
     scopes: frozenset[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class Lookup:
+    """What the key lookup's round trip read: the key (None: unknown or revoked), the
+    address's failed logins, and the rate counter after this request with its TTL."""
+
+    key: ApiKey | None
+    failures: int
+    count: int | None = None
+    ttl_ms: int | None = None
 
 
 def digest(secret: str) -> str:
@@ -51,6 +72,7 @@ class KeyStore:
         self.client = client
         self.keys = keyspace
 
+    @reports_unavailable
     def create(
         self, account: str, scopes: list[str], tokens: int | None = None, secret: str | None = None
     ) -> tuple[ApiKey, str]:
@@ -88,23 +110,42 @@ class KeyStore:
             self.client.incrby(self.keys.tokens(account), tokens)
         return key, secret
 
+    @reports_unavailable
     def authenticate(self, secret: str) -> ApiKey | None:
         """The key a secret belongs to, or None when unknown or revoked."""
         return self._key(self.client.hgetall(self.keys.secret(digest(secret))))
 
-    def authenticate_counting(self, secret: str, counter: str) -> tuple[ApiKey | None, int]:
-        """Look up a secret and read one counter in a single round trip."""
+    @reports_unavailable
+    def lookup(
+        self, secret_digest: str, failures_key: str | None, counter: RateCounter | None
+    ) -> Lookup:
+        """Look up a secret, read the address's failed logins and count the key's request.
+
+        One pipeline, one round trip (SPEC.md §4): the failed-login counter's GET, the
+        secret's record, and the rate limiter's own counter command (flask-limiter's
+        `incr_expire` script on its key) with the counter's time to live.
+        """
         pipe = self.client.pipeline(transaction=False)
-        pipe.get(counter)
-        pipe.hgetall(self.keys.secret(digest(secret)))
-        count, record = pipe.execute()
-        return self._key(record), int(count or 0)
+        if failures_key is not None:
+            pipe.get(failures_key)
+        pipe.hgetall(self.keys.secret(secret_digest))
+        if counter is not None:
+            # EVAL by name: a cluster pipeline has no eval() method, but routes the command.
+            pipe.execute_command("EVAL", counter.script, 1, counter.key, counter.expiry, 1)
+            pipe.pttl(counter.key)
+        replies = pipe.execute()
+        failures = int(replies.pop(0) or 0) if failures_key is not None else 0
+        key = self._key(replies.pop(0))
+        if counter is None:
+            return Lookup(key, failures)
+        return Lookup(key, failures, count=int(replies[0]), ttl_ms=int(replies[1]))
 
     def _key(self, record: dict[str, str]) -> ApiKey | None:
         if not record:
             return None
         return ApiKey(record["key_id"], record["account"], frozenset(record["scopes"].split()))
 
+    @reports_unavailable
     def list(self, account: str) -> list[dict[str, str]]:
         """The account's keys, oldest first, without their secrets."""
         key_ids: list[str] = self.client.zrange(self.keys.account_keys(account), 0, -1)
@@ -115,6 +156,7 @@ class KeyStore:
                 records.append({"key_id": key_id, **record})
         return records
 
+    @reports_unavailable
     def revoke(self, key_id: str) -> bool:
         """Revoke a key; False when no such key exists."""
         record: dict[str, str] = self.client.hgetall(self.keys.api_key(key_id))
@@ -127,10 +169,12 @@ class KeyStore:
         )
         return True
 
+    @reports_unavailable
     def grant(self, account: str, tokens: int) -> int:
         """Add tokens to an account's balance; return the new balance."""
         return int(self.client.incrby(self.keys.tokens(account), tokens))
 
+    @reports_unavailable
     def balance(self, account: str) -> int:
         """The account's token balance (0 for an account never seen)."""
         return int(self.client.get(self.keys.tokens(account)) or 0)

@@ -14,7 +14,9 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
     P:secret:<sha256 of the secret>      hash     secret digest → key id, account, scopes
     P:key:<key id>                       hash     key record: account, scopes, created, revoked
     P:cursor-secret                      string   HMAC key for cursors when SECRET_KEY is unset
-    P:limits:...                         (flask-limiter's own keys, through `limits`)
+    P:limits:...                         flask-limiter's own keys, through `limits`: the
+                                         per-key bucket (named by the secret's SHA-256
+                                         digest) and the per-address failed logins
 
 Every key of one account carries the hash tag `{A}`, so each operation on an account
 touches one Redis Cluster slot and runs as one Lua script. The `secret`, `key` and

@@ -25,7 +25,6 @@ SCRIPT_NAMES = (
 class Code(enum.IntEnum):
     """Result codes the scripts return in their first element (see lua/lib.lua)."""
 
-    OK = 0
     INSUFFICIENT_TOKENS = 1
     NOT_FOUND = 2
     PRECONDITION_FAILED = 3

@@ -1,4 +1,4 @@
-"""`saasignal doctor`: check (and repair) that the indexes agree with the hashes.
+"""Check (and repair) that the indexes agree with the hashes (`saasignal doctor`).
 
 Every index entry must have its hash, and every hash must sit, with its sequence number as
 score, in exactly the four indexes of its type and status. The Lua scripts keep this true;
@@ -8,12 +8,9 @@ one conversation per script, so that it can run while the service keeps writing.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterator
 from typing import Any
 
-from app import cli
-from app.store.connect import connect
 from app.store.keyspace import STATUS_NAMES, TYPE_NAMES, Keyspace
 from app.store.scripts import register_scripts
 
@@ -95,25 +92,3 @@ def run_doctor(client: Any, keys: Keyspace, account: str | None, repair: bool) -
     for name in names:
         problems += check_account(client, keys, name, repair)
     return problems
-
-
-def cmd_doctor(args: argparse.Namespace) -> None:
-    config = cli.stored_config()
-    keys = Keyspace(config.redis_key_prefix)
-    problems = run_doctor(connect(config.redis_url), keys, args.account, args.repair)
-    for line in problems:
-        print(line)
-    if problems:
-        verb = "repaired" if args.repair else "found (run with --repair to fix)"
-        raise cli.CliError(f"{len(problems)} problem(s) {verb}")
-    print("no drift: every index agrees with the conversations")
-
-
-def register(commands: Any) -> None:
-    doctor = commands.add_parser("doctor", help="check that indexes agree with conversations")
-    doctor.add_argument("--account", type=cli._account, default=None)
-    doctor.add_argument("--repair", action="store_true")
-    doctor.set_defaults(run=cmd_doctor)
-
-
-cli.EXTENSIONS.append(register)

@@ -1,8 +1,8 @@
-"""The JSON envelope of every response (SPEC.md §5), the request id, and JSON parsing.
+"""JSON text, exact both ways: compact UTF-8 out, strict parsing in (no Flask here).
 
-orjson renders responses (several times faster than the standard library); metadata is
-stored as compact JSON text and spliced in with `orjson.Fragment`, so it is never re-parsed.
-Request bodies are parsed so that every number stays exact (see `loads`).
+orjson writes and reads (several times faster than the standard library), except where
+it would change a value: integers beyond 64 bits go through the standard library, so
+every number stays exact (see `loads`).
 """
 
 from __future__ import annotations
@@ -10,28 +10,12 @@ from __future__ import annotations
 import json
 import math
 import re
-import secrets
 from typing import Any
 
 import orjson
-from flask import Response, g, request
 
-_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 # 19 digits can exceed a signed 64-bit integer; orjson would read such a number as a float.
 _LONG_DIGITS = re.compile(rb"[0-9]{19}")
-JSON_MIMETYPE = "application/json"
-
-
-def assign_request_id() -> None:
-    """Take the client's X-Request-Id when well formed, else make one (before_request)."""
-    given = request.headers.get("X-Request-Id", "")
-    g.request_id = given if _REQUEST_ID_RE.fullmatch(given) else "req_" + secrets.token_hex(12)
-
-
-def stamp_request_id(response: Response) -> Response:
-    """Echo the request id on every response (after_request)."""
-    response.headers["X-Request-Id"] = g.get("request_id") or "req_" + secrets.token_hex(12)
-    return response
 
 
 def dumps(value: Any) -> bytes:
@@ -40,27 +24,6 @@ def dumps(value: Any) -> bytes:
         return orjson.dumps(value)
     except TypeError:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def json_response(status: int, payload: Any) -> Response:
-    """Build a response with a JSON body."""
-    return Response(dumps(payload), status=status, mimetype=JSON_MIMETYPE)
-
-
-def ok(data: Any, status: int = 200) -> Response:
-    """Wrap `data` in the success envelope."""
-    return json_response(status, {"status": "ok", "data": data})
-
-
-def error_response(
-    status: int, code: str, message: str, details: dict[str, Any] | None = None
-) -> Response:
-    """Render the error envelope; `details` only where there are some."""
-    error: dict[str, Any] = {"code": code, "message": message}
-    if details is not None:
-        error["details"] = details
-    error["request_id"] = g.get("request_id") or "req_" + secrets.token_hex(12)
-    return json_response(status, {"status": "error", "error": error})
 
 
 class NotJson(ValueError):

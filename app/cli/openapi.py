@@ -8,7 +8,6 @@ import os
 import sys
 from typing import Any
 
-from app import cli
 from app.openapi import build_document
 
 
@@ -28,6 +27,3 @@ def register(commands: Any) -> None:
         "openapi", help="print the OpenAPI 3.1 document (e.g. saasignal openapi > openapi.json)"
     )
     openapi.set_defaults(run=cmd_openapi)
-
-
-cli.EXTENSIONS.append(register)

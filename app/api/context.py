@@ -1,0 +1,91 @@
+"""One request, one context: what a request learns on the way, and the one step that ends it.
+
+`begin` (before every request) makes the RequestContext: the request id and the clock.
+The guard adds the key, the charge and the rate-limit state. `finish` (after every
+request) completes the response in a written order: settle the tokens (refund a 5xx) →
+headers (balance, rate limit, request id) → access log → metrics.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+
+from flask import Flask, Response, current_app, g, request
+
+from app import accesslog, metrics
+from app.api.envelope import request_id
+from app.limits import LimitState
+from app.services import Services
+from app.store.conversations import Charge
+from app.store.keys import ApiKey
+
+log = logging.getLogger("saasignal")
+
+
+@dataclasses.dataclass
+class RequestContext:
+    """Everything one request learned: who calls, what it costs, what the limiter said."""
+
+    services: Services
+    request_id: str
+    started: float
+    key: ApiKey | None = None
+    bill: Charge | None = None
+    rate_limit: LimitState | None = None
+
+    @property
+    def charge(self) -> Charge:
+        """The request's charge; only views behind the guard ask, and there it is set."""
+        if self.bill is None:
+            raise RuntimeError("the request has not passed the guard")
+        return self.bill
+
+    @property
+    def account(self) -> str:
+        return self.charge.account
+
+
+def services() -> Services:
+    """The services of the current app."""
+    found: Services = current_app.extensions["saasignal"]
+    return found
+
+
+def current() -> RequestContext:
+    """The context of the request being served (made by `begin`)."""
+    ctx: RequestContext | None = g.get("ctx")
+    if ctx is None:  # an error raised before `begin` ran
+        ctx = g.ctx = RequestContext(services(), request_id(None), time.perf_counter())
+    return ctx
+
+
+def begin() -> None:
+    """Open the request's context (before_request)."""
+    given = request.headers.get("X-Request-Id")
+    g.ctx = RequestContext(services(), request_id(given), time.perf_counter())
+
+
+def finish(response: Response) -> Response:
+    """Complete the response, in order: tokens → headers → access log → metrics."""
+    ctx = current()
+    charge = ctx.bill
+    if charge is not None and charge.balance is not None:
+        if response.status_code >= 500 and charge.debited:
+            if ctx.services.conversations.refund(charge):
+                charge.balance += charge.cost
+        response.headers["X-Tokens-Remaining"] = str(charge.balance)
+    if ctx.rate_limit is not None:
+        ctx.rate_limit.apply(response)
+    response.headers["X-Request-Id"] = ctx.request_id
+    elapsed = time.perf_counter() - ctx.started
+    accesslog.write(response, ctx.request_id, elapsed, charge)
+    metrics.record(response, elapsed, charge)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Open and finish every request's context."""
+    app.before_request(begin)
+    app.after_request(finish)

@@ -1,0 +1,112 @@
+"""Idempotent POSTs over HTTP (SPEC.md §9): the request's fingerprint, replays, outcomes.
+
+The records themselves are the store's (app/store/idempotency.py); here a request is
+fingerprinted (method, path, body equal as parsed JSON), a stored answer is replayed, and
+the outcome of the work is recorded, or the claim released so that a retry runs for real.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from flask import Response, request
+
+from app.api.context import RequestContext
+from app.api.envelope import JSON_MIMETYPE
+from app.api.errors import render
+from app.api.requests import raw_body
+from app.errors import ServiceError, ValidationFailed
+from app.jsontext import NotJson, loads
+from app.store.conversations import Charge
+from app.store.idempotency import Replay
+
+_IDEMPOTENCY_KEY_RE = re.compile(r"^[\x20-\x7e]{1,255}$")
+
+
+def fingerprint() -> str:
+    """Method, path and body (equal as parsed JSON; empty is `{}`) of this request."""
+    raw = raw_body()
+    body = b"<oversized>" if raw is None else _canonical_body(raw)
+    digest = hashlib.sha256()
+    for part in (request.method.encode(), request.path.encode(), body):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+def _canonical_body(raw: bytes) -> bytes:
+    """One text for bodies equal as parsed JSON; a body that is not JSON stays as it came.
+
+    Keys are sorted and integral numbers written alike (1, 1.0 and 1e0 are equal parsed);
+    integers beyond 64 bits, which orjson cannot write, go through the standard library.
+    """
+    if not raw:
+        return b"{}"
+    try:
+        value = loads(raw)
+    except NotJson:
+        return raw
+    _integral_floats_as_ints(value)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        pass
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+    except (ValueError, RecursionError):
+        return raw  # nested past what the encoder walks: compare the bytes
+
+
+def _integral_floats_as_ints(value: Any) -> None:
+    """Replace, in place and without recursion, every integral float inside `value` by an int."""
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, dict | list):
+            continue  # a body that is a bare scalar: refused as not an object anyway
+        members: Any = node.items() if isinstance(node, dict) else enumerate(node)
+        for name, member in list(members):
+            if isinstance(member, float) and member.is_integer():
+                node[name] = int(member)
+            elif isinstance(member, dict | list):
+                pending.append(member)
+
+
+def replay(outcome: Replay) -> Response:
+    """The stored answer, marked as a replay (no tokens, no X-Tokens-Remaining)."""
+    response = Response(outcome.body, status=outcome.status, mimetype=JSON_MIMETYPE)
+    if outcome.etag:
+        response.headers["ETag"] = outcome.etag
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def run_idempotent(ctx: RequestContext, charge: Charge, run: Callable[[], Response]) -> Response:
+    """Answer from the Idempotency-Key's record, or run the request and record its outcome."""
+    key = request.headers["Idempotency-Key"]
+    if not _IDEMPOTENCY_KEY_RE.fullmatch(key):
+        raise ValidationFailed(
+            details={"Idempotency-Key": ["Must be 1 to 255 printable ASCII characters."]}
+        )
+    records = ctx.services.idempotency
+    outcome = records.claim(charge.account, key, fingerprint())
+    if isinstance(outcome, Replay):
+        return replay(outcome)
+    ctx.bill = charge
+    try:
+        response = run()
+    except ServiceError as error:
+        response = render(error)
+    except BaseException:
+        records.release(outcome)
+        raise
+    if response.status_code >= 500 or response.status_code == 402:
+        records.release(outcome)
+    else:
+        etag = response.headers.get("ETag", "")
+        records.store(outcome, response.status_code, response.get_data(as_text=True), etag)
+    return response

@@ -1,0 +1,30 @@
+"""`saasignal doctor`: check (and repair) that the indexes agree with the conversations."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from app.cli.args import CliError, account, stored_config
+from app.store.connect import connect
+from app.store.doctor import run_doctor
+from app.store.keyspace import Keyspace
+
+
+def register(commands: Any) -> None:
+    doctor = commands.add_parser("doctor", help="check that indexes agree with conversations")
+    doctor.add_argument("--account", type=account, default=None)
+    doctor.add_argument("--repair", action="store_true")
+    doctor.set_defaults(run=cmd_doctor)
+
+
+def cmd_doctor(args: argparse.Namespace) -> None:
+    config = stored_config()
+    keys = Keyspace(config.redis_key_prefix)
+    problems = run_doctor(connect(config.redis_url), keys, args.account, args.repair)
+    for line in problems:
+        print(line)
+    if problems:
+        verb = "repaired" if args.repair else "found (run with --repair to fix)"
+        raise CliError(f"{len(problems)} problem(s) {verb}")
+    print("no drift: every index agrees with the conversations")

@@ -1,0 +1,77 @@
+"""`saasignal serve`: a development server, on the embedded store unless REDIS_URL is set."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+from typing import Any
+
+from app.cli.args import CliError, port, secret
+from app.config import is_port
+from app.store.keys import SECRET_RE
+from app.vocabulary import SCOPES
+
+DEV_ACCOUNT = "dev"
+DEV_TOKENS = 1_000_000
+DEFAULT_PORT = 8000
+
+
+def register(commands: Any) -> None:
+    serve = commands.add_parser("serve", help="run a development server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=port, default=None, help="default: PORT, else 8000")
+    serve.add_argument("--dev-key", type=secret, default=None, help="fix the dev key's secret")
+    serve.set_defaults(run=cmd_serve)
+
+
+def serve_port(args: argparse.Namespace) -> int:
+    """--port, else PORT, else 8000; PORT is read here only, so other commands ignore it."""
+    if args.port is not None:
+        return int(args.port)
+    value = os.environ.get("PORT") or str(DEFAULT_PORT)
+    if not is_port(value):
+        raise CliError(f"PORT={value!r} is invalid: expected an integer 1-65535")
+    return int(value)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound and listening on host:port; CliError (one line) when it cannot be."""
+    from werkzeug.serving import get_sockaddr, select_address_family
+
+    family = select_address_family(host, port)
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug does
+        sock.bind(get_sockaddr(host, port, family))
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        raise CliError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    return sock
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    # The web stack is loaded by the one command that serves: `keys`, `tokens`, `doctor`
+    # and `worker` start without Flask.
+    from werkzeug.serving import make_server
+
+    from app.factory import create_app
+
+    port = serve_port(args)
+    # Bound first, and here rather than by app.run, whose failure is several lines and a
+    # SystemExit; the server takes a duplicate of the socket.
+    with listen(args.host, port) as sock:
+        app = create_app()
+        server = make_server(args.host, port, app, threaded=True, fd=sock.fileno())
+    services = app.extensions["saasignal"]
+    if services.config.redis_url is None:
+        secret = args.dev_key or os.environ.get("SAASIGNAL_DEV_KEY") or None
+        if secret is not None and not SECRET_RE.fullmatch(secret):
+            raise CliError("SAASIGNAL_DEV_KEY must be sk_live_ followed by 40+ [A-Za-z0-9]")
+        _, secret = services.keys.create(DEV_ACCOUNT, list(SCOPES), DEV_TOKENS, secret=secret)
+        print(f"Development key for account '{DEV_ACCOUNT}' (every scope, {DEV_TOKENS} tokens):")
+        print(secret, flush=True)
+    print(f"Serving on http://{args.host}:{port}", flush=True)
+    server.log_startup()
+    server.serve_forever()

@@ -1,0 +1,45 @@
+"""The public objects of SPEC.md §6, rendered from what the store keeps."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+
+def timestamp(ms: str | int | None) -> str | None:
+    """Epoch milliseconds → RFC 3339 UTC with millisecond precision and `Z`."""
+    if ms is None:
+        return None
+    value = int(ms)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(value // 1000)) + (
+        f".{value % 1000:03d}Z"
+    )
+
+
+def conversation_resource(stored: Mapping[str, str]) -> dict[str, Any]:
+    """Render a stored conversation as the public conversation object.
+
+    Metadata is kept as compact JSON text and spliced in unparsed (`orjson.Fragment`).
+    """
+    return {
+        "id": stored["id"],
+        "object": "conversation",
+        "type": stored["type"],
+        "status": stored["status"],
+        "title": stored.get("title"),
+        "description": stored.get("description"),
+        "metadata": orjson.Fragment(stored.get("metadata", "{}")),
+        "version": int(stored["version"]),
+        "created_at": timestamp(stored["created_at"]),
+        "updated_at": timestamp(stored["updated_at"]),
+        "closed_at": timestamp(stored.get("closed_at")),
+        "archived_at": timestamp(stored.get("archived_at")),
+    }
+
+
+def deleted_resource(conversation_id: str) -> dict[str, Any]:
+    """The body of a delete (SPEC.md §7)."""
+    return {"id": conversation_id, "object": "conversation", "deleted": True}

@@ -1,0 +1,63 @@
+"""Build the web app: config → store → extensions → blueprints → error handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from redis.exceptions import RedisClusterException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import accesslog, metrics
+from app.api import context, conversations, docs, ops
+from app.api.errors import register_error_handlers
+from app.config import Config, ConfigError
+from app.limits import RateLimits
+from app.services import Services
+from app.store.connect import connect
+
+log = logging.getLogger("saasignal")
+
+
+def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -> Flask:
+    """Create the service; `overrides` replace configuration fields, `client` the Redis client."""
+    config = Config.from_env()
+    if overrides:
+        config = config.replace(overrides)
+    if config.redis_url is None and client is None:
+        log.warning("REDIS_URL is unset: using the embedded in-memory store; nothing is kept.")
+
+    app = Flask(__name__)
+    # One byte over the limit: werkzeug cuts a streamed (chunked) body at this length
+    # without a word, so reading limit + 1 bytes is how an oversized one is told apart.
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes + 1
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    # werkzeug answers a path with `//` by an HTML redirect that bypasses every error
+    # handler; unmerged, such a path is an ordinary JSON 404.
+    app.url_map.merge_slashes = False
+    if config.proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops)  # type: ignore[method-assign]
+
+    try:
+        client = client if client is not None else connect(config.redis_url)
+        services = Services.build(config, client)
+        limits = RateLimits(config)
+        limits.init_app(app)
+    except RedisClusterException as exc:
+        # A cluster client learns the slot map when it is made: no node, no start.
+        raise ConfigError(f"REDIS_URL: no node of the Redis Cluster answers ({exc})") from None
+    app.extensions["saasignal"] = services
+    app.extensions["saasignal.limits"] = limits
+
+    context.init_app(app)
+    metrics.init_app(app)
+    accesslog.init_app()
+
+    app.register_blueprint(conversations.bp)
+    app.register_blueprint(ops.bp)
+    app.register_blueprint(docs.bp)
+    register_error_handlers(app)
+    return app

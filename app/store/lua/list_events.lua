@@ -1,0 +1,53 @@
+-- Charge and read one page of the account's events, newest first, filtered.
+-- KEYS[1] token balance, KEYS[2] the account's event stream
+-- ARGV[1] cost, ARGV[2] upper bound ('+' or '(<stream id>' for "older than"),
+-- ARGV[3] oldest stream id still kept (retention), ARGV[4] limit, ARGV[5] event type
+-- ('' any), ARGV[6] conversation sequence number ('' any), ARGV[7] how many events a page
+-- may read at most
+-- Returns {0, balance, {id, {field, value, ...}, ...}, has_more (0|1), last id read}
+--       | {1, balance}
+--
+-- A filtered page stops after reading ARGV[7] events, so it may hold fewer than the limit
+-- (even none) while more follow: the cursor then continues from the last event read.
+local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
+if not ok then
+  return {1, balance}
+end
+local limit, budget = tonumber(ARGV[4]), tonumber(ARGV[7])
+local wanted_type, wanted_seq = ARGV[5], ARGV[6]
+local page, upper, read, last = {}, ARGV[2], 0, ''
+local found, more = 0, 0
+while read < budget do
+  local batch = redis.call('XREVRANGE', KEYS[2], upper, ARGV[3], 'COUNT',
+    math.min(budget - read, math.max(limit + 1, 100)))
+  if #batch == 0 then
+    break
+  end
+  for _, entry in ipairs(batch) do
+    local fields = as_table(entry[2])
+    local matches = (wanted_type == '' or fields.ty == wanted_type)
+      and (wanted_seq == '' or fields.cv == wanted_seq)
+    if matches and found == limit then
+      more = 1 -- one more match beyond the page: the page ends at the last one taken
+      break
+    end
+    read = read + 1
+    last = entry[1]
+    if matches then
+      found = found + 1
+      page[#page + 1] = entry[1]
+      page[#page + 1] = entry[2]
+    end
+  end
+  if more == 1 then
+    break
+  end
+  upper = '(' .. last
+end
+if more == 0 and read >= budget then
+  -- The budget ran out: more follow if anything older than the last event read is kept.
+  if #redis.call('XREVRANGE', KEYS[2], '(' .. last, ARGV[3], 'COUNT', 1) > 0 then
+    more = 1
+  end
+end
+return {0, balance, page, more, last}
