@@ -44,6 +44,7 @@ class Config:
     idempotency_ttl_seconds: int = 86400
     proxy_hops: int = 0
     secret_key: str | None = None
+    event_retention_days: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -61,6 +62,7 @@ class Config:
             "IDEMPOTENCY_TTL_SECONDS": ("idempotency_ttl_seconds", _ttl_seconds),
             "PROXY_HOPS": ("proxy_hops", non_negative_int),
             "SECRET_KEY": ("secret_key", _secret_key),
+            "EVENT_RETENTION_DAYS": ("event_retention_days", _retention_days),
         }
         for variable, (field, read) in readers.items():
             raw = env.get(variable)
@@ -177,6 +179,13 @@ def non_negative_int(raw: str) -> int:
     value = int_between(raw, 0, 10**18 - 1)
     if value is None:
         raise ValueError("expected a non-negative integer")
+    return value
+
+
+def _retention_days(raw: str) -> int:
+    value = _positive_int(raw)
+    if value * 86400 > _MAX_TTL_SECONDS:
+        raise ValueError(f"expected 1 to {_MAX_TTL_SECONDS // 86400} days")
     return value
 
 

@@ -12,12 +12,15 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
+from typing import Any
 
 import orjson
 
 from app.errors import InvalidCursor
 
 _MAC_BYTES = 16
+_STREAM_ID_RE = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")
 
 
 def _b64encode(raw: bytes) -> str:
@@ -45,6 +48,40 @@ class CursorCodec:
 
     def decode(self, account: str, cursor: str, type_: str | None, status: str | None) -> int:
         """The sequence number a cursor continues from; InvalidCursor when it does not fit."""
+        data = self._payload(account, cursor)
+        if data.get("t") != type_ or data.get("s") != status or "e" in data:
+            raise InvalidCursor(
+                "The cursor belongs to another filter: repeat the type and status it was made for."
+            )
+        after = data.get("after")
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            raise InvalidCursor()
+        return after
+
+    def encode_events(
+        self, account: str, event_type: str | None, conversation_id: str | None, last_read: str
+    ) -> str:
+        """The cursor that continues an event walk after the stream entry `last_read`."""
+        payload = orjson.dumps({"e": [event_type, conversation_id], "after": last_read})
+        return _b64encode(payload) + "." + _b64encode(self._mac(account, payload))
+
+    def decode_events(
+        self, account: str, cursor: str, event_type: str | None, conversation_id: str | None
+    ) -> str:
+        """The stream entry an event cursor continues from; InvalidCursor when it does not fit."""
+        data = self._payload(account, cursor)
+        if data.get("e") != [event_type, conversation_id]:
+            raise InvalidCursor(
+                "The cursor belongs to another filter: repeat the type and conversation_id "
+                "it was made for."
+            )
+        after = data.get("after")
+        if not isinstance(after, str) or not _STREAM_ID_RE.fullmatch(after):
+            raise InvalidCursor()
+        return after
+
+    def _payload(self, account: str, cursor: str) -> dict[str, Any]:
+        """The signed payload of a cursor of this account; InvalidCursor when altered."""
         body, sep, mac_text = cursor.partition(".")
         try:
             if not sep or not cursor.isascii():
@@ -58,11 +95,6 @@ class CursorCodec:
         if not hmac.compare_digest(mac, self._mac(account, payload)):
             raise InvalidCursor()
         data = orjson.loads(payload)
-        if data.get("t") != type_ or data.get("s") != status:
-            raise InvalidCursor(
-                "The cursor belongs to another filter: repeat the type and status it was made for."
-            )
-        after = data.get("after")
-        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        if not isinstance(data, dict):
             raise InvalidCursor()
-        return after
+        return data

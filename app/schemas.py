@@ -19,7 +19,8 @@ from app.domain.conversations import (
     depth,
     metadata_errors,
 )
-from app.vocabulary import STATUSES, TYPES
+from app.store.ids import ID_RE
+from app.vocabulary import EVENT_TYPES, STATUSES, TYPES
 
 LIMIT_MAX = 100
 LIMIT_DEFAULT = 25
@@ -113,6 +114,18 @@ class ListQuerySchema(Schema):
     limit = QueryInteger(load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX))
     # The length is documented, not validated here: like any text that is not one of the
     # service's cursors, an empty or over-long one is 422 `invalid_cursor` (SPEC.md §8).
+    cursor = fields.String(metadata={"minLength": 1, "maxLength": CURSOR_MAX})
+
+
+class EventListQuerySchema(Schema):
+    """Query of GET /events."""
+
+    type = fields.String(validate=validate.OneOf(EVENT_TYPES))
+    conversation_id = fields.String(
+        validate=validate.Regexp(ID_RE, error="Not a conversation id."),
+        metadata={"pattern": ID_RE.pattern},
+    )
+    limit = QueryInteger(load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX))
     cursor = fields.String(metadata={"minLength": 1, "maxLength": CURSOR_MAX})
 
 

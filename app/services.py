@@ -12,6 +12,7 @@ from redis.exceptions import RedisClusterException, RedisError
 from app.config import Config
 from app.cursors import CursorCodec
 from app.store.conversations import ConversationStore
+from app.store.events import EventLog
 from app.store.idempotency import IdempotencyStore
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
@@ -25,6 +26,7 @@ class Services:
     client: Any
     keyspace: Keyspace
     conversations: ConversationStore
+    events: EventLog
     keys: KeyStore
     idempotency: IdempotencyStore
     _cursors: CursorCodec | None = None
@@ -32,11 +34,15 @@ class Services:
     @classmethod
     def build(cls, config: Config, client: Any) -> Services:
         keyspace = Keyspace(config.redis_key_prefix)
+        events = EventLog(
+            client, keyspace, config.event_retention_days, config.idempotency_ttl_seconds
+        )
         return cls(
             config=config,
             client=client,
             keyspace=keyspace,
-            conversations=ConversationStore(client, keyspace),
+            conversations=ConversationStore(client, keyspace, events),
+            events=events,
             keys=KeyStore(client, keyspace),
             idempotency=IdempotencyStore(client, keyspace, config.idempotency_ttl_seconds),
         )

@@ -13,7 +13,8 @@ from typing import Any
 import redis
 
 from app.jsontext import dumps
-from app.store.conversations import Charge, ConversationStore
+from app.store.conversations import Charge, ConversationStore, Origin
+from app.store.events import EventLog
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
@@ -40,7 +41,8 @@ class Populator:
     def __init__(self, url: str, prefix: str) -> None:
         self.client = redis.Redis.from_url(url, decode_responses=True)
         self.keyspace = Keyspace(prefix)
-        self.store = ConversationStore(self.client, self.keyspace)
+        self.events = EventLog(self.client, self.keyspace, 30, 86400)
+        self.store = ConversationStore(self.client, self.keyspace, self.events)
         self.keys = KeyStore(self.client, self.keyspace)
 
     def key(self, account: str, tokens: int = 10**12) -> str:
@@ -61,7 +63,7 @@ class Populator:
 
     def fill(self, account: str, count: int) -> float:
         """Create `count` conversations in `account`; return the seconds it took."""
-        queued = ConversationStore(self.client, self.keyspace)
+        queued = ConversationStore(self.client, self.keyspace, self.events)
         started = time.perf_counter()
         for first in range(0, count, BATCH):
             pipe = self.client.pipeline(transaction=False)
@@ -70,7 +72,9 @@ class Populator:
             }  # type: ignore[assignment]
             now_ms = int(time.time() * 1000)
             for number in range(first, min(count, first + BATCH)):
-                queued.create(Charge(account, 0), self.fields(number, now_ms))
+                queued.create(
+                    Charge(account, 0), self.fields(number, now_ms), Origin("req_populate")
+                )
             for result in pipe.execute():
                 if int(result[0]) != 0:
                     raise RuntimeError(f"create script answered {result}")

@@ -18,8 +18,11 @@ from app.domain.conversations import (
 from app.errors import InsufficientTokens, NotFound, StorageUnavailable, ValidationFailed
 from app.store.connect import embedded_client
 from app.store.conversations import Charge, ConversationStore, Stored
+from app.store.events import EventLog, Origin
 from app.store.keyspace import Keyspace
 from tests.metadata import nested, sized
+
+ORIGIN = Origin("req_test")
 
 
 @pytest.mark.parametrize(
@@ -77,12 +80,12 @@ def store() -> ConversationStore:
     client = embedded_client()
     keys = Keyspace("domain")
     client.set(keys.tokens("acme"), 100)
-    return ConversationStore(client, keys)
+    return ConversationStore(client, keys, EventLog(client, keys, 30, 86400))
 
 
 def _create(store: ConversationStore) -> Stored:
     data = {"type": "group", "title": "t", "description": None, "metadata": {}}
-    return store.create(Charge("acme", 2), new_conversation(data, 1000))
+    return store.create(Charge("acme", 2), new_conversation(data, 1000), ORIGIN)
 
 
 def test_update_retries_when_another_write_moved_the_version(
@@ -96,12 +99,16 @@ def test_update_retries_when_another_write_moved_the_version(
         found = original(charge, conversation_id)
         if not raced:  # another writer lands between this read and the compare-and-set
             raced.append(True)
-            update_conversation(store, Charge("acme", 0), conversation_id, {"title": "x"}, "", 2)
+            update_conversation(
+                store, Charge("acme", 0), conversation_id, {"title": "x"}, "", 2, ORIGIN
+            )
         return found
 
     monkeypatch.setattr(store, "read", read_then_race)
     charge = Charge("acme", 2)
-    updated = update_conversation(store, charge, conversation["id"], {"description": "d"}, "", 3000)
+    updated = update_conversation(
+        store, charge, conversation["id"], {"description": "d"}, "", 3000, ORIGIN
+    )
     assert (updated["title"], updated["description"], updated["version"]) == ("x", "d", "3")
     assert charge.balance == 100 - 2 - 2  # the lost race was not charged
 
@@ -112,17 +119,19 @@ def test_update_gives_up_when_the_conversation_never_stops_changing(
     conversation = _create(store)
     monkeypatch.setattr(store, "update", lambda *args, **kwargs: None)
     with pytest.raises(StorageUnavailable):
-        update_conversation(store, Charge("acme", 2), conversation["id"], {"title": "y"}, "", 1)
+        update_conversation(
+            store, Charge("acme", 2), conversation["id"], {"title": "y"}, "", 1, ORIGIN
+        )
 
 
 def test_update_of_a_missing_conversation_is_charged_then_not_found(
     store: ConversationStore,
 ) -> None:
     conversation = _create(store)
-    store.delete(Charge("acme", 2), conversation["id"], "")
+    store.delete(Charge("acme", 2), conversation["id"], "", 1, ORIGIN)
     charge = Charge("acme", 2)
     with pytest.raises(NotFound):
-        update_conversation(store, charge, conversation["id"], {"title": "y"}, "", 1)
+        update_conversation(store, charge, conversation["id"], {"title": "y"}, "", 1, ORIGIN)
     assert charge.debited and charge.balance == 100 - 2 - 2 - 2
 
 
@@ -131,7 +140,7 @@ def test_update_with_too_few_tokens_is_refused_before_anything_else(
 ) -> None:
     conversation = _create(store)
     with pytest.raises(InsufficientTokens):
-        update_conversation(store, Charge("acme", 1000), conversation["id"], {}, "", 1)
+        update_conversation(store, Charge("acme", 1000), conversation["id"], {}, "", 1, ORIGIN)
 
 
 def test_the_domain_and_the_store_load_without_flask() -> None:

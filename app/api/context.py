@@ -19,6 +19,8 @@ from app.api.envelope import request_id
 from app.limits import LimitState
 from app.services import Services
 from app.store.conversations import Charge
+from app.store.events import Origin
+from app.store.idempotency import Claim
 from app.store.keys import ApiKey
 
 log = logging.getLogger("saasignal")
@@ -34,6 +36,8 @@ class RequestContext:
     key: ApiKey | None = None
     bill: Charge | None = None
     rate_limit: LimitState | None = None
+    idempotency_key: str | None = None
+    claim: Claim | None = None
 
     @property
     def charge(self) -> Charge:
@@ -45,6 +49,10 @@ class RequestContext:
     @property
     def account(self) -> str:
         return self.charge.account
+
+    def origin(self) -> Origin:
+        """This request as the author of a change (its event names it, SPEC.md §15)."""
+        return Origin(self.request_id, self.idempotency_key, self.claim)
 
 
 def services() -> Services:

@@ -15,10 +15,11 @@ from app.api.requests import (
     json_body,
     load,
     refuse_oversized_body,
+    single_valued,
 )
 from app.domain import conversations as domain
 from app.domain.resources import conversation_resource, deleted_resource
-from app.errors import InvalidCursor, ValidationFailed
+from app.errors import InvalidCursor
 from app.schemas import (
     CreateConversationSchema,
     EmptySchema,
@@ -51,19 +52,14 @@ def _conversation(stored: Stored, status: int = 200) -> Response:
 def create_conversation(ctx: RequestContext) -> Response:
     data = load(ctx, _create_schema, json_body(ctx))
     fields = domain.new_conversation(data, _now_ms())
-    return _conversation(ctx.services.conversations.create(ctx.charge, fields), 201)
+    return _conversation(ctx.services.conversations.create(ctx.charge, fields, ctx.origin()), 201)
 
 
 @bp.get("")
 @guarded(READ)
 def list_conversations(ctx: RequestContext) -> Response:
     refuse_oversized_body(ctx)
-    args = request.args
-    repeated = sorted(name for name in args if len(args.getlist(name)) > 1)
-    if repeated:
-        details = {name: ["Give this parameter once."] for name in repeated}
-        charge_and_raise(ctx, ValidationFailed(details=details))
-    query = load(ctx, _list_schema, args.to_dict())
+    query = load(ctx, _list_schema, single_valued(ctx, request.args))
     type_, status = query.get("type"), query.get("status")
     cursors = ctx.services.cursors()
     before = None
@@ -103,7 +99,9 @@ def update_conversation(ctx: RequestContext, conversation: str) -> Response:
     patch = load(ctx, _update_schema, json_body(ctx))
     store = ctx.services.conversations
     return _conversation(
-        domain.update_conversation(store, ctx.charge, conversation, patch, if_match(), _now_ms())
+        domain.update_conversation(
+            store, ctx.charge, conversation, patch, if_match(), _now_ms(), ctx.origin()
+        )
     )
 
 
@@ -111,14 +109,14 @@ def update_conversation(ctx: RequestContext, conversation: str) -> Response:
 @guarded(ADMIN)
 def delete_conversation(ctx: RequestContext, conversation: str) -> Response:
     refuse_oversized_body(ctx)
-    ctx.services.conversations.delete(ctx.charge, conversation, if_match())
+    ctx.services.conversations.delete(ctx.charge, conversation, if_match(), _now_ms(), ctx.origin())
     return ok(deleted_resource(conversation))
 
 
 def _transition(ctx: RequestContext, conversation: str, action: str) -> Response:
     load(ctx, _empty_schema, json_body(ctx))
     stored = ctx.services.conversations.transition(
-        ctx.charge, conversation, action, if_match(), _now_ms()
+        ctx.charge, conversation, action, if_match(), _now_ms(), ctx.origin()
     )
     return _conversation(stored)
 

@@ -17,12 +17,13 @@ import orjson
 from flask import Response, request
 
 from app.api.context import RequestContext
-from app.api.envelope import JSON_MIMETYPE
+from app.api.envelope import JSON_MIMETYPE, ok
 from app.api.errors import render
 from app.api.requests import raw_body
+from app.domain.resources import conversation_resource
 from app.errors import ServiceError, ValidationFailed
 from app.jsontext import NotJson, loads
-from app.store.conversations import Charge
+from app.store.conversations import Charge, from_hash
 from app.store.idempotency import Replay
 
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x20-\x7e]{1,255}$")
@@ -76,9 +77,17 @@ def _integral_floats_as_ints(value: Any) -> None:
                 pending.append(member)
 
 
-def replay(outcome: Replay) -> Response:
-    """The stored answer, marked as a replay (no tokens, no X-Tokens-Remaining)."""
-    response = Response(outcome.body, status=outcome.status, mimetype=JSON_MIMETYPE)
+def replay(account: str, outcome: Replay) -> Response:
+    """The stored answer, marked as a replay (no tokens, no X-Tokens-Remaining).
+
+    An answer the write's own script recorded is rendered from the conversation it kept,
+    exactly as the first answer was.
+    """
+    if outcome.body is None:
+        stored = from_hash(account, outcome.seq, outcome.fields)
+        response = ok(conversation_resource(stored), outcome.status)
+    else:
+        response = Response(outcome.body, status=outcome.status, mimetype=JSON_MIMETYPE)
     if outcome.etag:
         response.headers["ETag"] = outcome.etag
     response.headers["Idempotent-Replayed"] = "true"
@@ -95,8 +104,10 @@ def run_idempotent(ctx: RequestContext, charge: Charge, run: Callable[[], Respon
     records = ctx.services.idempotency
     outcome = records.claim(charge.account, key, fingerprint())
     if isinstance(outcome, Replay):
-        return replay(outcome)
+        return replay(charge.account, outcome)
     ctx.bill = charge
+    ctx.idempotency_key = key
+    ctx.claim = outcome
     try:
         response = run()
     except ServiceError as error:
@@ -106,7 +117,7 @@ def run_idempotent(ctx: RequestContext, charge: Charge, run: Callable[[], Respon
         raise
     if response.status_code >= 500 or response.status_code == 402:
         records.release(outcome)
-    else:
+    elif not outcome.committed:
         etag = response.headers.get("ETag", "")
         records.store(outcome, response.status_code, response.get_data(as_text=True), etag)
     return response

@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 from flask import request
 from marshmallow import Schema, ValidationError
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api.context import RequestContext, current
@@ -89,6 +90,15 @@ def refuse_oversized_body(ctx: RequestContext) -> None:
 def _too_large(ctx: RequestContext) -> NoReturn:
     limit = ctx.services.config.max_body_bytes
     charge_and_raise(ctx, PayloadTooLarge(f"The body is over {limit} bytes."))
+
+
+def single_valued(ctx: RequestContext, args: MultiDict[str, str]) -> dict[str, str]:
+    """The query as a dict; 422 after charging when a parameter is given more than once."""
+    repeated = sorted(name for name in args if len(args.getlist(name)) > 1)
+    if repeated:
+        details = {name: ["Give this parameter once."] for name in repeated}
+        charge_and_raise(ctx, ValidationFailed(details=details))
+    return args.to_dict()
 
 
 def load(ctx: RequestContext, schema: Schema, data: Any) -> dict[str, Any]:

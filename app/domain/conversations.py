@@ -11,7 +11,7 @@ from typing import Any
 
 from app.errors import NotFound, StorageUnavailable, ValidationFailed
 from app.jsontext import dumps, loads
-from app.store.conversations import Charge, ConversationStore, Stored
+from app.store.conversations import Charge, ConversationStore, Origin, Stored
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 2000
@@ -124,6 +124,7 @@ def update_conversation(
     patch: Mapping[str, Any],
     if_match: str,
     now_ms: int,
+    origin: Origin,
 ) -> Stored:
     """Apply a merge patch: read, compute the change, compare-and-set on the version.
 
@@ -141,7 +142,7 @@ def update_conversation(
         except ValidationFailed:
             store.debit(charge)
             raise
-        updated = store.update(charge, current, if_match, now_ms, set_fields, delete_fields)
+        updated = store.update(charge, current, if_match, now_ms, set_fields, delete_fields, origin)
         if updated is not None:
             return updated
     raise StorageUnavailable("The conversation is changing too fast to update; retry.")

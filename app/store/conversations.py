@@ -12,7 +12,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from app.errors import InsufficientTokens, InvalidTransition, NotFound, PreconditionFailed
+from app.errors import InvalidTransition, NotFound
+from app.store.charges import Charge, run_charged
+from app.store.events import EventLog, Origin
 from app.store.failures import REDIS_ERRORS, reports_unavailable
 from app.store.ids import ConversationRef, make_id, parse_id
 from app.store.keyspace import (
@@ -25,19 +27,11 @@ from app.store.keyspace import (
 )
 from app.store.scripts import Code, register_scripts
 
+__all__ = ["Charge", "ConversationStore", "Origin", "Page", "Stored"]
+
 log = logging.getLogger("saasignal")
 
 Stored = dict[str, str]
-
-
-@dataclasses.dataclass
-class Charge:
-    """The token price of one request, and what the token step made of it."""
-
-    account: str
-    cost: int
-    balance: int | None = None
-    debited: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,25 +71,33 @@ def from_hash(account: str, seq: int | str, flat: Sequence[str] | Mapping[str, s
 class ConversationStore:
     """Conversations of every account, over one Redis (or Redis Cluster) client."""
 
-    def __init__(self, client: Any, keyspace: Keyspace) -> None:
+    def __init__(self, client: Any, keyspace: Keyspace, events: EventLog) -> None:
         self.client = client
         self.keys = keyspace
+        self.events = events
         self.scripts = register_scripts(client)
 
     def _run(self, name: str, keys: list[str], args: list[Any], charge: Charge) -> list[Any]:
         """Run a script and settle the charge from its answer; raise 402 / 404 / 412."""
-        result: list[Any] = self.scripts[name](keys=keys, args=args)
-        code = int(result[0])
-        if code == Code.STALE:
-            return result
-        charge.balance = int(result[1])
-        if code == Code.INSUFFICIENT_TOKENS:
-            raise InsufficientTokens(required=charge.cost, balance=charge.balance)
-        charge.debited = True
-        if code == Code.NOT_FOUND:
-            raise NotFound()
-        if code == Code.PRECONDITION_FAILED:
-            raise PreconditionFailed(version=int(result[2]))
+        return run_charged(self.scripts[name], keys, args, charge)
+
+    def _write(
+        self,
+        name: str,
+        charge: Charge,
+        origin: Origin,
+        now_ms: int,
+        keys: list[str],
+        args: list[Any],
+        status: int = 200,
+    ) -> list[Any]:
+        """Run a write script: the price, the event keys and context (lib.lua), its own."""
+        account = charge.account
+        context = self.events.context(account, origin, status, now_ms)
+        all_keys = [self.keys.tokens(account), *self.events.write_keys(account, origin), *keys]
+        result = self._run(name, all_keys, [charge.cost, context, *args], charge)
+        if origin.claim is not None and int(result[0]) == 0:
+            origin.claim.committed = True  # the script recorded the outcome (lib.lua)
         return result
 
     def _locate(self, charge: Charge, conversation_id: str) -> ConversationRef:
@@ -128,17 +130,14 @@ class ConversationStore:
         return True
 
     @reports_unavailable
-    def create(self, charge: Charge, fields: Mapping[str, str]) -> Stored:
-        """Store a new conversation from its public fields; return it with its id."""
+    def create(self, charge: Charge, fields: Mapping[str, str], origin: Origin) -> Stored:
+        """Store a new conversation from its public fields, with its event; return it."""
         account = charge.account
-        keys = [
-            self.keys.tokens(account),
-            self.keys.sequence(account),
-            *self.keys.all_indexes(account),
-        ]
+        keys = [self.keys.sequence(account), *self.keys.all_indexes(account)]
         prefix = self.keys.conversation(account, "")
-        args = [charge.cost, prefix, HASH_VALUES[fields["type"]], *to_hash(fields)]
-        seq = self._run("create_conversation", keys, args, charge)[2]
+        args = [prefix, HASH_VALUES[fields["type"]], *to_hash(fields)]
+        now_ms = int(fields["created_at"])
+        seq = self._write("create_conversation", charge, origin, now_ms, keys, args, 201)[2]
         return from_hash(account, seq, to_hash(fields))
 
     @reports_unavailable
@@ -167,53 +166,61 @@ class ConversationStore:
         now_ms: int,
         set_fields: Mapping[str, str],
         delete_fields: Sequence[str],
+        origin: Origin,
     ) -> Stored | None:
-        """Apply a change computed from `current`; None if it changed since it was read."""
+        """Apply a change computed from `current`, with its event when something changed;
+        None if the conversation changed since it was read."""
         ref = self._locate(charge, current["id"])
-        keys = [self.keys.tokens(charge.account), self.keys.conversation(charge.account, ref.seq)]
+        keys = [self.keys.conversation(charge.account, ref.seq)]
         args: list[Any] = [
-            charge.cost,
             ref.created_ms,
             current["version"],
             if_match,
             now_ms,
+            ref.seq,
             len(set_fields),
             *to_hash(set_fields),
             *(HASH_FIELDS[name] for name in delete_fields),
         ]
-        result = self._run("update_conversation", keys, args, charge)
+        result = self._write("update_conversation", charge, origin, now_ms, keys, args)
         if int(result[0]) == Code.STALE:
             return None
         return from_hash(charge.account, ref.seq, result[2])
 
     @reports_unavailable
     def transition(
-        self, charge: Charge, conversation_id: str, action: str, if_match: str, now_ms: int
+        self,
+        charge: Charge,
+        conversation_id: str,
+        action: str,
+        if_match: str,
+        now_ms: int,
+        origin: Origin,
     ) -> Stored:
-        """Archive, close or reopen a conversation (a no-op when already there)."""
+        """Archive, close or reopen a conversation, with its event (a no-op writes none)."""
         ref = self._locate(charge, conversation_id)
         keys = [
-            self.keys.tokens(charge.account),
             self.keys.conversation(charge.account, ref.seq),
             *self.keys.all_indexes(charge.account),
         ]
-        args = [charge.cost, action, now_ms, if_match, ref.created_ms, ref.seq]
-        result = self._run("transition_conversation", keys, args, charge)
+        args = [action, now_ms, if_match, ref.created_ms, ref.seq]
+        result = self._write("transition_conversation", charge, origin, now_ms, keys, args)
         if int(result[0]) == Code.INVALID_TRANSITION:
             raise InvalidTransition(action=action, current=STATUS_NAMES[str(result[2])])
         return from_hash(charge.account, ref.seq, result[2])
 
     @reports_unavailable
-    def delete(self, charge: Charge, conversation_id: str, if_match: str) -> None:
-        """Delete a conversation and every index entry."""
+    def delete(
+        self, charge: Charge, conversation_id: str, if_match: str, now_ms: int, origin: Origin
+    ) -> None:
+        """Delete a conversation and every index entry, with its event."""
         ref = self._locate(charge, conversation_id)
         keys = [
-            self.keys.tokens(charge.account),
             self.keys.conversation(charge.account, ref.seq),
             *self.keys.all_indexes(charge.account),
         ]
-        args = [charge.cost, if_match, ref.created_ms, ref.seq]
-        self._run("delete_conversation", keys, args, charge)
+        args = [if_match, ref.created_ms, ref.seq]
+        self._write("delete_conversation", charge, origin, now_ms, keys, args)
 
     @reports_unavailable
     def list_page(

@@ -14,6 +14,8 @@ import logging
 import secrets
 from typing import Any
 
+import orjson
+
 from app.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.store.failures import REDIS_ERRORS, reports_unavailable
 from app.store.keyspace import Keyspace
@@ -25,19 +27,27 @@ log = logging.getLogger("saasignal")
 
 @dataclasses.dataclass(frozen=True)
 class Replay:
-    """A stored response to send again."""
+    """A stored response to send again: its body, or (committed by a conversation write's
+    own script) the conversation's sequence number and flat hash to render it from."""
 
     status: int
-    body: str
+    body: str | None
     etag: str
+    seq: str = ""
+    fields: list[str] = dataclasses.field(default_factory=list)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass
 class Claim:
-    """This request owns the key until it stores its outcome or releases it."""
+    """This request owns the key until it stores its outcome or releases it.
+
+    `committed` is set when the write's own script recorded the outcome with the change
+    (SPEC.md §15); nothing is left to store then.
+    """
 
     record_key: str
     token: str
+    committed: bool = False
 
 
 class IdempotencyStore:
@@ -60,7 +70,10 @@ class IdempotencyStore:
         if code == 0:
             return Claim(record_key, token)
         if code == 1:
-            return Replay(status=int(result[1]), body=result[2], etag=result[3])
+            status, body, etag, seq, fields = result[1:6]
+            if body:
+                return Replay(status=int(status), body=body, etag=etag)
+            return Replay(int(status), None, etag, seq, orjson.loads(fields))
         if code == 2:
             raise IdempotencyInProgress()
         raise IdempotencyKeyReused()

@@ -66,3 +66,32 @@ def parse_id(account: str, conversation_id: str) -> ConversationRef | None:
         return None
     seq = _decode(body[10:18])
     return ConversationRef(seq=seq, created_ms=_decode(body[:10])) if seq > 0 else None
+
+
+EVENT_ID_RE = re.compile(r"^evt_[0-9A-HJKMNP-TV-Z]{22}$")
+_MAX_EVENT_SEQ = 32**4 - 1
+
+
+def make_event_id(account: str, stream_id: str) -> str:
+    """The public id of an account's event at stream entry `<ms>-<n>`.
+
+    evt_ TTTTTTTTTT NNNN AAAAAAAA   (time in ms, the entry's n, 40 bits of the account)
+    """
+    ms, _, n = stream_id.partition("-")
+    return "evt_" + _encode(int(ms), 10) + _encode(int(n), 4) + _encode(account_tag(account), 8)
+
+
+def parse_event_id(account: str, event_id: str) -> str | None:
+    """The stream entry an event id names within `account`, or None when it cannot be one."""
+    if not EVENT_ID_RE.fullmatch(event_id):
+        return None
+    body = event_id[4:]
+    if _decode(body[14:]) != account_tag(account):
+        return None
+    return f"{_decode(body[:10])}-{_decode(body[10:14])}"
+
+
+def conversation_seq(account: str, conversation_id: str) -> int | None:
+    """The sequence number a conversation id names within `account`, or None."""
+    ref = parse_id(account, conversation_id)
+    return ref.seq if ref is not None else None

@@ -11,6 +11,13 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
     P:{A}:idx:type:<type>:status:<s>     zset     seqs of one type in one status
     P:{A}:keys                           zset     the account's API key ids, scored by creation ms
     P:{A}:idem:<sha256 of the key>       hash     one Idempotency-Key record (TTL)
+    P:{A}:events                         stream   the account's events (SPEC.md §15), trimmed
+                                                  to EVENT_RETENTION_DAYS as events are added
+    P:{A}:wh:subs                        hash     enabled webhook endpoint id → '*' or
+                                                  ',type,type,' (what it subscribes to)
+    P:{A}:wh:due                         zset     pending webhook delivery ids by due time (ms)
+    P:{A}:wh:dlv:<delivery id>           hash     one webhook delivery (TTL: the retention)
+    P:{A}:wh:ep:<endpoint id>:dlv        zset     an endpoint's delivery ids by event time (ms)
     P:secret:<sha256 of the secret>      hash     secret digest → key id, account, scopes
     P:key:<key id>                       hash     key record: account, scopes, created, revoked
     P:cursor-secret                      string   HMAC key for cursors when SECRET_KEY is unset
@@ -100,6 +107,18 @@ class Keyspace:
 
     def idempotency(self, account: str, key_digest: str) -> str:
         return self.account(account, "idem", key_digest)
+
+    def events(self, account: str) -> str:
+        return self.account(account, "events")
+
+    def webhooks(self, account: str, *parts: str) -> str:
+        """A webhook key of an account (`P:{A}:wh:…`); no parts: the prefix, ending in `:`."""
+        return self.account(account, "wh", *parts) if parts else self.account(account, "wh", "")
+
+    def no_idempotency(self, account: str) -> str:
+        """The account's slot, named where a script takes an Idempotency-Key record and the
+        request carries none: never written."""
+        return self.account(account, "idem", "-")
 
     def secret(self, digest: str) -> str:
         return f"{self.prefix}:secret:{digest}"

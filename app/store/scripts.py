@@ -19,6 +19,8 @@ SCRIPT_NAMES = (
     "claim_idempotency",
     "finish_idempotency",
     "repair_conversation",
+    "list_events",
+    "get_event",
 )
 
 

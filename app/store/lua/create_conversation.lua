@@ -1,20 +1,26 @@
--- Charge and create a conversation: its hash and its four index entries, in one step.
--- KEYS[1] token balance, KEYS[2] account sequence, KEYS[3..14] indexes (lib.lua order)
--- ARGV[1] cost, ARGV[2] key of the account's conversation hashes without the seq,
--- ARGV[3] type code (d|g), ARGV[4..] field, value pairs of the hash
+-- Charge and create a conversation: its hash, its four index entries and its event.
+-- KEYS[1] token balance, KEYS[2..5] events (lib.lua), KEYS[6] account sequence,
+-- KEYS[7..18] indexes (lib.lua order)
+-- ARGV[1] cost, ARGV[2] event context (lib.lua), ARGV[3] key of the account's conversation
+-- hashes without the seq, ARGV[4] type code (d|g), ARGV[5..] field, value pairs of the hash
 -- Returns {0, balance, seq} | {1, balance}
 --
 -- The one key not passed in KEYS: the new hash's name ends with the sequence number this
--- script allocates, so it is ARGV[2] .. seq. ARGV[2] comes from Keyspace.conversation and
+-- script allocates, so it is ARGV[3] .. seq. ARGV[3] comes from Keyspace.conversation and
 -- carries the account's hash tag, so the key is in the same cluster slot as KEYS.
-local FIRST_INDEX = 3
+local FIRST_INDEX = 7
 local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not ok then
   return {1, balance}
 end
-local seq = redis.call('INCR', KEYS[2])
-redis.call('HSET', ARGV[2] .. seq, unpack(ARGV, 4))
-for _, key in ipairs(indexes_of(FIRST_INDEX, ARGV[3], 'o')) do
-  redis.call('ZADD', key, seq, seq)
+local ctx = cjson.decode(ARGV[2])
+local seq = redis.call('INCR', KEYS[6])
+local key = ARGV[3] .. seq
+redis.call('HSET', key, unpack(ARGV, 5))
+for _, index in ipairs(indexes_of(FIRST_INDEX, ARGV[4], 'o')) do
+  redis.call('ZADD', index, seq, seq)
 end
+local object = redis.call('HGETALL', key)
+emit_event(ctx, 'conversation.created', seq, object, nil)
+commit_idempotency(ctx, seq, object)
 return {0, balance, seq}

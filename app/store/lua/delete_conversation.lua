@@ -1,22 +1,25 @@
--- Charge and delete a conversation with every index entry, in one step.
--- KEYS[1] token balance, KEYS[2] conversation hash, KEYS[3..14] indexes (lib.lua order)
--- ARGV[1] cost, ARGV[2] If-Match spec, ARGV[3] creation time (ms) the id names,
--- ARGV[4] sequence number
+-- Charge and delete a conversation with every index entry, and write its event.
+-- KEYS[1] token balance, KEYS[2..5] events (lib.lua), KEYS[6] conversation hash,
+-- KEYS[7..18] indexes (lib.lua order)
+-- ARGV[1] cost, ARGV[2] event context (lib.lua), ARGV[3] If-Match spec, ARGV[4] creation
+-- time (ms) the id names, ARGV[5] sequence number
 -- Returns {0, balance} | {1, balance} | {2, balance} | {3, balance, version}
-local FIRST_INDEX = 3
+local FIRST_INDEX = 7
 local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not ok then
   return {1, balance}
 end
-local current = redis.call('HMGET', KEYS[2], 's', 'v', 't', 'c')
-if current[4] ~= ARGV[3] then
+local object = redis.call('HGETALL', KEYS[6])
+local current = as_table(object)
+if current.c ~= ARGV[4] then
   return {2, balance}
 end
-if precondition_fails(ARGV[2], version_of(current[2])) then
-  return {3, balance, version_of(current[2])}
+if precondition_fails(ARGV[3], version_of(current.v)) then
+  return {3, balance, version_of(current.v)}
 end
-for _, key in ipairs(indexes_of(FIRST_INDEX, current[3], current[1])) do
-  redis.call('ZREM', key, ARGV[4])
+for _, key in ipairs(indexes_of(FIRST_INDEX, current.t, current.s)) do
+  redis.call('ZREM', key, ARGV[5])
 end
-redis.call('DEL', KEYS[2])
+redis.call('DEL', KEYS[6])
+emit_event(cjson.decode(ARGV[2]), 'conversation.deleted', ARGV[5], object, nil)
 return {0, balance}

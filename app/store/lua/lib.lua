@@ -60,3 +60,107 @@ end
 local function version_of(value)
   return value or '1'
 end
+
+-- Events (SPEC.md §15). Every write script receives, beside its own arguments:
+--   KEYS[2] the account's event stream, KEYS[3] its webhook subscriptions (endpoint id ->
+--   '*' or ',type,type,'), KEYS[4] its due webhook deliveries, KEYS[5] the request's
+--   Idempotency-Key record (a key never written when the request has none);
+--   ARGV[2] the event context, JSON from app/store/events.py: rq request id, ik
+--   Idempotency-Key ('' for none), tok the key's claim token ('' for none), ittl the
+--   record's lifetime (s), st the HTTP status of success, min the oldest stream id kept,
+--   cut that cut-off in ms, ret the retention (s), wh the prefix of the account's webhook
+--   keys ('P:{A}:wh:'), now (ms).
+local EVENTS, SUBS, DUE, IDEMPOTENCY = 2, 3, 4, 5
+
+-- A flat HGETALL reply as a table.
+local function as_table(flat)
+  local t = {}
+  for i = 1, #flat, 2 do
+    t[flat[i]] = flat[i + 1]
+  end
+  return t
+end
+
+-- A field as the public object reads it: version absent is 1, updated absent is created.
+local function effective(t, field)
+  if field == 'v' then
+    return t.v or '1'
+  elseif field == 'u' then
+    return t.u or t.c
+  end
+  return t[field]
+end
+
+-- {field, former value or false (null), ...} for exactly the fields that changed.
+local function previous_attributes(before, after)
+  local seen, names = {v = true, u = true}, {'v', 'u'}
+  for _, t in ipairs({before, after}) do
+    for field in pairs(t) do
+      if not seen[field] then
+        seen[field] = true
+        names[#names + 1] = field
+      end
+    end
+  end
+  table.sort(names)
+  local previous = {}
+  for _, field in ipairs(names) do
+    local old = effective(before, field)
+    if old ~= effective(after, field) then
+      previous[#previous + 1] = field
+      previous[#previous + 1] = old or false
+    end
+  end
+  return previous
+end
+
+-- Append one event and give every enabled endpoint that subscribes to its type a delivery,
+-- in this same step: the change, its event and its deliveries commit together.
+-- `object` is the conversation's flat hash (after the change; before it for a delete).
+local function emit_event(ctx, event_type, seq, object, previous)
+  local fields = {'ty', event_type, 'cv', seq, 'o', cjson.encode(object), 'rq', ctx.rq}
+  if previous then
+    fields[#fields + 1] = 'p'
+    fields[#fields + 1] = cjson.encode(previous)
+  end
+  if ctx.ik ~= '' then
+    fields[#fields + 1] = 'ik'
+    fields[#fields + 1] = ctx.ik
+  end
+  local id = redis.call('XADD', KEYS[EVENTS], 'MINID', '~', ctx.min, '*', unpack(fields))
+  local subscriptions = redis.call('HGETALL', KEYS[SUBS])
+  if #subscriptions == 0 then
+    return id
+  end
+  local dash = string.find(id, '-', 1, true)
+  local ms = string.sub(id, 1, dash - 1)
+  local stamp = string.format('%013d%06d', tonumber(ms), tonumber(string.sub(id, dash + 1)))
+  for i = 1, #subscriptions, 2 do
+    local endpoint, wanted = subscriptions[i], subscriptions[i + 1]
+    if wanted == '*' or string.find(wanted, ',' .. event_type .. ',', 1, true) then
+      local delivery = 'whd_' .. stamp .. '_' .. string.sub(endpoint, 4)
+      local record = ctx.wh .. 'dlv:' .. delivery
+      redis.call('HSET', record, 'ep', endpoint, 'ev', id, 'ty', event_type, 'st', 'pending',
+        'at', 0, 'cr', ctx.now, 'na', ctx.now)
+      redis.call('EXPIRE', record, ctx.ret)
+      local listing = ctx.wh .. 'ep:' .. endpoint .. ':dlv'
+      redis.call('ZADD', listing, tonumber(ms), delivery)
+      redis.call('ZREMRANGEBYSCORE', listing, '-inf', '(' .. ctx.cut)
+      redis.call('ZADD', KEYS[DUE], ctx.now, delivery)
+    end
+  end
+  return id
+end
+
+-- Record the outcome of an idempotent request in the same step as its change (SPEC.md
+-- §15): a lost reply can no longer let a retry apply the change twice. The replay renders
+-- the conversation from `object`, as the first answer did.
+local function commit_idempotency(ctx, seq, object)
+  if ctx.tok == '' or redis.call('HGET', KEYS[IDEMPOTENCY], 'token') ~= ctx.tok then
+    return
+  end
+  local version = effective(as_table(object), 'v')
+  redis.call('HSET', KEYS[IDEMPOTENCY], 'state', 'done', 'status', ctx.st, 'seq', seq,
+    'object', cjson.encode(object), 'etag', '"' .. version .. '"')
+  redis.call('EXPIRE', KEYS[IDEMPOTENCY], ctx.ittl)
+end

@@ -1,14 +1,16 @@
--- Charge and apply a field update computed from a read at version ARGV[3] (compare-and-set).
--- KEYS[1] token balance, KEYS[2] conversation hash
--- ARGV[1] cost, ARGV[2] creation time (ms) the id names, ARGV[3] version read,
--- ARGV[4] If-Match spec, ARGV[5] now (ms), ARGV[6] n = number of fields to set,
--- ARGV[7 .. 6+2n] field, value pairs, then the fields to delete
+-- Charge and apply a field update computed from a read at version ARGV[4] (compare-and-set),
+-- with its event when something changed.
+-- KEYS[1] token balance, KEYS[2..5] events (lib.lua), KEYS[6] conversation hash
+-- ARGV[1] cost, ARGV[2] event context (lib.lua), ARGV[3] creation time (ms) the id names,
+-- ARGV[4] version read, ARGV[5] If-Match spec, ARGV[6] now (ms), ARGV[7] sequence number,
+-- ARGV[8] n = number of fields to set, ARGV[9 .. 8+2n] field, value pairs, then the fields
+-- to delete
 -- Returns {0, balance, {field, value, ...}} | {1, balance} | {2, balance}
 --       | {3, balance, version} | {5, -1} (version moved since the read: nothing charged)
-local current = redis.call('HMGET', KEYS[2], 'c', 'v')
-local found = current[1] == ARGV[2]
+local current = redis.call('HMGET', KEYS[6], 'c', 'v')
+local found = current[1] == ARGV[3]
 local version = version_of(current[2])
-if found and version ~= ARGV[3] then
+if found and version ~= ARGV[4] then
   return {5, -1}
 end
 local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
@@ -18,18 +20,23 @@ end
 if not found then
   return {2, balance}
 end
-if precondition_fails(ARGV[4], version) then
+if precondition_fails(ARGV[5], version) then
   return {3, balance, version}
 end
-local n = tonumber(ARGV[6])
-local deletes = 7 + 2 * n
+local n = tonumber(ARGV[8])
+local deletes = 9 + 2 * n
 if n > 0 or deletes <= #ARGV then
+  local before = as_table(redis.call('HGETALL', KEYS[6]))
   if n > 0 then
-    redis.call('HSET', KEYS[2], unpack(ARGV, 7, 6 + 2 * n))
+    redis.call('HSET', KEYS[6], unpack(ARGV, 9, 8 + 2 * n))
   end
   if deletes <= #ARGV then
-    redis.call('HDEL', KEYS[2], unpack(ARGV, deletes))
+    redis.call('HDEL', KEYS[6], unpack(ARGV, deletes))
   end
-  redis.call('HSET', KEYS[2], 'v', tonumber(version) + 1, 'u', ARGV[5])
+  redis.call('HSET', KEYS[6], 'v', tonumber(version) + 1, 'u', ARGV[6])
+  local object = redis.call('HGETALL', KEYS[6])
+  local previous = previous_attributes(before, as_table(object))
+  emit_event(cjson.decode(ARGV[2]), 'conversation.updated', ARGV[7], object, previous)
+  return {0, balance, object}
 end
-return {0, balance, redis.call('HGETALL', KEYS[2])}
+return {0, balance, redis.call('HGETALL', KEYS[6])}

@@ -1,0 +1,61 @@
+"""The events feed of SPEC.md §15: a filtered, cursor-walked list and one event."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from app.api.envelope import json_response, ok
+from app.api.guard import RequestContext, guarded
+from app.api.requests import charge_and_raise, load, refuse_oversized_body, single_valued
+from app.domain.events import render_event
+from app.errors import InvalidCursor
+from app.schemas import EventListQuerySchema
+from app.store.ids import conversation_seq
+from app.vocabulary import EVENTS_PATH, READ
+
+bp = Blueprint("events", __name__, url_prefix=EVENTS_PATH)
+
+_list_schema = EventListQuerySchema()
+# A well-formed id that is not one of the account's conversations matches no event.
+_NO_CONVERSATION = 0
+
+
+@bp.get("")
+@guarded(READ)
+def list_events(ctx: RequestContext) -> Response:
+    refuse_oversized_body(ctx)
+    query = load(ctx, _list_schema, single_valued(ctx, request.args))
+    event_type, conversation_id = query.get("type"), query.get("conversation_id")
+    cursors = ctx.services.cursors()
+    before = None
+    if "cursor" in query:
+        try:
+            before = cursors.decode_events(
+                ctx.account, query["cursor"], event_type, conversation_id
+            )
+        except InvalidCursor as error:
+            charge_and_raise(ctx, error)
+    seq = None
+    if conversation_id is not None:
+        seq = conversation_seq(ctx.account, conversation_id) or _NO_CONVERSATION
+    page = ctx.services.events.list_page(ctx.charge, event_type, seq, before, query["limit"])
+    next_cursor = None
+    if page.has_more and page.last_read is not None:
+        next_cursor = cursors.encode_events(
+            ctx.account, event_type, conversation_id, page.last_read
+        )
+    body = {
+        "status": "ok",
+        "data": [render_event(ctx.account, entry, fields) for entry, fields in page.items],
+        "has_more": page.has_more,
+        "next_cursor": next_cursor,
+    }
+    return json_response(200, body)
+
+
+@bp.get("/<event_id>")
+@guarded(READ)
+def get_event(ctx: RequestContext, event_id: str) -> Response:
+    refuse_oversized_body(ctx)
+    stream_id, fields = ctx.services.events.get(ctx.charge, event_id)
+    return ok(render_event(ctx.account, stream_id, fields))

@@ -1,0 +1,133 @@
+"""The account's event log in Redis (SPEC.md §15): one stream per account, under its hash tag.
+
+Events are appended by the conversation write scripts themselves (lib.lua's `emit_event`),
+so a change and its event commit together or not at all; this module gives those scripts
+their event keys and context, and reads the log back: a filtered page, one event.
+
+Why a stream: entries are appended in commit order with ids that only grow (`<ms>-<n>`),
+so a cursor is just the last id read and a walk can never repeat or skip an event;
+`XADD … MINID ~` trims by age as events are written; `XREVRANGE` reads newest first in
+O(log N + page); and the entries of one stream share their field names in Redis's
+listpacks, which keeps an event near 400 bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+import orjson
+
+from app.store.charges import Charge, run_charged
+from app.store.failures import reports_unavailable
+from app.store.idempotency import Claim
+from app.store.ids import parse_event_id
+from app.store.keyspace import Keyspace
+from app.store.scripts import register_scripts
+
+DAY_SECONDS = 86400
+# A filtered page reads at most this many events (SPEC.md §15).
+PAGE_READ_BUDGET = 1000
+
+
+@dataclasses.dataclass(frozen=True)
+class Origin:
+    """The request that makes a change: its id, its Idempotency-Key and the key's claim."""
+
+    request_id: str
+    idempotency_key: str | None = None
+    claim: Claim | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class EventPage:
+    """One page of events (stream id, fields), whether more follow, and the last id read."""
+
+    items: list[tuple[str, dict[str, str]]]
+    has_more: bool
+    last_read: str | None
+
+
+def as_dict(flat: list[str]) -> dict[str, str]:
+    return dict(zip(flat[::2], flat[1::2], strict=True))
+
+
+class EventLog:
+    """The event streams of every account."""
+
+    def __init__(
+        self, client: Any, keyspace: Keyspace, retention_days: int, idempotency_ttl: int
+    ) -> None:
+        self.keys = keyspace
+        self.retention_seconds = retention_days * DAY_SECONDS
+        self.idempotency_ttl = idempotency_ttl
+        self.scripts = register_scripts(client)
+
+    def cutoff_ms(self) -> int:
+        """Events older than this are gone (EVENT_RETENTION_DAYS)."""
+        return max(0, int(time.time() * 1000) - self.retention_seconds * 1000)
+
+    def write_keys(self, account: str, origin: Origin) -> list[str]:
+        """KEYS[2..5] of every write script (see lib.lua)."""
+        claim = origin.claim
+        return [
+            self.keys.events(account),
+            self.keys.webhooks(account, "subs"),
+            self.keys.webhooks(account, "due"),
+            claim.record_key if claim is not None else self.keys.no_idempotency(account),
+        ]
+
+    def context(self, account: str, origin: Origin, status: int, now_ms: int) -> bytes:
+        """ARGV[2] of every write script: the event context (see lib.lua)."""
+        cutoff = max(0, now_ms - self.retention_seconds * 1000)
+        return orjson.dumps(
+            {
+                "rq": origin.request_id,
+                "ik": origin.idempotency_key or "",
+                "tok": origin.claim.token if origin.claim is not None else "",
+                "ittl": self.idempotency_ttl,
+                "st": status,
+                "min": f"{cutoff}-0",
+                "cut": cutoff,
+                "ret": self.retention_seconds,
+                "wh": self.keys.webhooks(account),
+                "now": now_ms,
+            }
+        )
+
+    @reports_unavailable
+    def list_page(
+        self,
+        charge: Charge,
+        event_type: str | None,
+        conversation_seq: int | None,
+        before: str | None,
+        limit: int,
+    ) -> EventPage:
+        """Charge and read a page of events older than `before`, newest first, filtered."""
+        account = charge.account
+        keys = [self.keys.tokens(account), self.keys.events(account)]
+        args = [
+            charge.cost,
+            "+" if before is None else f"({before}",
+            f"{self.cutoff_ms()}-0",
+            limit,
+            event_type or "",
+            "" if conversation_seq is None else conversation_seq,
+            PAGE_READ_BUDGET,
+        ]
+        result = run_charged(self.scripts["list_events"], keys, args, charge)
+        flat = result[2]
+        pairs = zip(flat[::2], flat[1::2], strict=True)
+        items = [(entry_id, as_dict(fields)) for entry_id, fields in pairs]
+        return EventPage(items, bool(int(result[3])), result[4] or None)
+
+    @reports_unavailable
+    def get(self, charge: Charge, event_id: str) -> tuple[str, dict[str, str]]:
+        """Charge and read one event by its public id; NotFound when unknown or expired."""
+        stream_id = parse_event_id(charge.account, event_id) or ""
+        keys = [self.keys.tokens(charge.account), self.keys.events(charge.account)]
+        args = [charge.cost, stream_id, self.cutoff_ms()]
+        result = run_charged(self.scripts["get_event"], keys, args, charge)
+        return stream_id, as_dict(result[2])
