@@ -18,7 +18,8 @@ import redis
 
 from app import create_app
 from bench.populate import Populator
-from bench.servers import start_redis, wait_until
+from bench.servers import start_redis
+from harness.servers import wait_until
 
 BASE = "/modules/messaging/conversations"
 REPEAT = 500

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from bench import wrk
 from bench.populate import Populator
-from bench.servers import Gunicorn, RedisServer
+from harness.servers import Gunicorn, RedisServer
 
 BASE = "/modules/messaging/conversations"
 CREATE_BODY = json.dumps({"title": "Bench conversation", "metadata": {"tier": "gold"}})

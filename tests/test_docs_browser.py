@@ -16,7 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from app import create_app
-from tests.servers import Gunicorn
+from harness.servers import Gunicorn
 
 OPERATION_IDS = [
     "create_conversation",

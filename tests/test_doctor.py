@@ -18,8 +18,8 @@ from app import create_app
 from app.doctor import check_account
 from app.store.ids import parse_id
 from app.store.keyspace import STATUSES, TYPES
+from harness.servers import RedisServer
 from tests.conftest import Api
-from tests.servers import RedisServer
 
 SAASIGNAL = str(Path(sys.executable).parent / "saasignal")
 

@@ -19,7 +19,7 @@ from app.store.connect import connect
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
-from tests.servers import ROOT, Gunicorn, RedisServer, start_redis
+from harness.servers import ROOT, Gunicorn, RedisServer, start_redis
 
 SEED = 20261125
 MAX_EXAMPLES = 150

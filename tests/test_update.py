@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from harness.servers import wait_until
 from tests.conftest import Api, error_code
-from tests.servers import wait_until
 from tests.test_create import nested, sized
 
 ORIGINAL = {"a": {"x": 1, "y": 2}, "b": [1, 2], "c": "keep"}

@@ -1,4 +1,4 @@
-"""Real processes for tests: redis-server and Redis Cluster on free ports, and gunicorn."""
+"""Processes for the tests and the bench: redis-server, Redis Cluster (free ports), gunicorn."""
 
 from __future__ import annotations
 
