@@ -123,7 +123,7 @@ class RedisCluster:
         client = self.node(index)
         try:
             wait_until(
-                lambda: client.execute_command("CLUSTER INFO")["cluster_state"] == "ok",
+                lambda: client.execute_command("CLUSTER INFO")["cluster_state"] == "ok",  # type: ignore[no-untyped-call]
                 timeout=30,
                 what=f"cluster_state:ok on port {self.servers[index].port}",
             )
