@@ -6,7 +6,8 @@ Modes:
              Redis memory per conversation
     quick    the same, short and small (a smoke run of the harness)
     workers  the service under each gunicorn worker class and count (sync, gthread, gevent)
-    profile  Redis round trips and the Python profile of one GET (bench/profile.py)
+    profile  Redis round trips per request and a Python profile, for GET one, create, a
+             transition, delete and list 25 (bench/profile.py)
 
 Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
 BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_BIG conversations in the
@@ -102,9 +103,11 @@ def main(argv: list[str]) -> None:
     if mode not in MODES:
         raise SystemExit(f"bench: unknown mode {mode!r}; one of {', '.join(MODES)}")
     if mode == "profile":
-        from bench.profile import main as profile_main
+        from bench.profile import run as profile_run
 
-        profile_main()
+        text, figures = profile_run()
+        print(text)
+        print(f"\nwritten to {results.save(mode, {}, figures, text)}")
         return
     wrk.require_wrk()
     print(run(mode, settings(quick=mode == "quick")))
