@@ -1,13 +1,15 @@
 """Benchmark the service: `make bench`, or `python -m bench [MODE]`.
 
 Modes:
-    all      (default) service vs a bare Flask app for GET one / create / list 25,
-             list page time in a 1,000,000-conversation account vs a 100 one,
-             Redis memory per conversation
+    all      (default) memory per conversation; GET one / create / list 25 on the service
+             beside a bare Flask app and the floor (the bare app plus three Redis round
+             trips); list page time in a 1,000,000-conversation account vs a 100 one;
+             then every target, ✓ or ✗
     quick    the same, short and small (a smoke run of the harness)
     workers  the service under each gunicorn worker class and count (sync, gthread, gevent)
     profile  Redis round trips per request and a Python profile, for GET one, create, a
              transition, delete and list 25 (bench/profile.py)
+    <name>   one scenario of bench/scenarios.py: throughput, list_scaling, memory, workers
 
 Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
 BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_BIG conversations in the
@@ -18,31 +20,14 @@ Needs redis-server and wrk; starts its own processes on free ports and stops the
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from typing import Any
 
-from bench import results, wrk
-from bench.scenarios import Bench
+from bench import profile, results, targets, wrk
+from bench.rig import Rig
+from bench.scenarios import MODES, PLANNED, SCENARIOS
 from bench.servers import start_redis
-
-MODES = ("all", "quick", "workers", "profile")
-CORES = os.cpu_count() or 1
-
-
-def _workers(worker_class: str, count: int, *extra: str) -> list[str]:
-    return ["--worker-class", worker_class, "--workers", str(count), *extra]
-
-
-WORKER_CLASSES: list[tuple[str, list[str]]] = [
-    (f"sync, {CORES} workers", _workers("sync", CORES, "--threads", "1")),
-    (f"sync, {2 * CORES} workers", _workers("sync", 2 * CORES, "--threads", "1")),
-    (f"sync, {3 * CORES} workers", _workers("sync", 3 * CORES, "--threads", "1")),
-    (f"gthread, {CORES} workers x 4 threads", _workers("gthread", CORES, "--threads", "4")),
-    (f"gthread, {CORES} workers x 8 threads", _workers("gthread", CORES, "--threads", "8")),
-    (f"gevent, {CORES} workers", _workers("gevent", CORES, "--worker-connections", "100")),
-]
 
 
 def _number(name: str, default: float) -> float:
@@ -66,51 +51,50 @@ def settings(quick: bool) -> dict[str, Any]:
 
 
 def run(mode: str, options: dict[str, Any]) -> str:
-    """Run a mode; return its report."""
+    """Run a mode's scenarios, printing each table as it is measured; return the report."""
     load = wrk.Load(options["duration"], options["connections"], options["threads"])
-    redis_server = start_redis()
-    bench = Bench(redis_server, load)
     sections = [f"machine: {results.machine()}", f"settings: {options}"]
+    print("\n\n".join(sections), flush=True)
     found: dict[str, Any] = {}
+    checked: list[targets.Target] = []
+    names = MODES.get(mode, [mode])
+    redis_server = start_redis()
+    rig = None
     try:
-        if mode == "workers":
-            classes = WORKER_CLASSES
-            if importlib.util.find_spec("gevent") is None:
-                print("bench: gevent is not installed (pip install '.[gevent]'): skipped")
-                classes = classes[:-1]
-            found["workers"] = bench.worker_classes(classes)
-            sections.append(results.worker_classes(found["workers"]))
-        else:
-            found["memory"] = bench.memory(options["memory_n"])
-            sections.append(results.memory(found["memory"]))
-            print(sections[-1], flush=True)
-            found["throughput"] = bench.service_vs_bare()
-            sections.append(results.service_vs_bare(found["throughput"]))
-            print(sections[-1], flush=True)
-            found["list_scaling"] = bench.list_scaling(options["big"])
-            sections.append(results.list_scaling(found["list_scaling"]))
+        rig = Rig(redis_server, load, options)
+        for name in names:
+            outcome = SCENARIOS[name](rig)
+            found[name] = outcome.figures
+            checked += outcome.targets
+            sections.append(f"## {name}\n\n{outcome.table}")
+            print("\n" + sections[-1], flush=True)
     finally:
-        bench.close()
+        if rig is not None:
+            rig.close()
         redis_server.stop()
+    if checked:
+        found["targets"] = checked
+        sections.append("## targets\n\n" + targets.table(checked))
+        print("\n" + sections[-1], flush=True)
     sections.append(f"machine after: {results.machine()}")
-    text = "\n\n".join(sections)
-    path = results.save(mode, options, found, text)
-    return text + f"\n\nwritten to {path}"
+    path = results.save(mode, options, found, "\n\n".join(sections))
+    return f"{sections[-1]}\n\nwritten to {path}"
 
 
 def main(argv: list[str]) -> None:
     mode = argv[0] if argv else ("quick" if os.environ.get("BENCH_QUICK") == "1" else "all")
-    if mode not in MODES:
-        raise SystemExit(f"bench: unknown mode {mode!r}; one of {', '.join(MODES)}")
+    if mode in PLANNED:
+        raise SystemExit(f"bench: {mode} is not built yet ({PLANNED[mode]})")
+    if mode != "profile" and mode not in MODES and mode not in SCENARIOS:
+        known = [*MODES, "profile", *(name for name in SCENARIOS if name not in MODES)]
+        raise SystemExit(f"bench: unknown mode {mode!r}; one of {', '.join(known)}")
     if mode == "profile":
-        from bench.profile import run as profile_run
-
-        text, figures = profile_run()
+        text, figures = profile.run()
         print(text)
         print(f"\nwritten to {results.save(mode, {}, figures, text)}")
         return
     wrk.require_wrk()
-    print(run(mode, settings(quick=mode == "quick")))
+    print("\n" + run(mode, settings(quick=mode == "quick")))
 
 
 if __name__ == "__main__":
