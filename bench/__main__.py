@@ -2,9 +2,9 @@
 
 Modes:
     all      (default) memory per conversation; GET one / create / list 25 on the service
-             beside a bare Flask app and the floor (the bare app plus three Redis round
-             trips); list page time in a 1,000,000-conversation account vs a 100 one;
-             then every target, ✓ or ✗
+             beside a bare Flask app, the floor (the bare app plus three Redis round trips)
+             and json-server 0.17.4 over 20,000 rows; list page time in a
+             1,000,000-conversation account vs a 100 one; then every target, ✓ or ✗
     quick    the same, short and small (a smoke run of the harness)
     workers  the service under each gunicorn worker class and count (sync, gthread, gevent)
     profile  Redis round trips per request and a Python profile, for GET one, create, a
@@ -14,8 +14,9 @@ Modes:
 Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
 BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_BIG conversations in the
 big account (1000000; quick 20000), BENCH_MEMORY_N (100000; quick 20000), BENCH_QUICK=1
-(same as the quick mode), WEB_CONCURRENCY gunicorn workers (default: gunicorn.conf.py's).
-Needs redis-server and wrk; starts its own processes on free ports and stops them.
+(same as the quick mode), BENCH_CACHE where json-server is installed (bench/.cache),
+WEB_CONCURRENCY gunicorn workers (default: gunicorn.conf.py's).
+Needs redis-server, wrk, node and npm; starts its own processes on free ports and stops them.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import os
 import sys
 from typing import Any
 
-from bench import profile, results, targets, wrk
+from bench import jsonserver, profile, results, targets, wrk
 from bench.rig import Rig
 from bench.scenarios import MODES, PLANNED, SCENARIOS
 from bench.servers import start_redis
@@ -58,6 +59,8 @@ def run(mode: str, options: dict[str, Any]) -> str:
     found: dict[str, Any] = {}
     checked: list[targets.Target] = []
     names = MODES.get(mode, [mode])
+    if "throughput" in names:
+        jsonserver.install()  # before anything is measured: npm is busy for a few seconds
     redis_server = start_redis()
     rig = None
     try:

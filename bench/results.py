@@ -56,8 +56,8 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def throughput(rows: dict[str, dict[str, Any]], floor_roundtrips: int) -> str:
-    """The service beside the bare app and the floor."""
+def throughput(rows: dict[str, dict[str, Any]], floor_roundtrips: int, peer: str) -> str:
+    """The service beside the bare app and the floor, then beside json-server."""
     bare = [
         [ENDPOINT_NAMES[endpoint], _cell(row["service"]), _cell(row["bare"]), _cell(row["floor"]),
          _versus(row["ratio"], ">=", row["target"]), f"{row['floor_ratio']:.2f}"]
@@ -65,7 +65,17 @@ def throughput(rows: dict[str, dict[str, Any]], floor_roundtrips: int) -> str:
     ]  # fmt: skip
     headers = ["endpoint", "service", "bare Flask", f"floor: bare + {floor_roundtrips} Redis "
                "round trips", "service / bare", "floor / bare"]  # fmt: skip
-    return table(headers, bare)
+    peers = [
+        [ENDPOINT_NAMES[endpoint], _cell(row["service"]), _cell(row["json_server"]),
+         _versus(row["peer_ratio"], *row["peer_target"])]
+        for endpoint, row in rows.items()
+        if "json_server" in row
+    ]  # fmt: skip
+    return (
+        table(headers, bare)
+        + "\n\n"
+        + table(["endpoint", "service", peer, "service / json-server"], peers)
+    )
 
 
 def worker_classes(rows: list[dict[str, Any]]) -> str:

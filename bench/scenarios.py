@@ -24,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import results, wrk
+from bench.jsonserver import ROWS as JSON_SERVER_ROWS
+from bench.jsonserver import VERSION as JSON_SERVER_VERSION
+from bench.jsonserver import JsonServer
 from bench.rig import BASE, ENDPOINT_NAMES, ENDPOINTS, Rig
 from bench.targets import Outcome, Target
 
@@ -31,6 +34,7 @@ BARE_APP = "bench.bare_app:app"
 # The key lookup, flask-limiter's counter and the operation's script (README, Performance).
 FLOOR_ROUNDTRIPS = 3
 BARE_TARGETS = {"get": 0.50, "create": 0.40, "list": 0.40}  # service / bare app, req/s
+PEER_TARGETS = {"get": (">", 1.0), "list": (">=", 5.0)}  # service / json-server, req/s
 # p99 may not get worse than the README's figures of 2026-11-26 (issue 9).
 P99_BEFORE_MS = {"get": 9.9, "create": 12.5, "list": 14.6}
 LIST_SCALING_TARGET = 1.3  # page time, 1,000,000 conversations vs 100
@@ -69,7 +73,7 @@ def _ratio(ours: wrk.Result, theirs: wrk.Result) -> float:
 
 @scenario("throughput")
 def throughput(rig: Rig) -> Outcome:
-    """GET one, create and list 25 on the service, the bare app and the floor.
+    """GET one, create and list 25 on the service, the bare app, the floor and json-server.
 
     The bare app sends the service's own responses back with no work; the floor is the
     bare app plus FLOOR_ROUNDTRIPS Redis PINGs a request, the most any implementation of
@@ -87,12 +91,16 @@ def throughput(rig: Rig) -> Outcome:
         bare = stack.enter_context(rig.running(rig.app(BARE_APP, bare_env)))
         floor_env = {**bare_env, "BENCH_BARE_ROUNDTRIPS": str(FLOOR_ROUNDTRIPS)}
         floor = stack.enter_context(rig.running(rig.app(BARE_APP, floor_env)))
+        peer = stack.enter_context(rig.running(JsonServer(bodies["get"]["data"])))
+        peer_paths = {"get": peer.get_path, "list": peer.list_path}
         for endpoint in ENDPOINTS:
             rows[endpoint] = {
                 "service": rig.drive(service.url, endpoint),
                 "bare": rig.drive(bare.url, endpoint),
                 "floor": rig.drive(floor.url, endpoint),
             }
+            if endpoint in peer_paths:
+                rows[endpoint]["json_server"] = rig.measure(peer.url + peer_paths[endpoint])
     targets = []
     for endpoint, row in rows.items():
         name = ENDPOINT_NAMES[endpoint]
@@ -101,12 +109,17 @@ def throughput(rig: Rig) -> Outcome:
         row["floor_ratio"] = _ratio(row["floor"], row["bare"])
         targets.append(Target(f"{name}: service / bare Flask", row["ratio"], ">=",
                               BARE_TARGETS[endpoint]))  # fmt: skip
+        if "json_server" in row:
+            row["peer_ratio"] = _ratio(row["service"], row["json_server"])
+            goal, bound = row["peer_target"] = PEER_TARGETS[endpoint]
+            targets.append(Target(f"{name}: service / json-server", row["peer_ratio"], goal, bound))
     targets += [
         Target(f"{ENDPOINT_NAMES[endpoint]}: service p99 (README, 2026-11-26: {bound} ms)",
                rows[endpoint]["service"].p99_ms, "<=", bound, "ms")
         for endpoint, bound in P99_BEFORE_MS.items()
     ]  # fmt: skip
-    table = results.throughput(rows, FLOOR_ROUNDTRIPS)
+    peer_name = f"json-server {JSON_SERVER_VERSION} ({JSON_SERVER_ROWS:,} rows)"
+    table = results.throughput(rows, FLOOR_ROUNDTRIPS, peer_name)
     return Outcome({"floor_roundtrips": FLOOR_ROUNDTRIPS, "endpoints": rows}, table, targets)
 
 
