@@ -2,7 +2,7 @@
 
 Modes:
     all      (default) memory per conversation; GET one / create / list 25 on the service
-             beside a bare Flask app, the floor (the bare app plus three Redis round trips)
+             beside a bare Flask app, the floor (the bare app plus two Redis round trips)
              and json-server 0.17.4 over 20,000 rows; list page time in a
              1,000,000-conversation account vs a 100 one; then every target, ✓ or ✗
     quick    the same, short and small (a smoke run of the harness)

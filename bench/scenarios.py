@@ -31,8 +31,9 @@ from bench.rig import BASE, ENDPOINT_NAMES, ENDPOINTS, Rig
 from bench.targets import Outcome, Target
 
 BARE_APP = "bench.bare_app:app"
-# The key lookup, flask-limiter's counter and the operation's script (README, Performance).
-FLOOR_ROUNDTRIPS = 3
+# The round trips SPEC.md §4 and §11 leave every request: the key lookup with
+# flask-limiter's counter in one pipeline, then the operation's one script.
+FLOOR_ROUNDTRIPS = 2
 BARE_TARGETS = {"get": 0.50, "create": 0.40, "list": 0.40}  # service / bare app, req/s
 PEER_TARGETS = {"get": (">", 1.0), "list": (">=", 5.0)}  # service / json-server, req/s
 # p99 may not get worse than the README's figures of 2026-11-26 (issue 9).
