@@ -55,6 +55,9 @@ def run(mode: str, options: dict[str, Any]) -> str:
     """Run a mode's scenarios, printing each table as it is measured; return the report."""
     load = wrk.Load(options["duration"], options["connections"], options["threads"])
     sections = [f"machine: {results.machine()}", f"settings: {options}"]
+    busy = results.busy()
+    if busy:
+        sections.append(busy)
     print("\n\n".join(sections), flush=True)
     found: dict[str, Any] = {}
     checked: list[targets.Target] = []
@@ -77,7 +80,7 @@ def run(mode: str, options: dict[str, Any]) -> str:
         redis_server.stop()
     if checked:
         found["targets"] = checked
-        sections.append("## targets\n\n" + targets.table(checked))
+        sections.append("## targets\n\n" + targets.table(checked) + (f"\n\n{busy}" if busy else ""))
         print("\n" + sections[-1], flush=True)
     sections.append(f"machine after: {results.machine()}")
     path = results.save(mode, options, found, "\n\n".join(sections))

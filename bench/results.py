@@ -34,6 +34,18 @@ def machine() -> dict[str, Any]:
     }
 
 
+def busy() -> str:
+    """A warning when other processes already keep the cores busy, or "" when they do not."""
+    cores = os.cpu_count() or 1
+    load = os.getloadavg()[0]
+    if load <= cores / 2:
+        return ""
+    return (
+        f"WARNING: the machine was busy before the bench started (load average {load:.1f} on "
+        f"{cores} cores): every figure, and so every ratio and ✓/✗, carries that noise."
+    )
+
+
 def _cell(result: Result) -> str:
     flag = f" ({result.non_2xx} non-2xx)" if result.non_2xx else ""
     errors = f" ({result.socket_errors} socket errors)" if result.socket_errors else ""
