@@ -115,7 +115,9 @@ def memory(found: dict[str, Any]) -> str:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Result | Target):
+    if isinstance(value, Target):
+        return {**dataclasses.asdict(value), "met": value.met}
+    if isinstance(value, Result):
         return dataclasses.asdict(value)
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
