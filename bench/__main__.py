@@ -1,47 +1,34 @@
 """Benchmark the service: `make bench`, or `python -m bench [MODE]`.
 
 Modes:
-    all      (default) service vs a bare Flask app for GET one / create / list 25,
-             list page time in a 1,000,000-conversation account vs a 100 one,
-             Redis memory per conversation
+    all      (default) memory per conversation; GET one / create / list 25 on the service
+             beside a bare Flask app, the floor (the bare app plus two Redis round trips)
+             and json-server 0.17.4 over 20,000 rows; list page time in a
+             1,000,000-conversation account vs a 100 one; then every target, ✓ or ✗
     quick    the same, short and small (a smoke run of the harness)
     workers  the service under each gunicorn worker class and count (sync, gthread, gevent)
-    profile  Redis round trips and the Python profile of one GET (bench/profile.py)
+    profile  Redis round trips per request and a Python profile, for GET one, create, a
+             transition, delete and list 25 (bench/profile.py)
+    <name>   one scenario of bench/scenarios.py: throughput, list_scaling, memory, workers
 
 Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
 BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_BIG conversations in the
 big account (1000000; quick 20000), BENCH_MEMORY_N (100000; quick 20000), BENCH_QUICK=1
-(same as the quick mode), WEB_CONCURRENCY gunicorn workers (default: gunicorn.conf.py's).
-Needs redis-server and wrk; starts its own processes on free ports and stops them.
+(same as the quick mode), BENCH_CACHE where json-server is installed (bench/.cache),
+WEB_CONCURRENCY gunicorn workers (default: gunicorn.conf.py's).
+Needs redis-server, wrk, node and npm; starts its own processes on free ports and stops them.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from typing import Any
 
-from bench import results, wrk
-from bench.scenarios import Bench
+from bench import jsonserver, profile, results, targets, wrk
+from bench.rig import Rig
+from bench.scenarios import MODES, PLANNED, SCENARIOS
 from bench.servers import start_redis
-
-MODES = ("all", "quick", "workers", "profile")
-CORES = os.cpu_count() or 1
-
-
-def _workers(worker_class: str, count: int, *extra: str) -> list[str]:
-    return ["--worker-class", worker_class, "--workers", str(count), *extra]
-
-
-WORKER_CLASSES: list[tuple[str, list[str]]] = [
-    (f"sync, {CORES} workers", _workers("sync", CORES, "--threads", "1")),
-    (f"sync, {2 * CORES} workers", _workers("sync", 2 * CORES, "--threads", "1")),
-    (f"sync, {3 * CORES} workers", _workers("sync", 3 * CORES, "--threads", "1")),
-    (f"gthread, {CORES} workers x 4 threads", _workers("gthread", CORES, "--threads", "4")),
-    (f"gthread, {CORES} workers x 8 threads", _workers("gthread", CORES, "--threads", "8")),
-    (f"gevent, {CORES} workers", _workers("gevent", CORES, "--worker-connections", "100")),
-]
 
 
 def _number(name: str, default: float) -> float:
@@ -65,49 +52,55 @@ def settings(quick: bool) -> dict[str, Any]:
 
 
 def run(mode: str, options: dict[str, Any]) -> str:
-    """Run a mode; return its report."""
+    """Run a mode's scenarios, printing each table as it is measured; return the report."""
     load = wrk.Load(options["duration"], options["connections"], options["threads"])
-    redis_server = start_redis()
-    bench = Bench(redis_server, load)
     sections = [f"machine: {results.machine()}", f"settings: {options}"]
+    busy = results.busy()
+    if busy:
+        sections.append(busy)
+    print("\n\n".join(sections), flush=True)
     found: dict[str, Any] = {}
+    checked: list[targets.Target] = []
+    names = MODES.get(mode, [mode])
+    if "throughput" in names:
+        jsonserver.install()  # before anything is measured: npm is busy for a few seconds
+    redis_server = start_redis()
+    rig = None
     try:
-        if mode == "workers":
-            classes = WORKER_CLASSES
-            if importlib.util.find_spec("gevent") is None:
-                print("bench: gevent is not installed (pip install '.[gevent]'): skipped")
-                classes = classes[:-1]
-            found["workers"] = bench.worker_classes(classes)
-            sections.append(results.worker_classes(found["workers"]))
-        else:
-            found["memory"] = bench.memory(options["memory_n"])
-            sections.append(results.memory(found["memory"]))
-            print(sections[-1], flush=True)
-            found["throughput"] = bench.service_vs_bare()
-            sections.append(results.service_vs_bare(found["throughput"]))
-            print(sections[-1], flush=True)
-            found["list_scaling"] = bench.list_scaling(options["big"])
-            sections.append(results.list_scaling(found["list_scaling"]))
+        rig = Rig(redis_server, load, options)
+        for name in names:
+            outcome = SCENARIOS[name](rig)
+            found[name] = outcome.figures
+            checked += outcome.targets
+            sections.append(f"## {name}\n\n{outcome.table}")
+            print("\n" + sections[-1], flush=True)
     finally:
-        bench.close()
+        if rig is not None:
+            rig.close()
         redis_server.stop()
+    if checked:
+        found["targets"] = checked
+        sections.append("## targets\n\n" + targets.table(checked) + (f"\n\n{busy}" if busy else ""))
+        print("\n" + sections[-1], flush=True)
     sections.append(f"machine after: {results.machine()}")
-    text = "\n\n".join(sections)
-    path = results.save(mode, options, found, text)
-    return text + f"\n\nwritten to {path}"
+    path = results.save(mode, options, found, "\n\n".join(sections))
+    return f"{sections[-1]}\n\nwritten to {path}"
 
 
 def main(argv: list[str]) -> None:
     mode = argv[0] if argv else ("quick" if os.environ.get("BENCH_QUICK") == "1" else "all")
-    if mode not in MODES:
-        raise SystemExit(f"bench: unknown mode {mode!r}; one of {', '.join(MODES)}")
+    if mode in PLANNED:
+        raise SystemExit(f"bench: {mode} is not built yet ({PLANNED[mode]})")
+    if mode != "profile" and mode not in MODES and mode not in SCENARIOS:
+        known = [*MODES, "profile", *(name for name in SCENARIOS if name not in MODES)]
+        raise SystemExit(f"bench: unknown mode {mode!r}; one of {', '.join(known)}")
     if mode == "profile":
-        from bench.profile import main as profile_main
-
-        profile_main()
+        text, figures = profile.run()
+        print(text)
+        print(f"\nwritten to {results.save(mode, {}, figures, text)}")
         return
     wrk.require_wrk()
-    print(run(mode, settings(quick=mode == "quick")))
+    print("\n" + run(mode, settings(quick=mode == "quick")))
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ class Populator:
     """Creates keys and conversations under one key prefix of a Redis server."""
 
     def __init__(self, url: str, prefix: str) -> None:
-        self.client = redis.Redis.from_url(url, decode_responses=True)
+        self.client: Any = redis.Redis.from_url(url, decode_responses=True)
         self.keyspace = Keyspace(prefix)
         self.events = EventLog(self.client, self.keyspace, 30, 86400)
         self.store = ConversationStore(self.client, self.keyspace, self.events)
@@ -67,9 +67,10 @@ class Populator:
         started = time.perf_counter()
         for first in range(0, count, BATCH):
             pipe = self.client.pipeline(transaction=False)
-            queued.scripts = {
+            scripts: dict[str, Any] = {
                 name: _Queued(script, pipe) for name, script in self.store.scripts.items()
-            }  # type: ignore[assignment]
+            }
+            queued.scripts = scripts
             now_ms = int(time.time() * 1000)
             for number in range(first, min(count, first + BATCH)):
                 queued.create(

@@ -1,93 +1,182 @@
-"""Where one GET of a conversation spends its time: Redis round trips and Python.
+"""Where a request spends its time: Redis round trips and Python, endpoint by endpoint.
 
-Runs the app in-process (Flask's test client) on a redis-server of its own: MONITOR lists
-the commands each request sends (commands run inside a Lua script are left out: they are
-not round trips), then cProfile shows the Python cost of a few hundred GETs.
+`python -m bench profile` runs the app in-process (Flask's test client) on a redis-server
+of its own. For GET one, create, a transition, delete and list 25 it counts the round
+trips each request makes (bench/roundtrips.py: a command or a pipeline is one; what a Lua
+script runs inside Redis is none), then times a few hundred requests without a profiler
+and once more under cProfile, and prints where the Python time goes.
 """
 
 from __future__ import annotations
 
 import cProfile
-import io
+import itertools
 import logging
 import pstats
-import threading
+import statistics
 import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
-import redis
+from flask.testing import FlaskClient
 
 from app import create_app
 from bench.populate import Populator
-from bench.servers import start_redis, wait_until
+from bench.roundtrips import RoundTrips, calibrate
+from bench.servers import start_redis
 
 BASE = "/modules/messaging/conversations"
-REPEAT = 500
+COUNTED = 20  # requests whose round trips are counted, per endpoint
+REPEAT = 300  # requests timed (and then profiled), per endpoint
+TOP = 12
+PACKAGE_AREAS = {
+    "flask": "Flask + werkzeug",
+    "werkzeug": "Flask + werkzeug",
+    "redis": "redis-py",
+    "hiredis": "redis-py",
+    "flask_limiter": "flask-limiter + limits",
+    "limits": "flask-limiter + limits",
+}
 
 
-def monitored(url: str, send: object) -> list[str]:
-    """The commands (not those inside scripts) that `send()` makes the server receive."""
-    client = redis.Redis.from_url(url, decode_responses=True)
-    seen: list[str] = []
-    ready = threading.Event()
+class Endpoints:
+    """Each endpoint as (prepare, call): `prepare` runs unmeasured, `call` is one request."""
 
-    def listen() -> None:
-        with client.monitor() as monitor:
-            ready.set()
-            for event in monitor.listen():
-                command = str(event["command"])
-                if command == "PING stop":
-                    return
-                if "lua" not in str(event.get("client_type", "")) and "lua" not in str(
-                    event.get("client_address", "")
-                ):
-                    seen.append(command[:110])
+    def __init__(self, client: FlaskClient, secret: str) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {secret}"}
+        self.one = self.create()
+        self.moving = self.create()
+        self.moves = itertools.cycle(["archive", "reopen"])
 
-    thread = threading.Thread(target=listen, daemon=True)
-    thread.start()
-    wait_until(ready.is_set, what="MONITOR")
-    time.sleep(0.1)  # MONITOR starts streaming only once the server has registered it
-    send()  # type: ignore[operator]
-    client.execute_command("PING", "stop")
-    thread.join(timeout=10)
-    client.close()
-    return seen
+    def send(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.client.open(path, method=method, headers=self.headers, **kwargs)
+        if not 200 <= response.status_code < 300:
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.data[:300]!r}")
+        return response.get_json()
+
+    def create(self) -> str:
+        return str(self.send("POST", BASE, json={"title": "Profiled"})["data"]["id"])
+
+    def table(self) -> dict[str, tuple[Callable[[], str], Callable[[str], Any]]]:
+        def nothing() -> str:
+            return ""
+
+        return {
+            "GET one": (nothing, lambda _: self.send("GET", f"{BASE}/{self.one}")),
+            "create": (nothing, lambda _: self.create()),
+            "transition": (
+                lambda: next(self.moves),
+                lambda move: self.send("POST", f"{BASE}/{self.moving}/{move}"),
+            ),
+            "delete": (self.create, lambda id_: self.send("DELETE", f"{BASE}/{id_}")),
+            "list 25": (nothing, lambda _: self.send("GET", BASE + "?limit=25")),
+        }
 
 
-def main() -> None:
-    """Print the round trips of a GET, a list page and a create, and a GET's profile."""
+def area(filename: str, function: str) -> str:
+    """Which part of the stack a profiled function belongs to."""
+    if filename == "~":
+        return "socket I/O (waiting on Redis)" if "_socket" in function else "built-ins"
+    if "/site-packages/" in filename:
+        package = filename.split("/site-packages/", 1)[1].split("/", 1)[0].split(".")[0]
+        return PACKAGE_AREAS.get(package, package)
+    if "/app/" in filename:
+        return "app/"
+    if "/logging/" in filename:
+        return "logging"
+    if "/lib/python3" in filename or filename.startswith("<frozen"):
+        return "standard library"
+    return "bench (the test client's calls)" if "/bench/" in filename else "other"
+
+
+def areas(stats: pstats.Stats) -> Counter[str]:
+    """Own time (tottime) summed by area."""
+    found: Counter[str] = Counter()
+    for (filename, _, function), row in stats.stats.items():  # type: ignore[attr-defined]
+        found[area(filename, function)] += row[2]
+    return found
+
+
+def top_functions(stats: pstats.Stats, repeat: int) -> list[str]:
+    rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])  # type: ignore[attr-defined]
+    lines = []
+    for (filename, line, function), row in rows[:TOP]:
+        where = filename.split("/site-packages/")[-1].split("/wt-bench/")[-1]
+        lines.append(f"    {row[2] / repeat * 1e6:7.1f} µs  {row[1] / repeat:5.1f} calls  "
+                     f"{where}:{line}({function})")  # fmt: skip
+    return lines
+
+
+def measure(prepare: Callable[[], str], call: Callable[[str], Any]) -> dict[str, Any]:
+    """Round trips of COUNTED requests; then wall and CPU time of REPEAT, then a profile."""
+    for _ in range(3):  # scripts loaded, connections open
+        call(prepare())
+    trips: list[list[list[str]]] = []
+    with RoundTrips() as counter:
+        for _ in range(COUNTED):
+            argument = prepare()
+            counter.take()
+            call(argument)
+            trips.append(counter.take())
+    wall = cpu = 0.0
+    for _ in range(REPEAT):
+        argument = prepare()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        call(argument)
+        wall += time.perf_counter() - started
+        cpu += time.process_time() - started_cpu
+    profiler = cProfile.Profile()
+    for _ in range(REPEAT):
+        argument = prepare()
+        profiler.enable()
+        call(argument)
+        profiler.disable()
+    counts = [len(request) for request in trips]
+    return {
+        "round_trips": statistics.mean(counts), "round_trips_range": [min(counts), max(counts)],
+        "commands": trips[-1], "wall_ms": wall / REPEAT * 1000, "cpu_ms": cpu / REPEAT * 1000,
+        "stats": pstats.Stats(profiler),
+    }  # fmt: skip
+
+
+def report(found: dict[str, dict[str, Any]]) -> str:
+    lines = ["Redis round trips per request (a command or a pipeline is one):"]
+    for name, row in found.items():
+        low, high = row["round_trips_range"]
+        count = f"{low}" if low == high else f"{low}–{high} (mean {row['round_trips']:.2f})"
+        lines.append(f"  {name}: {count}")
+        lines += [f"      {i}. " + " + ".join(trip) for i, trip in enumerate(row["commands"], 1)]
+    lines += ["", f"In-process time per request ({REPEAT} requests; test client included):"]
+    for name, row in found.items():
+        shares = areas(row["stats"])
+        total = sum(shares.values()) or 1.0
+        split = ", ".join(f"{part} {value / total:.0%}" for part, value in shares.most_common(5))
+        lines.append(f"  {name}: {row['wall_ms']:.2f} ms wall, {row['cpu_ms']:.2f} ms CPU; "
+                     f"profiled own time: {split}")  # fmt: skip
+    lines += ["", f"GET one, the {TOP} functions with the most own time (per request, profiled):"]
+    lines += top_functions(found["GET one"]["stats"], REPEAT)
+    return "\n".join(lines)
+
+
+def run() -> tuple[str, dict[str, Any]]:
+    """Profile the five endpoints; return the report and the figures."""
     logging.getLogger("saasignal.access").setLevel(logging.WARNING)  # not part of the answer
     server = start_redis()
     try:
+        calibrate(server.url)
         populator = Populator(server.url, "saasignal")
         secret = populator.key("prof")
         populator.fill("prof", 30)
-        app = create_app({"redis_url": server.url, "rate_limit": "1000000 per second"})
-        client = app.test_client()
-        headers = {"Authorization": f"Bearer {secret}"}
-        page = client.get(BASE + "?limit=25", headers=headers).get_json()
-        one = f"{BASE}/{page['data'][0]['id']}"
-        calls = {
-            "GET one": lambda: client.get(one, headers=headers),
-            "list 25": lambda: client.get(BASE + "?limit=25", headers=headers),
-            "create": lambda: client.post(BASE, json={"title": "p"}, headers=headers),
-        }
-        for name, call in calls.items():
-            call()  # warm: scripts loaded, connections open
-            commands = monitored(server.url, call)
-            print(f"{name}: {len(commands)} Redis commands (a pipeline's are one round trip)")
-            for command in commands:
-                print("    " + command)
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(REPEAT):
-            client.get(one, headers=headers)
-        profiler.disable()
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
-        total = stats.total_tt  # type: ignore[attr-defined]
-        print(f"\nGET one, in-process: {total / REPEAT * 1000:.2f} ms of Python per request")
-        stats.sort_stats("cumulative").print_stats(35)
-        print(out.getvalue())
         populator.close()
+        app = create_app({"redis_url": server.url, "rate_limit": "1000000 per second"})
+        endpoints = Endpoints(app.test_client(), secret)
+        found = {name: measure(*pair) for name, pair in endpoints.table().items()}
     finally:
         server.stop()
+    figures = {
+        name: {key: value for key, value in row.items() if key != "stats"}
+        for name, row in found.items()
+    }
+    return report(found), figures

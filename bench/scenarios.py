@@ -1,172 +1,192 @@
-"""The measurements: service vs bare app, worker classes, list scaling, memory per conversation."""
+"""The measurements, one scenario each; a mode of `python -m bench` runs a list of them.
+
+A scenario is a function of the Rig (bench/rig.py) that returns an Outcome: its figures
+(saved as JSON), its table (printed as soon as it is measured) and the Targets it checks,
+which the run gathers into one table of ✓ and ✗ at the end. To add one, write
+
+    @scenario("events_feed")
+    def events_feed(rig: Rig) -> Outcome: ...
+
+here or in a module of its own that bench/__main__.py imports, and add its name to the
+modes in MODES. PLANNED names the scenarios still to be built; asking for one says so.
+"""
 
 from __future__ import annotations
 
-import http.client
+import contextlib
+import importlib.util
 import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from bench import wrk
-from bench.populate import Populator
-from bench.servers import Gunicorn, RedisServer
+from bench import results, wrk
+from bench.jsonserver import ROWS as JSON_SERVER_ROWS
+from bench.jsonserver import VERSION as JSON_SERVER_VERSION
+from bench.jsonserver import JsonServer
+from bench.rig import BASE, ENDPOINT_NAMES, ENDPOINTS, Rig
+from bench.targets import Outcome, Target
 
-BASE = "/modules/messaging/conversations"
-CREATE_BODY = json.dumps({"title": "Bench conversation", "metadata": {"tier": "gold"}})
-PREFIX = "saasignal"
-# Each endpoint: wrk method, path (relative to the service root) and body.
-ENDPOINTS = ("get", "create", "list")
-TARGETS = {"get": 0.50, "create": 0.40, "list": 0.40}
-# The key lookup, flask-limiter's counter and the operation's script (README, Performance).
-CONTRACT_ROUNDTRIPS = 3
+BARE_APP = "bench.bare_app:app"
+# The round trips SPEC.md §4 and §11 leave every request: the key lookup with
+# flask-limiter's counter in one pipeline, then the operation's one script.
+FLOOR_ROUNDTRIPS = 2
+BARE_TARGETS = {"get": 0.50, "create": 0.40, "list": 0.40}  # service / bare app, req/s
+PEER_TARGETS = {"get": (">", 1.0), "list": (">=", 5.0)}  # service / json-server, req/s
+# p99 may not get worse than the README's figures of 2026-11-26 (issue 9).
+P99_BEFORE_MS = {"get": 9.9, "create": 12.5, "list": 14.6}
+LIST_SCALING_TARGET = 1.3  # page time, 1,000,000 conversations vs 100
+MEMORY_TARGET = 600  # bytes of Redis memory per conversation
+
+PLANNED = {
+    "events_feed": "issue 11: an events feed page's time and bytes per event",
+    "webhooks": "issue 12: webhook first-attempt latency p50/p99, deliveries/s of one worker",
+}
 
 
-class Bench:
-    """One redis-server, a funded account with conversations, and gunicorn processes on it."""
+Scenario = Callable[[Rig], Outcome]
+SCENARIOS: dict[str, Scenario] = {}
 
-    def __init__(self, redis_server: RedisServer, load: wrk.Load) -> None:
-        self.redis = redis_server
-        self.load = load
-        self.populator = Populator(redis_server.url, PREFIX)
-        self.secret = self.populator.key("bench")
-        self.populator.fill("bench", 100)
-        self.env = {
-            "REDIS_URL": redis_server.url,
-            "REDIS_KEY_PREFIX": PREFIX,
-            "RATE_LIMIT": "1000000 per second",
-        }
-        if os.environ.get("WEB_CONCURRENCY"):
-            self.env["WEB_CONCURRENCY"] = os.environ["WEB_CONCURRENCY"]
-        self.conversation = self._first_id()
 
-    def _first_id(self) -> str:
-        service = self.service().start()
-        try:
-            reply = request(service.url, "GET", BASE + "?limit=1", self.secret)
-            return str(reply["data"][0]["id"])
-        finally:
-            service.stop()
+def scenario(name: str) -> Callable[[Scenario], Scenario]:
+    """Register a scenario under `name`."""
 
-    def service(self, extra: list[str] | None = None) -> Gunicorn:
-        return Gunicorn(self.env, workers=None, extra=extra)
+    def register(function: Scenario) -> Scenario:
+        SCENARIOS[name] = function
+        return function
 
-    def route(self, endpoint: str) -> tuple[str, str, str]:
-        """(method, path, body) of an endpoint."""
-        if endpoint == "get":
-            return "GET", f"{BASE}/{self.conversation}", ""
-        if endpoint == "create":
-            return "POST", BASE, CREATE_BODY
-        return "GET", BASE + "?limit=25", ""
+    return register
 
-    def drive(self, url: str, endpoint: str, secret: str | None = None) -> wrk.Result:
-        """Warm the server up for a second (connections, caches), then measure."""
-        method, path, body = self.route(endpoint)
-        warm_up = wrk.Load(1, self.load.connections, self.load.threads)
-        wrk.run(url + path, warm_up, method, body, secret or self.secret)
-        return wrk.run(url + path, self.load, method, body, secret or self.secret)
 
-    def sample_bodies(self, url: str) -> dict[str, Any]:
-        """The service's own responses, for the bare app to send back same-sized."""
-        return {
-            endpoint: request(url, method, path, self.secret, body)
-            for endpoint in ENDPOINTS
-            for method, path, body in [self.route(endpoint)]
-        }
+MODES: dict[str, list[str]] = {
+    "all": ["memory", "throughput", "list_scaling"],
+    "quick": ["memory", "throughput", "list_scaling"],
+    "workers": ["workers"],
+}
 
-    def service_vs_bare(self) -> list[dict[str, Any]]:
-        """req/s, p50 and p99 of each endpoint on the service, the bare app and the floor.
 
-        The floor is the bare app plus the contract's three Redis round trips per request:
-        the ratio floor/bare is the most any implementation could reach on this machine.
-        """
-        service = self.service().start()
-        bodies = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-        rows = []
-        try:
-            json.dump(self.sample_bodies(service.url), bodies)
-            bodies.close()
-            bare_env = {**self.env, "BENCH_BARE_BODIES": bodies.name}
-            bare = Gunicorn(bare_env, workers=None, module="bench.bare_app:app").start()
-            floor_env = {**bare_env, "BENCH_BARE_ROUNDTRIPS": str(CONTRACT_ROUNDTRIPS)}
-            floor = Gunicorn(floor_env, workers=None, module="bench.bare_app:app").start()
-            try:
-                for endpoint in ENDPOINTS:
-                    ours = self.drive(service.url, endpoint)
-                    theirs = self.drive(bare.url, endpoint)
-                    least = self.drive(floor.url, endpoint)
-                    rows.append(
-                        {"endpoint": endpoint, "service": ours, "bare": theirs, "floor": least,
-                         "ratio": ours.rps / theirs.rps if theirs.rps else 0.0,
-                         "floor_ratio": least.rps / theirs.rps if theirs.rps else 0.0,
-                         "target": TARGETS[endpoint]}
-                    )  # fmt: skip
-            finally:
-                bare.stop()
-                floor.stop()
-        finally:
-            service.stop()
-            os.unlink(bodies.name)
-        return rows
+def _ratio(ours: wrk.Result, theirs: wrk.Result) -> float:
+    return ours.rps / theirs.rps if theirs.rps else 0.0
 
-    def worker_classes(self, classes: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
-        """The three endpoints on the service under each worker class."""
-        rows = []
-        for name, extra in classes:
-            service = self.service(extra).start()
-            try:
-                results = {endpoint: self.drive(service.url, endpoint) for endpoint in ENDPOINTS}
-            finally:
-                service.stop()
-            rows.append({"workers": name, **results})
-        return rows
 
-    def list_scaling(self, big: int, small: int = 100) -> dict[str, Any]:
-        """Page time of `GET …?limit=25` for an account of `big` conversations vs `small`."""
-        fill_seconds = self.populator.fill("big", big)
-        self.populator.fill("small", small)
-        secrets = {"big": self.populator.key("big"), "small": self.populator.key("small")}
-        single = wrk.Load(self.load.seconds, connections=1, threads=1)
-        service = self.service().start()
-        try:
-            results = {
-                name: wrk.run(service.url + BASE + "?limit=25", single, secret=secret)
-                for name, secret in secrets.items()
+@scenario("throughput")
+def throughput(rig: Rig) -> Outcome:
+    """GET one, create and list 25 on the service, the bare app, the floor and json-server.
+
+    The bare app sends the service's own responses back with no work; the floor is the
+    bare app plus FLOOR_ROUNDTRIPS Redis PINGs a request, the most any implementation of
+    the contract could serve here. All run side by side; each endpoint is measured on
+    each server in turn, so a burst of other load falls on neighbours, not on one column.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    with contextlib.ExitStack() as stack:
+        service = stack.enter_context(rig.running(rig.service()))
+        bodies = rig.sample_bodies(service.url)
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="saasignal-bench-"))
+        path = Path(folder) / "bodies.json"
+        path.write_text(json.dumps(bodies), encoding="utf-8")
+        bare_env = {"BENCH_BARE_BODIES": str(path)}
+        bare = stack.enter_context(rig.running(rig.app(BARE_APP, bare_env)))
+        floor_env = {**bare_env, "BENCH_BARE_ROUNDTRIPS": str(FLOOR_ROUNDTRIPS)}
+        floor = stack.enter_context(rig.running(rig.app(BARE_APP, floor_env)))
+        peer = stack.enter_context(rig.running(JsonServer(bodies["get"]["data"])))
+        peer_paths = {"get": peer.get_path, "list": peer.list_path}
+        for endpoint in ENDPOINTS:
+            rows[endpoint] = {
+                "service": rig.drive(service.url, endpoint),
+                "bare": rig.drive(bare.url, endpoint),
+                "floor": rig.drive(floor.url, endpoint),
             }
-        finally:
-            service.stop()
-        return {
-            "sizes": {"big": big, "small": small}, "fill_seconds": fill_seconds, **results,
-            # p50: on a shared machine the mean follows other processes' bursts, not Redis.
-            "ratio": results["big"].p50_ms / results["small"].p50_ms,
-            "mean_ratio": results["big"].mean_ms / results["small"].mean_ms,
-        }  # fmt: skip
+            if endpoint in peer_paths:
+                rows[endpoint]["json_server"] = rig.measure(peer.url + peer_paths[endpoint])
+    targets = []
+    for endpoint, row in rows.items():
+        name = ENDPOINT_NAMES[endpoint]
+        row["ratio"] = _ratio(row["service"], row["bare"])
+        row["target"] = BARE_TARGETS[endpoint]
+        row["floor_ratio"] = _ratio(row["floor"], row["bare"])
+        targets.append(Target(f"{name}: service / bare Flask", row["ratio"], ">=",
+                              BARE_TARGETS[endpoint]))  # fmt: skip
+        if "json_server" in row:
+            row["peer_ratio"] = _ratio(row["service"], row["json_server"])
+            goal, bound = row["peer_target"] = PEER_TARGETS[endpoint]
+            targets.append(Target(f"{name}: service / json-server", row["peer_ratio"], goal, bound))
+    targets += [
+        Target(f"{ENDPOINT_NAMES[endpoint]}: service p99 (README, 2026-11-26: {bound} ms)",
+               rows[endpoint]["service"].p99_ms, "<=", bound, "ms")
+        for endpoint, bound in P99_BEFORE_MS.items()
+    ]  # fmt: skip
+    peer_name = f"json-server {JSON_SERVER_VERSION} ({JSON_SERVER_ROWS:,} rows)"
+    table = results.throughput(rows, FLOOR_ROUNDTRIPS, peer_name)
+    return Outcome({"floor_roundtrips": FLOOR_ROUNDTRIPS, "endpoints": rows}, table, targets)
 
-    def memory(self, count: int) -> dict[str, Any]:
-        """used_memory growth per conversation over `count` conversations."""
-        started = time.perf_counter()
-        per = self.populator.bytes_per_conversation("memory", count)
-        return {"count": count, "bytes": per, "seconds": time.perf_counter() - started}
 
-    def close(self) -> None:
-        self.populator.close()
+@scenario("list_scaling")
+def list_scaling(rig: Rig) -> Outcome:
+    """Page time of `GET …?limit=25` for an account of BENCH_BIG conversations vs 100."""
+    big, small = int(rig.options["big"]), 100
+    fill_seconds = rig.populator.fill("big", big)
+    rig.populator.fill("small", small)
+    secrets = {"big": rig.populator.key("big"), "small": rig.populator.key("small")}
+    single = wrk.Load(rig.load.seconds, connections=1, threads=1)
+    with rig.running(rig.service()) as service:
+        found: dict[str, Any] = {
+            name: wrk.run(service.url + BASE + "?limit=25", single, secret=secret)
+            for name, secret in secrets.items()
+        }
+    found.update({
+        "sizes": {"big": big, "small": small}, "fill_seconds": fill_seconds,
+        # p50: on a shared machine the mean follows other processes' bursts, not Redis.
+        "ratio": found["big"].p50_ms / found["small"].p50_ms,
+        "mean_ratio": found["big"].mean_ms / found["small"].mean_ms,
+    })  # fmt: skip
+    target = Target(f"list page p50, {big:,} vs {small} conversations", found["ratio"], "<=",
+                    LIST_SCALING_TARGET)  # fmt: skip
+    return Outcome(found, results.list_scaling(found), [target])
 
 
-def request(url: str, method: str, path: str, secret: str, body: str = "") -> Any:
-    """One request; the decoded JSON body (raises on a non-2xx status)."""
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    headers = {"Authorization": f"Bearer {secret}"}
-    if body:
-        headers["Content-Type"] = "application/json"
-    try:
-        connection.request(method, path, body=body.encode() or None, headers=headers)
-        response = connection.getresponse()
-        raw = response.read()
-    finally:
-        connection.close()
-    if not 200 <= response.status < 300:
-        raise RuntimeError(f"{method} {path} answered {response.status}: {raw[:300]!r}")
-    return json.loads(raw)
+@scenario("memory")
+def memory(rig: Rig) -> Outcome:
+    """used_memory growth per conversation over BENCH_MEMORY_N conversations."""
+    count = int(rig.options["memory_n"])
+    started = time.perf_counter()
+    per = rig.populator.bytes_per_conversation("memory", count)
+    found = {"count": count, "bytes": per, "seconds": time.perf_counter() - started}
+    target = Target("Redis memory per conversation", per, "<=", MEMORY_TARGET, "bytes")
+    return Outcome(found, results.memory(found), [target])
+
+
+def worker_classes() -> list[tuple[str, list[str]]]:
+    """Worker classes and counts to compare: (name, gunicorn arguments)."""
+    cores = os.cpu_count() or 1
+
+    def workers(worker_class: str, count: int, *extra: str) -> list[str]:
+        return ["--worker-class", worker_class, "--workers", str(count), *extra]
+
+    classes = [
+        (f"sync, {cores} workers", workers("sync", cores, "--threads", "1")),
+        (f"sync, {2 * cores} workers", workers("sync", 2 * cores, "--threads", "1")),
+        (f"sync, {3 * cores} workers", workers("sync", 3 * cores, "--threads", "1")),
+        (f"gthread, {cores} workers x 4 threads", workers("gthread", cores, "--threads", "4")),
+        (f"gthread, {cores} workers x 8 threads", workers("gthread", cores, "--threads", "8")),
+    ]
+    if importlib.util.find_spec("gevent") is None:
+        print("bench: gevent is not installed (pip install '.[gevent]'): skipped", flush=True)
+    else:
+        gevent = workers("gevent", cores, "--worker-connections", "100")
+        classes.append((f"gevent, {cores} workers", gevent))
+    return classes
+
+
+@scenario("workers")
+def workers(rig: Rig) -> Outcome:
+    """The three endpoints on the service under each worker class and count."""
+    rows = []
+    for name, extra in worker_classes():
+        with rig.running(rig.service(extra)) as service:
+            measured = {endpoint: rig.drive(service.url, endpoint) for endpoint in ENDPOINTS}
+        rows.append({"workers": name, **measured})
+    return Outcome({"rows": rows}, results.worker_classes(rows))

@@ -1,17 +1,15 @@
-"""The processes a benchmark runs: redis-server, the service and the bare app under gunicorn.
+"""The bench's own redis-server: harness/servers.py's, or a clear exit when it is missing.
 
-redis-server comes from tests/servers.py (free port, nothing on disk); gunicorn always
-reads the repository's gunicorn.conf.py, so the bench measures the configuration that
-ships. Extra command-line arguments (a worker class, threads) override that file.
+gunicorn comes from harness/servers.py too and always reads the repository's
+gunicorn.conf.py, so the bench measures the configuration that ships. Extra command-line
+arguments (a worker class, threads) override that file.
 """
 
 from __future__ import annotations
 
 import shutil
 
-from tests.servers import ROOT, Gunicorn, RedisServer, free_port, wait_until
-
-__all__ = ["ROOT", "Gunicorn", "RedisServer", "free_port", "start_redis", "wait_until"]
+from harness.servers import RedisServer, free_port
 
 
 def start_redis() -> RedisServer:

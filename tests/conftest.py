@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 
 from app import create_app
 from app.vocabulary import SCOPES
-from tests.servers import RedisCluster, RedisServer, start_redis, start_redis_cluster
+from harness.servers import RedisCluster, RedisServer, start_redis, start_redis_cluster
 
 BACKENDS = ["embedded", "redis", "cluster"]
 

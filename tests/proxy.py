@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 
-from tests.servers import free_port
+from harness.servers import free_port
 
 
 class _Link:

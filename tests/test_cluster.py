@@ -24,9 +24,9 @@ from app.store.doctor import run_doctor
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
+from harness.servers import Gunicorn, RedisCluster
 from tests.conftest import Api
 from tests.live import BASE, call, parallel
-from tests.servers import Gunicorn, RedisCluster
 
 ACCOUNTS = [f"acct{number:02d}" for number in range(30)]
 

@@ -12,8 +12,8 @@ from app.store.doctor import run_doctor
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
+from harness.servers import Gunicorn, RedisServer
 from tests.live import BASE, Reply, call, parallel
-from tests.servers import Gunicorn, RedisServer
 
 pytestmark = pytest.mark.live
 

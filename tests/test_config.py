@@ -12,8 +12,8 @@ import pytest
 
 from app import create_app
 from app.config import Config, ConfigError
+from harness.servers import ROOT, free_port
 from tests.conftest import Api, error_code
-from tests.servers import ROOT, free_port
 
 
 @pytest.mark.parametrize(

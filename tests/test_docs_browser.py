@@ -15,8 +15,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from app import create_app
+from harness.servers import Gunicorn
 from tests.conftest import missing
-from tests.servers import Gunicorn
 
 OPERATION_IDS = [
     "create_conversation",

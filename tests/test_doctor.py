@@ -18,8 +18,8 @@ from app import create_app
 from app.store.doctor import check_account
 from app.store.ids import parse_id
 from app.vocabulary import STATUSES, TYPES
+from harness.servers import RedisServer
 from tests.conftest import Api
-from tests.servers import RedisServer
 
 SAASIGNAL = str(Path(sys.executable).parent / "saasignal")
 

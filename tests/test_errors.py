@@ -16,8 +16,8 @@ from werkzeug.test import TestResponse
 
 from app import create_app
 from app.store.conversations import ConversationStore
+from harness.servers import free_port
 from tests.conftest import Api, error_code
-from tests.servers import free_port
 
 GENERATED_ID = re.compile(r"^req_[A-Za-z0-9]+$")
 MISSING = "/conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"

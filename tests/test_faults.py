@@ -16,9 +16,9 @@ from app.store.ids import parse_id
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
+from harness.servers import Gunicorn, RedisServer, wait_until
 from tests.conftest import redis_or_skip
 from tests.live import BASE, Reply, call
-from tests.servers import Gunicorn, RedisServer, wait_until
 
 pytestmark = pytest.mark.live
 DURABLE = ["--appendonly", "yes", "--appendfsync", "always"]

@@ -14,8 +14,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
+from harness.servers import Gunicorn, RedisServer, wait_until
 from tests.live import BASE, Reply, call, parallel
-from tests.servers import Gunicorn, RedisServer, wait_until
 
 pytestmark = pytest.mark.live
 

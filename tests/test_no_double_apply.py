@@ -9,9 +9,9 @@ import pytest
 
 from app import create_app
 from app.store.connect import connect
+from harness.servers import RedisServer
 from tests.conftest import Api
 from tests.proxy import ReplyDroppingProxy
-from tests.servers import RedisServer
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from app.store.connect import connect
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
+from harness.servers import ROOT, Gunicorn, RedisServer
 from tests.conftest import redis_or_skip
-from tests.servers import ROOT, Gunicorn, RedisServer
 
 SEED = 20261125
 MAX_EXAMPLES = 150

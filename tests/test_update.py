@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from harness.servers import wait_until
 from tests.conftest import Api, error_code
 from tests.metadata import nested, sized
-from tests.servers import wait_until
 
 ORIGINAL = {"a": {"x": 1, "y": 2}, "b": [1, 2], "c": "keep"}
 

@@ -1,4 +1,4 @@
-"""Real processes for tests: redis-server and Redis Cluster on free ports, and gunicorn."""
+"""Processes for the tests and the bench: redis-server, Redis Cluster (free ports), gunicorn."""
 
 from __future__ import annotations
 
@@ -123,7 +123,7 @@ class RedisCluster:
         client = self.node(index)
         try:
             wait_until(
-                lambda: client.execute_command("CLUSTER INFO")["cluster_state"] == "ok",
+                lambda: client.execute_command("CLUSTER INFO")["cluster_state"] == "ok",  # type: ignore[no-untyped-call]
                 timeout=30,
                 what=f"cluster_state:ok on port {self.servers[index].port}",
             )
