@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from subprocess import CompletedProcess
@@ -112,3 +114,11 @@ def test_every_documented_error_parses_into_the_one_error_model() -> None:
             assert parsed.to_dict() == example
             checked += 1
     assert checked > 80
+
+
+def test_the_client_passes_mypy_strict(tmp_path: Path) -> None:
+    """Typed for its users: the package checks under `mypy --strict` as it is generated."""
+    mypy = Path(sys.executable).parent / "mypy"
+    command = [str(mypy), "--strict", "--cache-dir", str(tmp_path), str(PACKAGE)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -9,9 +9,9 @@ from .create_conversation import CreateConversation
 from .deleted_conversation import DeletedConversation
 from .deleted_conversation_envelope import DeletedConversationEnvelope
 from .empty_body import EmptyBody
-from .error import Error
 from .error_detail import ErrorDetail
 from .error_details import ErrorDetails
+from .error_envelope import Error
 from .metadata import Metadata
 from .update_conversation import UpdateConversation
 

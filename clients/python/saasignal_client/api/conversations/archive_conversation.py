@@ -7,7 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.conversation_envelope import ConversationEnvelope
 from ...models.empty_body import EmptyBody
-from ...models.error import Error
+from ...models.error_envelope import Error
 from ...types import UNSET, Response, Unset
 
 

@@ -7,7 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.conversation_list import ConversationList
 from ...models.conversation_status import ConversationStatus
 from ...models.conversation_type import ConversationType
-from ...models.error import Error
+from ...models.error_envelope import Error
 from ...types import UNSET, Response, Unset
 
 

@@ -6,7 +6,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.conversation_envelope import ConversationEnvelope
-from ...models.error import Error
+from ...models.error_envelope import Error
 from ...models.update_conversation import UpdateConversation
 from ...types import UNSET, Response, Unset
 

@@ -51,9 +51,9 @@ class Error:
 
         error = ErrorDetail.from_dict(d.pop("error"))
 
-        error = cls(
+        error_envelope = cls(
             status=status,
             error=error,
         )
 
-        return error
+        return error_envelope
