@@ -4,12 +4,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench client clean
 
-$(STAMP): pyproject.toml
+# The shipped client (clients/python) is installed too, editable: the tests drive the
+# committed copy, so a regenerated client is what they see.
+$(STAMP): pyproject.toml clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e ./clients/python
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -32,6 +34,10 @@ bench: $(STAMP)
 	command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) || true
 	command -v npm >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm) || true
 	$(BIN)/python -m bench $(BENCH_MODE)
+
+# Regenerate the Python client from the OpenAPI document (commit the result).
+client: $(STAMP)
+	$(BIN)/python -m clients.generate_python clients/python
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/.cache

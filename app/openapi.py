@@ -1,8 +1,10 @@
 """The OpenAPI 3.1 document, built from the marshmallow schemas that validate requests.
 
 apispec's marshmallow plugin turns `app/schemas.py` into JSON Schema, so what the service
-validates and what it documents cannot drift apart. The rest (headers, errors, examples)
-comes from `app/openapi_parts.py`.
+validates and what it documents cannot drift apart. The named components and the rules SDK
+generators need are in `app/openapi_components.py`; headers and parameters in
+`app/openapi_parts.py`; errors in `app/openapi_errors.py`; the operations in
+`app/openapi_paths.py`.
 """
 
 from __future__ import annotations
@@ -14,10 +16,17 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import fields
 
-from app.openapi_parts import ERROR_SCHEMA, HEADERS, PARAMETERS, SECURITY_SCHEME
-from app.openapi_paths import JSON_TYPES, paths
+from app.openapi_components import (
+    SHARED,
+    constant_field,
+    deleted,
+    envelope,
+    page,
+    refer_to_components,
+)
+from app.openapi_parts import HEADERS, PARAMETERS, SECURITY_SCHEME
+from app.openapi_paths import JSON_TYPES, conversation_paths
 from app.schemas import (
     ConversationSchema,
     CreateConversationSchema,
@@ -26,18 +35,22 @@ from app.schemas import (
     ListQuerySchema,
     UpdateConversationSchema,
 )
+from app.vocabulary import DEFAULT_TOKEN_COSTS
+
+_PRICES = ", ".join(f"{scope} {price}" for scope, price in DEFAULT_TOKEN_COSTS.items())
 
 DESCRIPTION = f"""\
 Conversations of the SaaSignal messaging API.
 
 Every request needs `Authorization: Bearer sk_live_...`; each operation names its scope.
-Each admitted request costs tokens (read 1, write 2, admin 2 by default), taken before
-validation; a 5xx is refunded. Checks run in this order: authentication (401), scope (403),
-rate limit (429), idempotency (replay, 409, 422), tokens (402), body and query (400, 413,
-415, 422), existence (404), preconditions (412), state (409).
+Each admitted request costs tokens by its scope ({_PRICES} by default), taken
+before validation; a 5xx is refunded. Checks run in this order: authentication (401), scope
+(403), rate limit (429), idempotency (replay, 409, 422), tokens (402), body and query (400,
+413, 415, 422), existence (404), preconditions (412), state (409).
 
 Bodies are JSON ({JSON_TYPES}). Every response is JSON in the envelope
-`{{"status": "ok", "data": ...}}` or `{{"status": "error", "error": {{...}}}}`, except a 304.
+`{{"status": "ok", "data": ...}}` or `{{"status": "error", "error": {{...}}}}` (the one
+`Error` schema, whatever the status; match on `error.code`), except a 304.
 Every response carries `X-Request-Id`: send your own (1-128 characters of `[A-Za-z0-9._-]`)
 to have it echoed.
 """
@@ -48,51 +61,6 @@ def _package_version() -> str:
         return version("saasignal-conversations")
     except PackageNotFoundError:
         return "0.0.0"
-
-
-def _constant(converter: Any, field: fields.Field[Any], **kwargs: Any) -> dict[str, Any]:
-    """Describe marshmallow's Constant field as a one-value enum."""
-    if isinstance(field, fields.Constant):
-        return {"type": "string", "enum": [field.constant]}
-    return {}
-
-
-def _envelope(data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["status", "data"],
-        "additionalProperties": False,
-        "properties": {"status": {"type": "string", "enum": ["ok"]}, "data": data},
-    }
-
-
-_LIST_SCHEMA = {
-    "type": "object",
-    "required": ["status", "data", "has_more", "next_cursor"],
-    "additionalProperties": False,
-    "properties": {
-        "status": {"type": "string", "enum": ["ok"]},
-        "data": {"type": "array", "items": {"$ref": "#/components/schemas/Conversation"}},
-        "has_more": {"type": "boolean"},
-        "next_cursor": {
-            "type": ["string", "null"],
-            "description": "Pass as `cursor` (with the same type and status) for the next "
-            "page; null when has_more is false.",
-        },
-    },
-}
-_DELETED_SCHEMA = _envelope(
-    {
-        "type": "object",
-        "required": ["id", "object", "deleted"],
-        "additionalProperties": False,
-        "properties": {
-            "id": {"type": "string"},
-            "object": {"type": "string", "enum": ["conversation"]},
-            "deleted": {"type": "boolean", "enum": [True]},
-        },
-    }
-)
 
 
 @functools.cache
@@ -108,23 +76,26 @@ def _document() -> dict[str, Any]:
     )
     plugin.map_to_openapi_type(JsonObject, "object", None)  # type: ignore[no-untyped-call]
     assert plugin.converter is not None
-    plugin.converter.add_attribute_function(_constant)  # type: ignore[no-untyped-call]
+    plugin.converter.add_attribute_function(constant_field)  # type: ignore[no-untyped-call]
+    plugin.converter.add_attribute_function(refer_to_components)  # type: ignore[no-untyped-call]
     spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
     for name, parameter in PARAMETERS.items():
         spec.components.parameter(name, parameter["in"], parameter)
     for name, header in HEADERS.items():
         spec.components.header(name, header)
+    for name, schema in SHARED.items():
+        spec.components.schema(name, schema)
+    spec.components.schema("Conversation", schema=ConversationSchema)
+    spec.components.schema("ConversationEnvelope", envelope("Conversation"))
+    spec.components.schema("ConversationList", page("Conversation", "type and status"))
+    spec.components.schema(
+        "DeletedConversation", deleted("conversation", "The deleted conversation's id.")
+    )
+    spec.components.schema("DeletedConversationEnvelope", envelope("DeletedConversation"))
     spec.components.schema("CreateConversation", schema=CreateConversationSchema)
     spec.components.schema("UpdateConversation", schema=UpdateConversationSchema)
     spec.components.schema("EmptyBody", schema=EmptySchema)
-    spec.components.schema("Conversation", schema=ConversationSchema)
-    spec.components.schema(
-        "ConversationEnvelope", _envelope({"$ref": "#/components/schemas/Conversation"})
-    )
-    spec.components.schema("ConversationList", _LIST_SCHEMA)
-    spec.components.schema("DeletedConversation", _DELETED_SCHEMA)
-    spec.components.schema("Error", ERROR_SCHEMA)
-    for path, operations in paths(ListQuerySchema).items():
+    for path, operations in conversation_paths(ListQuerySchema).items():
         spec.path(path=path, operations=operations)
     document: dict[str, Any] = spec.to_dict()
     first = {key: document.pop(key) for key in ("openapi", "info")}

@@ -1,14 +1,15 @@
-"""Building blocks of the OpenAPI document: headers, parameters, envelopes, errors, examples.
+"""Building blocks of the OpenAPI document: the security scheme, headers, parameters, examples.
 
-Which headers and error codes each response carries follows SPEC.md §2-§10: rate-limit
-headers once the rate-limit step passed, `X-Tokens-Remaining` once the token step ran
-(an idempotent replay skips it), `Retry-After` on every 429 and 503.
+Which headers each response carries follows SPEC.md §2-§10: rate-limit headers once the
+rate-limit step passed, `X-Tokens-Remaining` once the token step ran (an idempotent replay
+skips it), `Retry-After` on every 429 and 503.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from app.openapi_components import ref
 from app.store.ids import ID_RE
 from app.vocabulary import ADMIN, RATE_LIMIT_HEADERS, READ, WRITE
 
@@ -23,6 +24,10 @@ SECURITY_SCHEME = {
 # The shape of every id the service issues (tests/test_openapi.py checks a real one).
 CONVERSATION_ID_PATTERN = ID_RE.pattern
 EXAMPLE_ID = "conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"
+Responses = dict[int | str, Any]
+"""An operation's responses by status (`"default"` for any other)."""
+
+EXAMPLE_REQUEST_ID = "req_5f2b8c0d9e1a4b7c6d3e2f10"
 EXAMPLE_CONVERSATION = {
     "id": EXAMPLE_ID,
     "object": "conversation",
@@ -48,7 +53,7 @@ HEADERS: dict[str, dict[str, Any]] = {
         "The client's own X-Request-Id when it sent 1-128 characters of [A-Za-z0-9._-], "
         "else a generated `req_...`.",
         {"type": "string", "minLength": 1, "maxLength": 128},
-        "req_5f2b8c0d9e1a4b7c6d3e2f10",
+        EXAMPLE_REQUEST_ID,
     ),
     "X-Tokens-Remaining": _header(
         "The account's token balance after this request.",
@@ -70,21 +75,22 @@ HEADERS: dict[str, dict[str, Any]] = {
         "Whole seconds to wait before retrying.", {"type": "integer", "minimum": 0}, 1
     ),
     "ETag": _header(
-        'The conversation\'s version as a strong entity tag, e.g. `"3"`.',
+        'The `version` of the object in the body as a strong entity tag: version 3 is `"3"`. '
+        "Send it back as If-Match (write only that version) or If-None-Match (304 while "
+        "unchanged).",
         {"type": "string", "pattern": '^"[1-9][0-9]*"$'},
         '"1"',
     ),
     "Idempotent-Replayed": _header(
         "`true` when this is the stored answer to an earlier request with the same "
         "Idempotency-Key (such a replay costs no tokens and has no X-Tokens-Remaining).",
-        {"type": "string", "enum": ["true"]},
+        {"type": "string", "const": "true"},
         "true",
     ),
     "WWW-Authenticate": _header(
         "The authentication scheme to use.", {"type": "string"}, 'Bearer realm="saasignal"'
     ),
 }
-_RATE = RATE_LIMIT_HEADERS
 
 
 def headers(required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -139,123 +145,76 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     },
 }
 
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "The error envelope of every failed request.",
-    "required": ["status", "error"],
-    "additionalProperties": False,
-    "properties": {
-        "status": {"type": "string", "enum": ["error"]},
-        "error": {
-            "type": "object",
-            "required": ["code", "message", "request_id"],
-            "additionalProperties": False,
-            "properties": {
-                "code": {"type": "string", "description": "Stable, machine-readable code."},
-                "message": {"type": "string", "description": "A human-readable sentence."},
-                "details": {
-                    "type": "object",
-                    "description": "Per code: field → messages (422), `required`/`balance` "
-                    "(402), `required` (403), `status` (409), `etag` (412).",
-                },
-                "request_id": {"type": "string"},
-            },
-        },
-    },
-}
 
-# status → (description, the codes it may carry, example details)
-ERRORS: dict[int, tuple[str, tuple[str, ...], dict[str, Any] | None]] = {
-    400: ("The body is not JSON, or not a JSON object.", ("invalid_json", "bad_request"), None),
-    401: ("The API key is missing, malformed, unknown or revoked.", ("unauthorized",), None),
-    402: (
-        "The account's token balance is below the price of the request; nothing changed.",
-        ("insufficient_tokens",),
-        {"required": 2, "balance": 1},
-    ),
-    403: (
-        "The API key lacks the scope the operation requires.",
-        ("insufficient_scope",),
-        {"required": WRITE},
-    ),
-    404: ("No such conversation for this account.", ("not_found",), None),
-    409: (
-        "A lifecycle move not allowed from the current status, or the first request with "
-        "this Idempotency-Key is still running.",
-        ("invalid_transition", "idempotency_in_progress"),
-        {"status": "archived"},
-    ),
-    412: (
-        "If-Match does not match the current version; `details.etag` is the current tag.",
-        ("precondition_failed",),
-        {"etag": '"2"'},
-    ),
-    413: ("The body is over MAX_BODY_BYTES (default 65536).", ("payload_too_large",), None),
-    415: (
-        "A non-empty body whose Content-Type is not JSON (`application/json` or "
-        "`application/*+json`, UTF-8).",
-        ("unsupported_media_type",),
-        None,
-    ),
-    422: (
-        "Invalid fields in the body or query (`details`: field → messages), a cursor that is "
-        "malformed, altered or from another filter, or a reused Idempotency-Key.",
-        ("validation_error", "invalid_cursor", "idempotency_key_reused"),
-        {"title": ["Longer than maximum length 256."]},
-    ),
-    429: (
-        "Too many requests for this API key (or too many failed authentications from this "
-        "address); retry after `Retry-After` seconds.",
-        ("rate_limited",),
-        None,
-    ),
-    503: ("The storage backend is unreachable; retry shortly.", ("service_unavailable",), None),
-}
-
-# The headers each error carries, by how far the request got (SPEC.md §3-§4).
-_ERROR_HEADERS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    401: (("WWW-Authenticate",), ()),
-    402: (("X-Tokens-Remaining", *_RATE), ()),
-    403: ((), ()),
-    409: ((), ("X-Tokens-Remaining", *_RATE)),
-    412: (("ETag",), ("X-Tokens-Remaining", *_RATE)),
-    422: ((), ("X-Tokens-Remaining", *_RATE)),
-    429: (("Retry-After",), _RATE),
-    503: (("Retry-After",), ("X-Tokens-Remaining", *_RATE)),
-}
+def parameter(name: str) -> str:
+    """A reference to one of PARAMETERS (apispec turns the name into a `$ref`)."""
+    if name not in PARAMETERS:
+        raise KeyError(name)
+    return name
 
 
-def error_response(status: int, codes: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """The response object of an error status, narrowed to the codes the operation can give."""
-    description, all_codes, details = ERRORS[status]
-    codes = codes or all_codes
-    required, optional = _ERROR_HEADERS.get(status, ((), ("X-Tokens-Remaining", *_RATE)))
-    error: dict[str, Any] = {"code": codes[0], "message": description}
-    if details is not None and codes[0] in _DETAILED:
-        error["details"] = details
-    error["request_id"] = "req_5f2b8c0d9e1a4b7c6d3e2f10"
-    schema = {
-        "allOf": [
-            {"$ref": "#/components/schemas/Error"},
-            {"properties": {"error": {"properties": {"code": {"enum": list(codes)}}}}},
-        ]
-    }
+def success(
+    status: int,
+    description: str,
+    schema: str,
+    example: Any,
+    required: tuple[str, ...] = (),
+    replayable: bool = False,
+) -> Responses:
+    """A 2xx response: the envelope component `schema`, an example and the headers.
+
+    Rate-limit headers are always there; `X-Tokens-Remaining` too, except on an idempotent
+    replay (`replayable`: the response may then carry `Idempotent-Replayed` instead).
+    """
+    optional: tuple[str, ...] = ("Idempotent-Replayed",) if replayable else ()
+    tokens = ("X-Tokens-Remaining",)
+    always = (*RATE_LIMIT_HEADERS, *required, *(() if replayable else tokens))
     return {
-        "description": f"`{'`, `'.join(codes)}`: {description}",
-        "headers": headers(required, optional),
-        "content": {
-            "application/json": {
-                "schema": schema,
-                "example": {"status": "error", "error": error},
-            }
-        },
+        status: {
+            "description": description,
+            "headers": headers(always, (*(tokens if replayable else ()), *optional)),
+            "content": {"application/json": {"schema": ref(schema), "example": example}},
+        }
     }
 
 
-_DETAILED = {
-    "insufficient_tokens",
-    "insufficient_scope",
-    "invalid_transition",
-    "precondition_failed",
-    "validation_error",
-}
+def not_modified() -> Responses:
+    """304 to a GET whose If-None-Match matched: no body, so a client keeps its copy."""
+    return {
+        304: {
+            "description": "If-None-Match matched the current version: no body; the copy the "
+            "client holds is current.",
+            "headers": headers(("ETag",), ("X-Tokens-Remaining", *RATE_LIMIT_HEADERS)),
+        }
+    }
+
+
+def json_body(schema: str, example: Any, media_type: str = "application/json") -> dict[str, Any]:
+    """An optional request body of the component `schema` (an empty body is `{}`)."""
+    return {
+        "required": False,
+        "content": {media_type: {"schema": ref(schema), "example": example}},
+    }
+
+
+def operation(
+    operation_id: str,
+    *,
+    tag: str,
+    scope: str,
+    summary: str,
+    description: str,
+    responses: Responses,
+    **rest: Any,
+) -> dict[str, Any]:
+    """One operation: its id (the generated function's name), scope, security and responses."""
+    return {
+        "operationId": operation_id,
+        "tags": [tag],
+        "summary": summary,
+        "description": f"{description}\n\nScope: `{scope}`.",
+        "security": [{"bearerAuth": [scope]}],
+        "x-scope": scope,
+        **rest,
+        "responses": responses,
+    }

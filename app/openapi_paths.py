@@ -1,4 +1,9 @@
-"""The operations of the OpenAPI document: SPEC.md §1's eight endpoints, one function each."""
+"""The operations of the OpenAPI document: SPEC.md §1's eight endpoints.
+
+Each operation is built from `app/openapi_parts.py` (success, parameters, bodies) and
+`app/openapi_errors.py` (the errors it can answer, as classes of the error tree), and refers
+to components only: no inline object, so a generated client has one class per component.
+"""
 
 from __future__ import annotations
 
@@ -6,72 +11,35 @@ from typing import Any
 
 from marshmallow import Schema
 
+from app.errors import (
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
+    InvalidCursor,
+    InvalidTransition,
+    NotFound,
+    PreconditionFailed,
+    ValidationFailed,
+)
+from app.openapi_errors import AUTHENTICATED, WITH_BODY, error_responses
 from app.openapi_parts import (
     EXAMPLE_CONVERSATION,
     EXAMPLE_ID,
-    HEADERS,
-    PARAMETERS,
-    error_response,
-    headers,
+    json_body,
+    not_modified,
+    operation,
+    parameter,
+    success,
 )
-from app.vocabulary import ADMIN, CONVERSATIONS_PATH, RATE_LIMIT_HEADERS, READ, WRITE
+from app.vocabulary import ADMIN, CONVERSATIONS_PATH, READ, WRITE
 
+TAG = "Conversations"
 BASE = CONVERSATIONS_PATH
 ITEM = BASE + "/{conversation_id}"
+MERGE_PATCH = "application/merge-patch+json"
 JSON_TYPES = "`application/json` or any `application/*+json`, in UTF-8"
-_RATE = RATE_LIMIT_HEADERS
 
-
-def _success(
-    status: int, description: str, schema: str, example: Any, extra: tuple[str, ...]
-) -> dict[int, Any]:
-    """A success response: the envelope, its example and its headers."""
-    required = (*_RATE, *extra)
-    optional: tuple[str, ...] = ("X-Tokens-Remaining",)
-    if "X-Tokens-Remaining" in extra:
-        optional = ()
-    return {
-        status: {
-            "description": description,
-            "headers": headers(required, optional),
-            "content": {
-                "application/json": {
-                    "schema": {"$ref": f"#/components/schemas/{schema}"},
-                    "example": example,
-                }
-            },
-        }
-    }
-
-
-def _errors(*statuses: int, **codes: tuple[str, ...]) -> dict[int, Any]:
-    """Error responses for `statuses`; `codes` narrows one (`s409=(...)`)."""
-    return {status: error_response(status, codes.get(f"s{status}")) for status in statuses}
-
-
-def _body(schema: str, example: dict[str, Any], media: tuple[str, ...]) -> dict[str, Any]:
-    content = {m: {"schema": {"$ref": f"#/components/schemas/{schema}"}} for m in media}
-    content[media[0]]["example"] = example
-    return {"required": False, "content": content}
-
-
-def _operation(
-    operation_id: str, scope: str, summary: str, description: str, **rest: Any
-) -> dict[str, Any]:
-    return {
-        "operationId": operation_id,
-        "tags": ["Conversations"],
-        "summary": summary,
-        "description": f"{description}\n\nScope: `{scope}`.",
-        "security": [{"bearerAuth": [scope]}],
-        "x-scope": scope,
-        **rest,
-    }
-
-
-_COMMON = (401, 402, 403, 429, 503)
 _ONE = {"status": "ok", "data": EXAMPLE_CONVERSATION}
-_PARAMS = {name: name for name in PARAMETERS}
+_CHANGED = {"status": "ok", "data": {**EXAMPLE_CONVERSATION, "version": 2}}
 _LINKS = {
     name: {
         "operationId": operation_id,
@@ -94,153 +62,150 @@ _TRANSITIONS = {
 }
 
 
-def _transition(action: str) -> dict[str, Any]:
-    return _operation(
-        f"{action}_conversation",
-        WRITE,
-        f"{action.capitalize()} a conversation",
-        f"{_TRANSITIONS[action]} The body is empty or `{{}}`. Honours If-Match and "
-        "Idempotency-Key.",
-        parameters=[_PARAMS["ConversationId"], _PARAMS["IfMatch"], _PARAMS["IdempotencyKey"]],
-        requestBody=_body("EmptyBody", {}, ("application/json",)),
+def _create() -> dict[str, Any]:
+    created = success(
+        201, "The new conversation.", "ConversationEnvelope", _ONE, ("ETag",), replayable=True
+    )
+    created[201]["links"] = _LINKS
+    return operation(
+        "create_conversation",
+        tag=TAG,
+        scope=WRITE,
+        summary="Create a conversation",
+        description="The body may be empty (same as `{}`). Unknown fields, including "
+        "server-set ones, are 422. Honours Idempotency-Key.",
+        parameters=[parameter("IdempotencyKey")],
+        requestBody=json_body(
+            "CreateConversation",
+            {"type": "group", "title": "Support", "metadata": {"tier": "gold"}},
+        ),
         responses={
-            **_success(
-                200,
-                "The conversation after the move.",
-                "ConversationEnvelope",
-                {"status": "ok", "data": {**EXAMPLE_CONVERSATION, "version": 2}},
-                ("ETag",),
-            ),  # fmt: skip
-            **_errors(400, *_COMMON, 404, 409, 412, 413, 415, 422),
+            **created,
+            **error_responses(
+                AUTHENTICATED, WITH_BODY, (IdempotencyInProgress, IdempotencyKeyReused)
+            ),
         },
     )
 
 
-def paths(list_query: type[Schema]) -> dict[str, dict[str, Any]]:
-    """Every path of the service with its operations; `list_query` documents the list's query."""
-    created = _success(201, "The new conversation.", "ConversationEnvelope", _ONE, ("ETag",))
-    created[201]["links"] = _LINKS
-    created[201]["headers"]["Idempotent-Replayed"] = {**HEADERS["Idempotent-Replayed"]}
-    not_modified = {
-        "description": "If-None-Match matched: no body.",
-        "headers": headers(("ETag",), ("X-Tokens-Remaining", *_RATE)),
+def _list(query: type[Schema]) -> dict[str, Any]:
+    page = {**_ONE, "data": [EXAMPLE_CONVERSATION], "has_more": False, "next_cursor": None}
+    return operation(
+        "list_conversations",
+        tag=TAG,
+        scope=READ,
+        summary="List conversations",
+        description="Newest first. Walking the pages never returns a conversation twice, and "
+        "returns every one that matched the filter for the whole walk. Unknown or repeated "
+        "parameters, bad values and a limit out of range are 422.",
+        parameters=[{"in": "query", "schema": query}],
+        responses={
+            **success(200, "A page of conversations.", "ConversationList", page),
+            **error_responses(AUTHENTICATED, (ValidationFailed, InvalidCursor)),
+        },
+    )
+
+
+def _get() -> dict[str, Any]:
+    return operation(
+        "get_conversation",
+        tag=TAG,
+        scope=READ,
+        summary="Retrieve a conversation",
+        description="Honours If-None-Match (weak comparison): send the ETag you hold to get "
+        "304, with no body, while the conversation is unchanged.",
+        parameters=[parameter("ConversationId"), parameter("IfNoneMatch")],
+        responses={
+            **success(200, "The conversation.", "ConversationEnvelope", _ONE, ("ETag",)),
+            **not_modified(),
+            **error_responses(AUTHENTICATED, (NotFound,)),
+        },
+    )
+
+
+def _update() -> dict[str, Any]:
+    return operation(
+        "update_conversation",
+        tag=TAG,
+        scope=WRITE,
+        summary="Update a conversation",
+        description=f"A JSON Merge Patch (RFC 7396), sent as `{MERGE_PATCH}`; plain "
+        f"{JSON_TYPES} is accepted too. An update that changes nothing returns the object "
+        "unchanged (same version). Allowed in every status. Honours If-Match.",
+        parameters=[parameter("ConversationId"), parameter("IfMatch")],
+        requestBody=json_body(
+            "UpdateConversation",
+            {"title": "Escalations", "metadata": {"tier": None, "region": "eu"}},
+            MERGE_PATCH,
+        ),
+        responses={
+            **success(
+                200,
+                "The conversation after the update.",
+                "ConversationEnvelope",
+                _CHANGED,
+                ("ETag",),
+            ),
+            **error_responses(AUTHENTICATED, WITH_BODY, (NotFound, PreconditionFailed)),
+        },
+    )
+
+
+def _delete() -> dict[str, Any]:
+    gone = {
+        "status": "ok",
+        "data": {"id": EXAMPLE_ID, "object": "conversation", "deleted": True},
     }
+    return operation(
+        "delete_conversation",
+        tag=TAG,
+        scope=ADMIN,
+        summary="Delete a conversation",
+        description="Removes it for good: afterwards it is 404 and no list shows it. "
+        "Honours If-Match.",
+        parameters=[parameter("ConversationId"), parameter("IfMatch")],
+        responses={
+            **success(200, "The conversation is deleted.", "DeletedConversationEnvelope", gone),
+            **error_responses(AUTHENTICATED, (NotFound, PreconditionFailed)),
+        },
+    )
+
+
+def _transition(action: str) -> dict[str, Any]:
+    return operation(
+        f"{action}_conversation",
+        tag=TAG,
+        scope=WRITE,
+        summary=f"{action.capitalize()} a conversation",
+        description=f"{_TRANSITIONS[action]} The body is empty or `{{}}`. Honours If-Match "
+        "and Idempotency-Key.",
+        parameters=[parameter("ConversationId"), parameter("IfMatch"), parameter("IdempotencyKey")],
+        requestBody=json_body("EmptyBody", {}),
+        responses={
+            **success(
+                200,
+                "The conversation after the move.",
+                "ConversationEnvelope",
+                _CHANGED,
+                ("ETag",),
+                replayable=True,
+            ),
+            **error_responses(
+                AUTHENTICATED,
+                WITH_BODY,
+                (NotFound, PreconditionFailed),
+                (InvalidTransition,) if action == "close" else (),
+                (IdempotencyInProgress, IdempotencyKeyReused),
+            ),
+        },
+    )
+
+
+def conversation_paths(list_query: type[Schema]) -> dict[str, dict[str, Any]]:
+    """Every conversation path with its operations; `list_query` documents the list's query."""
     found: dict[str, dict[str, Any]] = {
-        BASE: {
-            "post": _operation(
-                "create_conversation",
-                WRITE,
-                "Create a conversation",
-                "The body may be empty (same as `{}`). Unknown fields, including server-set "
-                "ones, are 422. Honours Idempotency-Key.",
-                parameters=[_PARAMS["IdempotencyKey"]],
-                requestBody=_body(
-                    "CreateConversation",
-                    {"type": "group", "title": "Support", "metadata": {"tier": "gold"}},
-                    ("application/json",),
-                ),
-                responses={
-                    **created,
-                    **_errors(
-                        400,
-                        *_COMMON,
-                        409,
-                        413,
-                        415,
-                        422,
-                        s409=("idempotency_in_progress",),
-                        s422=("validation_error", "idempotency_key_reused"),
-                    ),  # fmt: skip
-                },
-            ),
-            "get": _operation(
-                "list_conversations",
-                READ,
-                "List conversations",
-                "Newest first. Walking the pages never returns a conversation twice. Unknown "
-                "or repeated parameters, bad values and a limit out of range are 422.",
-                parameters=[{"in": "query", "schema": list_query}],
-                responses={
-                    **_success(
-                        200,
-                        "A page of conversations.",
-                        "ConversationList",
-                        {
-                            **_ONE,
-                            "data": [EXAMPLE_CONVERSATION],
-                            "has_more": False,
-                            "next_cursor": None,
-                        },
-                        ("X-Tokens-Remaining",),
-                    ),  # fmt: skip
-                    **_errors(*_COMMON, 422, s422=("validation_error", "invalid_cursor")),
-                },
-            ),
-        },
-        ITEM: {
-            "get": _operation(
-                "get_conversation",
-                READ,
-                "Retrieve a conversation",
-                "Honours If-None-Match (weak comparison).",
-                parameters=[_PARAMS["ConversationId"], _PARAMS["IfNoneMatch"]],
-                responses={
-                    **_success(
-                        200,
-                        "The conversation.",
-                        "ConversationEnvelope",
-                        _ONE,
-                        ("ETag", "X-Tokens-Remaining"),
-                    ),  # fmt: skip
-                    304: not_modified,
-                    **_errors(*_COMMON, 404),
-                },
-            ),
-            "patch": _operation(
-                "update_conversation",
-                WRITE,
-                "Update a conversation",
-                "A JSON Merge Patch (RFC 7396), as `application/merge-patch+json` or "
-                f"{JSON_TYPES}. An update that changes nothing returns the object unchanged. "
-                "Allowed in every status. Honours If-Match.",
-                parameters=[_PARAMS["ConversationId"], _PARAMS["IfMatch"]],
-                requestBody=_body(
-                    "UpdateConversation",
-                    {"title": "Escalations", "metadata": {"tier": None, "region": "eu"}},
-                    ("application/merge-patch+json", "application/json"),
-                ),
-                responses={
-                    **_success(
-                        200,
-                        "The conversation after the update.",
-                        "ConversationEnvelope",
-                        _ONE,
-                        ("ETag", "X-Tokens-Remaining"),
-                    ),  # fmt: skip
-                    **_errors(400, *_COMMON, 404, 412, 413, 415, 422, s422=("validation_error",)),
-                },
-            ),
-            "delete": _operation(
-                "delete_conversation",
-                ADMIN,
-                "Delete a conversation",
-                "Removes it for good: afterwards it is 404 and no list shows it. Honours If-Match.",
-                parameters=[_PARAMS["ConversationId"], _PARAMS["IfMatch"]],
-                responses={
-                    **_success(
-                        200,
-                        "The conversation is deleted.",
-                        "DeletedConversation",
-                        {
-                            "status": "ok",
-                            "data": {"id": EXAMPLE_ID, "object": "conversation", "deleted": True},
-                        },
-                        ("X-Tokens-Remaining",),
-                    ),  # fmt: skip
-                    **_errors(*_COMMON, 404, 412),
-                },
-            ),
-        },
+        BASE: {"post": _create(), "get": _list(list_query)},
+        ITEM: {"get": _get(), "patch": _update(), "delete": _delete()},
     }
     for action in _TRANSITIONS:
         found[f"{ITEM}/{action}"] = {"post": _transition(action)}

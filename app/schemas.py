@@ -132,7 +132,13 @@ class EventListQuerySchema(Schema):
 class ConversationSchema(Schema):
     """The conversation object (SPEC.md §6); documents what `conversation_resource` renders."""
 
-    id = fields.String(required=True, metadata={"example": "conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"})
+    id = fields.String(
+        required=True,
+        metadata={
+            "description": "`conv_` and 26 characters; unique, never reused.",
+            "example": "conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE",
+        },
+    )
     object = fields.Constant("conversation", required=True)
     type = fields.String(required=True, validate=validate.OneOf(TYPES))
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
@@ -140,8 +146,17 @@ class ConversationSchema(Schema):
     description = fields.String(
         required=True, allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX)
     )
-    metadata = fields.Dict(required=True)
-    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    metadata = JsonObject(required=True)
+    version = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1),
+        metadata={
+            "description": "1 at creation, +1 on every change. A response that carries this "
+            'conversation has `ETag: "<version>"` (version 3: `"3"`): send it as If-Match to '
+            "change only that version (412 otherwise), or as If-None-Match to get 304 while "
+            "it is unchanged."
+        },
+    )
     created_at = fields.String(required=True, metadata={"format": "date-time"})
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
     closed_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from openapi_spec_validator import validate
 from app import create_app
 from app.cli import main
 from app.schemas import TITLE_MAX
+from app.vocabulary import DEFAULT_TOKEN_COSTS
 from tests.conftest import Api
 
 BASE = "/modules/messaging/conversations"
@@ -96,10 +98,11 @@ def test_every_error_status_is_documented_with_the_envelope(
 ) -> None:
     responses = document["paths"][path][method]["responses"]
     assert ERRORS[(path, method)] <= set(responses)
-    for status in ERRORS[(path, method)]:
-        schema = responses[status]["content"]["application/json"]["schema"]
-        assert {"$ref": "#/components/schemas/Error"} in schema["allOf"]
-        assert responses[status]["content"]["application/json"]["example"]["status"] == "error"
+    for status in [*ERRORS[(path, method)], "default"]:
+        media = responses[status]["content"]["application/json"]
+        assert media["schema"] == {"$ref": "#/components/schemas/Error"}
+        assert media["example"]["status"] == "error"
+        assert f"`{media['example']['error']['code']}`" in responses[status]["description"]
     assert responses["429"]["headers"]["Retry-After"]["required"] is True
     assert responses["503"]["headers"]["Retry-After"]["required"] is True
 
@@ -129,7 +132,7 @@ def test_conditional_and_idempotency_headers(
 
 def test_idempotent_replay_header_is_documented_on_posts(document: dict[str, Any]) -> None:
     created = document["paths"][BASE]["post"]["responses"]["201"]
-    assert created["headers"]["Idempotent-Replayed"]["schema"]["enum"] == ["true"]
+    assert created["headers"]["Idempotent-Replayed"]["schema"]["const"] == "true"
     assert created["headers"]["ETag"]["required"] is True
 
 
@@ -142,7 +145,10 @@ def test_list_query_parameters_carry_the_schema_limits(document: dict[str, Any])
         "minimum": 1,
         "maximum": 100,
     }
-    assert parameters["status"]["schema"]["enum"] == ["open", "closed", "archived"]
+    assert parameters["status"]["schema"] == {"$ref": "#/components/schemas/ConversationStatus"}
+    assert parameters["type"]["schema"] == {"$ref": "#/components/schemas/ConversationType"}
+    statuses = document["components"]["schemas"]["ConversationStatus"]["enum"]
+    assert statuses == ["open", "closed", "archived"]
 
 
 def test_request_bodies_come_from_the_marshmallow_schemas(document: dict[str, Any]) -> None:
@@ -151,15 +157,21 @@ def test_request_bodies_come_from_the_marshmallow_schemas(document: dict[str, An
     assert create["additionalProperties"] is False
     assert create["properties"]["title"]["maxLength"] == TITLE_MAX
     assert create["properties"]["title"]["type"] == ["string", "null"]
-    assert create["properties"]["type"]["enum"] == ["direct", "group"]
-    assert schemas["UpdateConversation"]["properties"]["metadata"]["type"] == ["object", "null"]
+    assert create["properties"]["type"]["$ref"] == "#/components/schemas/ConversationType"
+    assert schemas["ConversationType"]["enum"] == ["direct", "group"]
+    assert create["properties"]["metadata"]["$ref"] == "#/components/schemas/Metadata"
+    assert schemas["UpdateConversation"]["properties"]["metadata"]["anyOf"] == [
+        {"$ref": "#/components/schemas/Metadata"},
+        {"type": "null"},
+    ]
     assert schemas["EmptyBody"] == {
         "type": "object",
         "properties": {},
         "additionalProperties": False,
     }
-    patch_body = document["paths"][ITEM]["patch"]["requestBody"]["content"]
-    assert set(patch_body) == {"application/merge-patch+json", "application/json"}
+    patch = document["paths"][ITEM]["patch"]
+    assert set(patch["requestBody"]["content"]) == {"application/merge-patch+json"}
+    assert "`application/json`" in patch["description"]
 
 
 def test_conversation_id_pattern_fits_issued_ids_and_other_shapes_are_404(
@@ -171,10 +183,27 @@ def test_conversation_id_pattern_fits_issued_ids_and_other_shapes_are_404(
     assert api.get("/conv_not-the-right-shape").status_code == 404
 
 
-def test_example_conversation_validates_against_its_schema(document: dict[str, Any]) -> None:
-    example = document["paths"][ITEM]["get"]["responses"]["200"]["content"]["application/json"]
-    schema = document["components"]["schemas"]["Conversation"]
-    Draft202012Validator(schema).validate(example["example"]["data"])
+def _media_types(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every request and response media type of the document, named for the report."""
+    found = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+                found.append((f"{method} {path} body {media_type}", media))
+            for status, response in operation["responses"].items():
+                for media_type, media in response.get("content", {}).items():
+                    found.append((f"{method} {path} {status} {media_type}", media))
+    return found
+
+
+def test_every_example_validates_against_its_schema(document: dict[str, Any]) -> None:
+    media_types = _media_types(document)
+    assert len(media_types) > 80
+    for name, media in media_types:
+        # The document is the root resource, so the schema's $refs resolve inside it.
+        schema = {**media["schema"], "components": document["components"]}
+        assert "example" in media, name
+        Draft202012Validator(schema).validate(media["example"])
 
 
 def test_cli_writes_the_same_document_without_a_server(
@@ -182,3 +211,72 @@ def test_cli_writes_the_same_document_without_a_server(
 ) -> None:
     assert main(["openapi"]) == 0
     assert json.loads(capsys.readouterr().out) == document
+
+
+def _schemas_outside_components(node: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every dict of the document, with its location, except the named components themselves."""
+    if isinstance(node, dict):
+        if where.count("/") != 3 or not where.startswith("/components/schemas/"):
+            yield where, node
+        for key, value in node.items():
+            yield from _schemas_outside_components(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _schemas_outside_components(value, f"{where}/{index}")
+
+
+def test_objects_and_enums_are_named_components_only(document: dict[str, Any]) -> None:
+    """An inline object or enum would become a class of its own in every generated client."""
+    inline = []
+    for where, node in _schemas_outside_components(document, ""):
+        kind = node.get("type")
+        if "enum" in node or kind == "object" or (isinstance(kind, list) and "object" in kind):
+            if "/example" not in where:
+                inline.append(where)
+    assert inline == []
+    assert "allOf" not in json.dumps(document)
+
+
+def test_every_error_response_is_the_one_error_schema(document: dict[str, Any]) -> None:
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "default" in responses, f"{method} {path}"
+            for status, response in responses.items():
+                if status == "default" or int(status) >= 400:
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/Error"}, (path, status)
+                    assert "Error codes:" in response["description"]
+
+
+def test_each_response_lists_exactly_the_codes_its_operation_can_answer(
+    document: dict[str, Any],
+) -> None:
+    close = document["paths"][ITEM + "/close"]["post"]["responses"]["409"]["description"]
+    archive = document["paths"][ITEM + "/archive"]["post"]["responses"]["409"]["description"]
+    assert "`invalid_transition`" in close and "`idempotency_in_progress`" in close
+    assert "`invalid_transition`" not in archive and "`idempotency_in_progress`" in archive
+    listing = document["paths"][BASE]["get"]["responses"]["422"]["description"]
+    assert "`invalid_cursor`" in listing and "`idempotency_key_reused`" not in listing
+
+
+def test_one_value_fields_are_const(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    assert schemas["Error"]["properties"]["status"]["const"] == "error"
+    assert schemas["Error"]["properties"]["error"] == {"$ref": "#/components/schemas/ErrorDetail"}
+    for envelope in ("ConversationEnvelope", "ConversationList", "DeletedConversationEnvelope"):
+        assert schemas[envelope]["properties"]["status"]["const"] == "ok"
+    assert schemas["Conversation"]["properties"]["object"]["const"] == "conversation"
+    assert schemas["DeletedConversation"]["properties"]["deleted"]["const"] is True
+
+
+def test_version_says_how_it_relates_to_the_etag(document: dict[str, Any]) -> None:
+    version = document["components"]["schemas"]["Conversation"]["properties"]["version"]
+    assert "ETag" in version["description"] and "If-Match" in version["description"]
+    not_modified = document["paths"][ITEM]["get"]["responses"]["304"]
+    assert not_modified["headers"]["ETag"]["required"] is True
+
+
+def test_prices_in_the_description_are_the_default_token_costs(document: dict[str, Any]) -> None:
+    prices = ", ".join(f"{scope} {price}" for scope, price in DEFAULT_TOKEN_COSTS.items())
+    assert f"({prices} by default)" in document["info"]["description"]

@@ -1,0 +1,183 @@
+"""Named schemas of the OpenAPI document, and the rules that keep SDK generators happy.
+
+SPEC.md §17: one shared `Error`, a named component for every object and enum used more
+than once, `const` for one-value fields, nullable as `anyOf [$ref, null]`, no anonymous
+inline objects (a generator turns each into a class of its own). The helpers here are the
+only way the document makes such schemas, so a new resource follows the same rules:
+
+- `ref("Event")` points at a component; `nullable(ref(...))` lets it be null too;
+- `enum_schema(EVENT_TYPES, ...)` names an enum of `app/vocabulary.py`, and any marshmallow
+  field validated by `OneOf(<that tuple>)` then refers to it (`NAMED_ENUMS`);
+- `envelope("Event")` and `page("Event")` are the success envelopes of SPEC.md §5 and §8.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields, validate
+
+from app.schemas import METADATA_MAX_BYTES, METADATA_MAX_DEPTH, JsonObject
+from app.vocabulary import STATUSES, TYPES
+
+Schema = dict[str, Any]
+
+# A marshmallow field whose OneOf choices are one of these tuples refers to the named enum.
+NAMED_ENUMS: dict[tuple[str, ...], str] = {
+    TYPES: "ConversationType",
+    STATUSES: "ConversationStatus",
+}
+# A marshmallow field of one of these classes refers to the named object.
+NAMED_FIELDS: dict[type[fields.Field[Any]], str] = {JsonObject: "Metadata"}
+
+
+def ref(name: str) -> Schema:
+    """A reference to the component schema `name`."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: Schema) -> Schema:
+    """`schema` or null, written the way generators read best: `anyOf [schema, null]`."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def one_value(value: str) -> Schema:
+    """A string field that only ever holds `value` (a generator makes it a Literal)."""
+    return {"type": "string", "const": value}
+
+
+def enum_schema(values: tuple[str, ...], description: str) -> Schema:
+    return {"type": "string", "enum": list(values), "description": description}
+
+
+def envelope(name: str) -> Schema:
+    """`{"status": "ok", "data": <name>}`: the success envelope of one object."""
+    return {
+        "type": "object",
+        "description": f"The success envelope of one `{name}`.",
+        "required": ["status", "data"],
+        "additionalProperties": False,
+        "properties": {"status": one_value("ok"), "data": ref(name)},
+    }
+
+
+def page(name: str, filters: str) -> Schema:
+    """A page of a list (SPEC.md §8): `data`, `has_more` and `next_cursor`."""
+    return {
+        "type": "object",
+        "description": f"One page of `{name}` objects, newest first.",
+        "required": ["status", "data", "has_more", "next_cursor"],
+        "additionalProperties": False,
+        "properties": {
+            "status": one_value("ok"),
+            "data": {"type": "array", "items": ref(name)},
+            "has_more": {"type": "boolean", "description": "Whether another page follows."},
+            "next_cursor": {
+                "type": ["string", "null"],
+                "description": f"Pass as `cursor` (with the same {filters}) for the next page; "
+                "null when has_more is false.",
+            },
+        },
+    }
+
+
+def deleted(object_name: str, id_description: str) -> Schema:
+    """What a DELETE answers in `data`: the id, the object's name and `deleted: true`."""
+    return {
+        "type": "object",
+        "required": ["id", "object", "deleted"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "description": id_description},
+            "object": one_value(object_name),
+            "deleted": {"type": "boolean", "const": True},
+        },
+    }
+
+
+METADATA: Schema = {
+    "type": "object",
+    "additionalProperties": True,
+    "description": "Any JSON object, yours to fill: at most "
+    f"{METADATA_MAX_BYTES} bytes as compact UTF-8 JSON and at most {METADATA_MAX_DEPTH} "
+    "levels deep (the object itself is level 1; each object or array in it adds one).",
+}
+
+ERROR_DETAILS: Schema = {
+    "type": "object",
+    "additionalProperties": True,
+    "description": "More about the error, by code: `validation_error`: field → list of "
+    "messages; `insufficient_tokens`: `required`, `balance`; `insufficient_scope`: "
+    "`required`; `invalid_transition`: `status` (the current one); `precondition_failed`: "
+    "`etag` (the current one).",
+}
+
+ERROR_DETAIL: Schema = {
+    "type": "object",
+    "description": "What went wrong.",
+    "required": ["code", "message", "request_id"],
+    "additionalProperties": False,
+    "properties": {
+        "code": {
+            "type": "string",
+            "description": "Stable and machine-readable, e.g. `not_found`. Each response lists "
+            "the codes it may carry; match on the code, not on the message or the status.",
+        },
+        "message": {"type": "string", "description": "A human-readable sentence."},
+        "details": ref("ErrorDetails"),
+        "request_id": {
+            "type": "string",
+            "description": "The request's `X-Request-Id`: quote it when asking for help.",
+        },
+    },
+}
+
+ERROR: Schema = {
+    "type": "object",
+    "description": "The envelope of every error response, whatever the status.",
+    "required": ["status", "error"],
+    "additionalProperties": False,
+    "properties": {"status": one_value("error"), "error": ref("ErrorDetail")},
+}
+
+SHARED: dict[str, Schema] = {
+    "ConversationType": enum_schema(TYPES, "A conversation's type, fixed at creation."),
+    "ConversationStatus": enum_schema(STATUSES, "Where a conversation is in its lifecycle."),
+    "Metadata": METADATA,
+    "Error": ERROR,
+    "ErrorDetail": ERROR_DETAIL,
+    "ErrorDetails": ERROR_DETAILS,
+}
+"""Components that name no marshmallow schema (those come from `app/schemas.py`)."""
+
+
+def _component_of(field: fields.Field[Any]) -> str | None:
+    for field_class, name in NAMED_FIELDS.items():
+        if isinstance(field, field_class):
+            return name
+    for validator in field.validators:
+        if isinstance(validator, validate.OneOf):
+            return NAMED_ENUMS.get(tuple(str(choice) for choice in validator.choices))
+    return None
+
+
+def refer_to_components(
+    converter: Any, field: fields.Field[Any], ret: Schema, **kwargs: Any
+) -> Schema:
+    """apispec attribute function: a field of a named enum or object refers to its component.
+
+    It runs after apispec's own functions, so it takes back what they wrote inline.
+    """
+    name = _component_of(field)
+    if name is None:
+        return {}
+    for key in ("type", "enum", "format", "additionalProperties"):
+        ret.pop(key, None)
+    return nullable(ref(name)) if field.allow_none else ref(name)
+
+
+def constant_field(converter: Any, field: fields.Field[Any], **kwargs: Any) -> Schema:
+    """apispec attribute function: marshmallow's Constant is a JSON Schema `const`."""
+    if isinstance(field, fields.Constant):
+        return one_value(field.constant)
+    return {}

@@ -1,0 +1,266 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.conversation_list import ConversationList
+from ...models.conversation_status import ConversationStatus
+from ...models.conversation_type import ConversationType
+from ...models.error_envelope import Error
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    type_: ConversationType | Unset = UNSET,
+    status: ConversationStatus | Unset = UNSET,
+    limit: int | Unset = 25,
+    cursor: str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_type_: str | Unset = UNSET
+    if not isinstance(type_, Unset):
+        json_type_ = type_
+
+    params["type"] = json_type_
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status
+
+    params["status"] = json_status
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/modules/messaging/conversations",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ConversationList | Error:
+    if response.status_code == 200:
+        response_200 = ConversationList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = Error.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ConversationList | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    type_: ConversationType | Unset = UNSET,
+    status: ConversationStatus | Unset = UNSET,
+    limit: int | Unset = 25,
+    cursor: str | Unset = UNSET,
+) -> Response[ConversationList | Error]:
+    """List conversations
+
+     Newest first. Walking the pages never returns a conversation twice, and returns every one that
+    matched the filter for the whole walk. Unknown or repeated parameters, bad values and a limit out of
+    range are 422.
+
+    Scope: `messaging:read`.
+
+    Args:
+        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
+        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ConversationList | Error]
+    """
+
+    kwargs = _get_kwargs(
+        type_=type_,
+        status=status,
+        limit=limit,
+        cursor=cursor,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    type_: ConversationType | Unset = UNSET,
+    status: ConversationStatus | Unset = UNSET,
+    limit: int | Unset = 25,
+    cursor: str | Unset = UNSET,
+) -> ConversationList | Error | None:
+    """List conversations
+
+     Newest first. Walking the pages never returns a conversation twice, and returns every one that
+    matched the filter for the whole walk. Unknown or repeated parameters, bad values and a limit out of
+    range are 422.
+
+    Scope: `messaging:read`.
+
+    Args:
+        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
+        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ConversationList | Error
+    """
+
+    return sync_detailed(
+        client=client,
+        type_=type_,
+        status=status,
+        limit=limit,
+        cursor=cursor,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    type_: ConversationType | Unset = UNSET,
+    status: ConversationStatus | Unset = UNSET,
+    limit: int | Unset = 25,
+    cursor: str | Unset = UNSET,
+) -> Response[ConversationList | Error]:
+    """List conversations
+
+     Newest first. Walking the pages never returns a conversation twice, and returns every one that
+    matched the filter for the whole walk. Unknown or repeated parameters, bad values and a limit out of
+    range are 422.
+
+    Scope: `messaging:read`.
+
+    Args:
+        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
+        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ConversationList | Error]
+    """
+
+    kwargs = _get_kwargs(
+        type_=type_,
+        status=status,
+        limit=limit,
+        cursor=cursor,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    type_: ConversationType | Unset = UNSET,
+    status: ConversationStatus | Unset = UNSET,
+    limit: int | Unset = 25,
+    cursor: str | Unset = UNSET,
+) -> ConversationList | Error | None:
+    """List conversations
+
+     Newest first. Walking the pages never returns a conversation twice, and returns every one that
+    matched the filter for the whole walk. Unknown or repeated parameters, bad values and a limit out of
+    range are 422.
+
+    Scope: `messaging:read`.
+
+    Args:
+        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
+        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ConversationList | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            type_=type_,
+            status=status,
+            limit=limit,
+            cursor=cursor,
+        )
+    ).parsed

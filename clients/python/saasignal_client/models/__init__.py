@@ -1,0 +1,33 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .conversation import Conversation
+from .conversation_envelope import ConversationEnvelope
+from .conversation_list import ConversationList
+from .conversation_status import ConversationStatus
+from .conversation_type import ConversationType
+from .create_conversation import CreateConversation
+from .deleted_conversation import DeletedConversation
+from .deleted_conversation_envelope import DeletedConversationEnvelope
+from .empty_body import EmptyBody
+from .error_detail import ErrorDetail
+from .error_details import ErrorDetails
+from .error_envelope import Error
+from .metadata import Metadata
+from .update_conversation import UpdateConversation
+
+__all__ = (
+    "Conversation",
+    "ConversationEnvelope",
+    "ConversationList",
+    "ConversationStatus",
+    "ConversationType",
+    "CreateConversation",
+    "DeletedConversation",
+    "DeletedConversationEnvelope",
+    "EmptyBody",
+    "Error",
+    "ErrorDetail",
+    "ErrorDetails",
+    "Metadata",
+    "UpdateConversation",
+)

@@ -1,0 +1,124 @@
+"""The shipped Python client (clients/python): generated without a warning, never drifting, small.
+
+The committed copy is compared byte for byte with a fresh generation by the pinned
+openapi-python-client (`clients/generate_python.py`, what `make client` runs), so the
+client cannot drift from the service's document. Every documented error response of every
+operation is fed through the generated client and must come out as the one `Error` model.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from subprocess import CompletedProcess
+from typing import Any
+
+import httpx
+import pytest
+from saasignal_client import AuthenticatedClient
+from saasignal_client.models import Error
+
+from app.openapi import build_document
+from clients.generate_python import DEFAULT_OUTPUT, generate
+
+PACKAGE = DEFAULT_OUTPUT / "saasignal_client"
+# Files the tools of a checkout leave beside the generated ones (.pdm-build: the editable
+# install of `make`, which ignores itself in git).
+IGNORED = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache", ".pdm-build", "build"}
+MODELS_PER_OPERATION = 3
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    found = {}
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if path.is_file() and not any(p in IGNORED or p.endswith(".egg-info") for p in parts):
+            found["/".join(parts)] = path.read_bytes()
+    return found
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, CompletedProcess[str]]]:
+    """A client generated now from the current document, and the generator's run."""
+    output = tmp_path_factory.mktemp("client") / "python"
+    yield output, generate(output)
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    ]
+
+
+def test_the_generator_prints_no_warning(fresh: tuple[Path, CompletedProcess[str]]) -> None:
+    _, run = fresh
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = (run.stdout + run.stderr).lower()
+    assert "warning" not in report and "error" not in report, report
+    assert run.stdout.strip().startswith("Generating"), report
+
+
+def test_the_committed_client_is_what_the_generator_makes_now(
+    fresh: tuple[Path, CompletedProcess[str]],
+) -> None:
+    output, _ = fresh
+    committed, generated = _files(DEFAULT_OUTPUT), _files(output)
+    assert sorted(committed) == sorted(generated), "run `make client` and commit clients/python"
+    changed = [name for name in generated if committed[name] != generated[name]]
+    assert changed == [], "run `make client` and commit clients/python"
+
+
+def test_at_most_three_model_classes_per_operation() -> None:
+    classes = [
+        node.name
+        for module in sorted((PACKAGE / "models").glob("*.py"))
+        for node in ast.walk(ast.parse(module.read_text()))
+        if isinstance(node, ast.ClassDef)
+    ]
+    operations = len(_operations(build_document()))
+    assert len(classes) <= MODELS_PER_OPERATION * operations, classes
+    assert "Error" in classes and "ErrorDetail" in classes
+
+
+def _module(operation: dict[str, Any]) -> Any:
+    tag = operation["tags"][0].lower()
+    return importlib.import_module(f"saasignal_client.api.{tag}.{operation['operationId']}")
+
+
+def test_every_documented_error_parses_into_the_one_error_model() -> None:
+    """Each operation's error examples, answered by a fake server, come back as `Error`."""
+    checked = 0
+    for path, _, operation in _operations(build_document()):
+        for status, response in operation["responses"].items():
+            if status != "default" and int(status) < 400:
+                continue
+            example = response["content"]["application/json"]["example"]
+            code = 500 if status == "default" else int(status)
+            transport = httpx.MockTransport(lambda _, c=code, e=example: httpx.Response(c, json=e))
+            client = AuthenticatedClient(
+                base_url="http://saasignal.test",
+                token="sk_live_x",
+                httpx_args={"transport": transport},
+            )
+            arguments = ["conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"] if "{conversation_id}" in path else []
+            with client:
+                parsed = _module(operation).sync_detailed(*arguments, client=client).parsed
+            assert isinstance(parsed, Error), (operation["operationId"], status, parsed)
+            assert parsed.error.code == example["error"]["code"]
+            assert parsed.to_dict() == example
+            checked += 1
+    assert checked > 80
+
+
+def test_the_client_passes_mypy_strict(tmp_path: Path) -> None:
+    """Typed for its users: the package checks under `mypy --strict` as it is generated."""
+    mypy = Path(sys.executable).parent / "mypy"
+    command = [str(mypy), "--strict", "--cache-dir", str(tmp_path), str(PACKAGE)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
