@@ -17,7 +17,8 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from app.schemas import METADATA_MAX_BYTES, METADATA_MAX_DEPTH, JsonObject
+from app.domain.conversations import METADATA_MAX_BYTES, METADATA_MAX_DEPTH
+from app.schemas import JsonObject
 from app.vocabulary import STATUSES, TYPES
 
 Schema = dict[str, Any]

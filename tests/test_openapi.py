@@ -14,7 +14,7 @@ from openapi_spec_validator import validate
 
 from app import create_app
 from app.cli import main
-from app.schemas import TITLE_MAX
+from app.domain.conversations import TITLE_MAX
 from app.vocabulary import DEFAULT_TOKEN_COSTS
 from tests.conftest import Api
 
