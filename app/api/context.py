@@ -34,6 +34,7 @@ class RequestContext:
     request_id: str
     started: float
     key: ApiKey | None = None
+    scope: str | None = None
     bill: Charge | None = None
     rate_limit: LimitState | None = None
     idempotency_key: str | None = None
@@ -89,7 +90,7 @@ def finish(response: Response) -> Response:
     response.headers["X-Request-Id"] = ctx.request_id
     elapsed = time.perf_counter() - ctx.started
     accesslog.write(response, ctx.request_id, elapsed, charge)
-    metrics.record(response, elapsed, charge)
+    metrics.record(response, elapsed, charge, ctx.scope)
     return response
 
 

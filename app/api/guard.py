@@ -35,7 +35,7 @@ def guarded(scope: str) -> Callable[[View], View]:
             key, secret_digest, lookup = authenticate(services.keys, limits, address, header)
             require_scope(key, scope)
             ctx.rate_limit = limits.admit(secret_digest, lookup)
-            ctx.key = key
+            ctx.key, ctx.scope = key, scope
             charge = Charge(key.account, services.config.price(scope))
             if request.method == "POST" and "Idempotency-Key" in request.headers:
                 return run_idempotent(ctx, charge, lambda: view(ctx, **kwargs))

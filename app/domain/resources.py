@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -13,10 +14,14 @@ def timestamp(ms: str | int | None) -> str | None:
     """Epoch milliseconds → RFC 3339 UTC with millisecond precision and `Z`."""
     if ms is None:
         return None
-    value = int(ms)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(value // 1000)) + (
-        f".{value % 1000:03d}Z"
-    )
+    seconds, millis = divmod(int(ms), 1000)
+    return f"{_second(seconds)}.{millis:03d}Z"
+
+
+@functools.lru_cache(maxsize=4096)
+def _second(seconds: int) -> str:
+    # A conversation's times often share their second (created and updated), so do a page's.
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
 
 
 def conversation_resource(stored: Mapping[str, str]) -> dict[str, Any]:
