@@ -5,9 +5,12 @@ cache folder (`bench/.cache/`, git-ignored; BENCH_CACHE names another) and serve
 db.json of ROWS conversation-shaped rows, each the service's own GET response with its id
 and title changed, on a free loopback port. It runs with --quiet (no request log).
 
-Its fastest paths are measured, so the comparison is the strictest for the service:
-json-server finds a row by id by scanning the array, so GET one reads the first row;
-`_page` makes it test every row for a `_page` field, so a list reads `_start=0&_limit=25`.
+It is asked what the service is asked. GET one reads an arbitrary row: the middle one,
+since json-server finds a row by scanning the array (its first row would be its best case,
+its last its worst). List 25 reads the newest 25, as the service's list does:
+`_sort=id&_order=desc&_start=0&_limit=25` (ids sort by creation time, like the service's).
+A plain `_start=0&_limit=25` would be the first 25 rows in file order, a question the
+service never answers.
 """
 
 from __future__ import annotations
@@ -66,8 +69,8 @@ def write_db(path: Path, template: dict[str, Any], rows: int) -> None:
 class JsonServer:
     """json-server on a free loopback port over a db.json of its own (removed on stop)."""
 
-    get_path = f"/conversations/{row_id(0)}"
-    list_path = "/conversations?_start=0&_limit=25"
+    get_path = f"/conversations/{row_id(ROWS // 2)}"
+    list_path = "/conversations?_sort=id&_order=desc&_start=0&_limit=25"
 
     def __init__(self, template: dict[str, Any], rows: int = ROWS) -> None:
         self.port = free_port()
