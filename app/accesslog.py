@@ -7,6 +7,7 @@ collect them), so a deployment can also route or silence them with the logging m
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any
 
@@ -43,6 +44,7 @@ def entry(
         "status": response.status_code,
         "duration_ms": round(elapsed * 1000, 3),
         "request_id": request_id,
+        "pid": os.getpid(),  # the worker that answered, among gunicorn's
     }
     if charge is not None:
         fields["account"] = charge.account

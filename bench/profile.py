@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from bench.populate import Populator
-from bench.roundtrips import RoundTrips, calibrate
+from harness.roundtrips import RoundTrips, calibrate
 from bench.servers import start_redis
 
 BASE = "/modules/messaging/conversations"

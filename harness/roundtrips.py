@@ -1,5 +1,7 @@
 """Count the Redis round trips this process makes: one per write redis-py puts on a socket.
 
+Shared by `python -m bench profile` and the tests that hold the request path to two.
+
 redis-py sends a single command, or a whole pipeline (MULTI or not), with one call of
 `send_packed_command` and then waits for the replies: each call is one round trip. The
 counter wraps that method on the connection class, so it sees every client of the process

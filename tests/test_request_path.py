@@ -1,0 +1,175 @@
+"""The request path of SPEC.md §2, §4 and §11: two round trips, the bucket by digest, revocation.
+
+A request makes one round trip before its work (the key lookup, the address's failed
+logins and flask-limiter's counter, pipelined) and one for its work (one script, a list
+page's rows included). No process keeps a key record, so a revoked key is refused by
+every worker from its next request on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.store.connect import connect
+from app.store.keys import KeyStore
+from app.store.keyspace import Keyspace
+from app.vocabulary import READ, SCOPES
+from harness.roundtrips import RoundTrips
+from harness.servers import Gunicorn, RedisCluster, RedisServer
+from tests.conftest import Api
+from tests.live import BASE, Reply, call, parallel
+
+SAASIGNAL = str(Path(sys.executable).parent / "saasignal")
+# What a client sends on its own account (a new connection's handshake, a cluster client
+# learning the slot map, a health check): not part of any request.
+MAINTENANCE = {"CLUSTER", "CLIENT", "HELLO", "PING", "READONLY", "COMMAND"}
+
+
+def _request_trips(counter: RoundTrips) -> list[list[str]]:
+    trips = counter.take()
+    return [trip for trip in trips if any(c.split(" ")[0] not in MAINTENANCE for c in trip)]
+
+
+# (name, method, path; {id} is a conversation made for the request, body)
+OPERATIONS = [
+    ("GET one", "GET", "/{id}", None),
+    ("list 25", "GET", "?limit=25", None),
+    ("create", "POST", "", {"title": "x"}),
+    ("close", "POST", "/{id}/close", None),
+    ("delete", "DELETE", "/{id}", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [operation[1:] for operation in OPERATIONS],
+    ids=[operation[0] for operation in OPERATIONS],
+)
+def test_a_request_is_one_round_trip_before_its_work_and_one_script(
+    api: Api, backend: str | None, method: str, path: str, body: Any
+) -> None:
+    # Once first, on another conversation: scripts loaded, connections open.
+    api.request(method, path.format(id=api.create()["id"]), json=body)
+    target = path.format(id=api.create()["id"])
+    with RoundTrips() as counter:
+        response = api.request(method, target, json=body)
+    assert response.status_code in (200, 201), response.get_json()
+    trips = _request_trips(counter)
+    sent = [command for trip in trips for command in trip]
+    assert [command for command in sent if command.startswith("EVALSHA")] == trips[-1]
+    assert len(trips[-1]) == 1, trips  # the work is one script, the page's rows inside it
+    assert not any(":conv:" in command for command in sent), trips  # no row read apart
+    if backend is None or not backend.startswith("redis+cluster://"):
+        assert len(trips) == 2, trips
+    else:
+        # A cluster pipeline goes to each master its keys live on: the key record, the
+        # limiter's counter and the failed logins are named by different things.
+        assert 2 <= len(trips) <= 4, trips
+
+
+def test_a_patch_reads_then_compares_and_sets_in_one_script(api: Api, backend: str | None) -> None:
+    api.patch(f"/{api.create()['id']}", json={"title": "warm"})
+    target = f"/{api.create()['id']}"
+    with RoundTrips() as counter:
+        assert api.patch(target, json={"title": "y"}).status_code == 200
+    trips = _request_trips(counter)
+    # The merge patch is computed in Python from a read (RFC 7396 on the stored metadata),
+    # then written by one script that checks the version read: a third round trip.
+    assert [trip[0].split(" ")[0] for trip in trips[-2:]] == ["HGETALL", "EVALSHA"]
+    if backend is None or not backend.startswith("redis+cluster://"):
+        assert len(trips) == 3, trips
+
+
+@pytest.mark.parametrize(
+    ("scopes", "status"), [(None, 401), ([READ], 403)], ids=["unauthorized", "insufficient_scope"]
+)
+def test_refusals_before_the_rate_limit_carry_no_rate_limit_headers(
+    api: Api, scopes: list[str] | None, status: int
+) -> None:
+    secret = "sk_live_" + "Q" * 40 if scopes is None else api.key("acme", scopes)
+    response = api.post(key=secret, json={})
+    assert response.status_code == status
+    assert not [name for name in response.headers.keys() if name.startswith("X-RateLimit-")]
+
+
+def test_one_secret_is_one_bucket_whichever_endpoint(settings: dict[str, Any]) -> None:
+    from app import create_app
+
+    settings["rate_limit"] = "3 per minute"
+    app = create_app(settings)
+    api = Api(app, app.test_client())
+    conversation = api.create()  # 1
+    assert api.get(f"/{conversation['id']}").headers["X-RateLimit-Remaining"] == "1"  # 2
+    assert api.get("").headers["X-RateLimit-Remaining"] == "0"  # 3
+    refused = api.post(f"/{conversation['id']}/close")
+    assert refused.status_code == 429
+    assert refused.headers["X-RateLimit-Limit"] == "3"
+
+
+def _workers(server: Gunicorn) -> set[int]:
+    log = Path(server.log.name).read_text(errors="replace")
+    return {int(line.rsplit(":", 1)[1]) for line in log.splitlines() if "Booting worker" in line}
+
+
+def _answered(server: Gunicorn, status: int) -> set[int]:
+    """The workers whose access log shows a request answered with `status`."""
+    pids = set()
+    for line in Path(server.log.name).read_text(errors="replace").splitlines():
+        if line.startswith("{") and '"status":' in line:
+            entry = json.loads(line)
+            if entry["status"] == status:
+                pids.add(entry["pid"])
+    return pids
+
+
+def _until_every_worker(server: Gunicorn, send: Any, status: int) -> list[Reply]:
+    """Send batches of requests until every worker has answered one with `status`."""
+    replies: list[Reply] = []
+    for _ in range(20):
+        replies += parallel([send] * 24, threads=12)
+        if _answered(server, status) >= _workers(server):
+            break
+    return replies
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("store", ["redis", "cluster"])
+def test_a_revoked_key_is_refused_by_every_worker_from_its_next_request(
+    request: pytest.FixtureRequest, store: str
+) -> None:
+    if store == "cluster":
+        url = request.getfixturevalue("redis_cluster").url
+    else:
+        url = request.getfixturevalue("redis_server").url
+    prefix = f"rv{uuid.uuid4().hex[:10]}"
+    keys = KeyStore(connect(url), Keyspace(prefix))
+    key, secret = keys.create("acme", list(SCOPES), 1_000_000)
+    env = {"REDIS_URL": url, "REDIS_KEY_PREFIX": prefix, "RATE_LIMIT": "100000 per second"}
+    server = Gunicorn(env, workers=3).start()
+    try:
+        served = _until_every_worker(server, lambda: call(server.url, "GET", BASE, secret), 200)
+        assert {reply.status for reply in served} == {200}
+        assert _answered(server, 200) == _workers(server)
+
+        subprocess.run(
+            [SAASIGNAL, "keys", "revoke", key.key_id],
+            env={**os.environ, **env},
+            check=True,
+            capture_output=True,
+        )
+        refused = _until_every_worker(server, lambda: call(server.url, "GET", BASE, secret), 401)
+        assert {reply.status for reply in refused} == {401}
+        assert _answered(server, 401) == _workers(server)
+    finally:
+        server.stop()
+
+
+__all__ = ["RedisCluster", "RedisServer"]
