@@ -23,8 +23,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from bench.populate import Populator
-from harness.roundtrips import RoundTrips, calibrate
 from bench.servers import start_redis
+from harness.roundtrips import RoundTrips, calibrate
 
 BASE = "/modules/messaging/conversations"
 COUNTED = 20  # requests whose round trips are counted, per endpoint

@@ -165,6 +165,36 @@ def test_server_errors_are_not_stored(api: Api, monkeypatch: pytest.MonkeyPatch)
     assert _count(api) == 1
 
 
+@pytest.mark.parametrize("path", ["", "/{id}/close"])
+def test_a_failure_after_the_write_leaves_its_outcome_to_replay(
+    api: Api, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """The write's script committed the key's outcome with the change (SPEC.md §15): a 5xx
+    later in the request must not release it, or the retry would apply the write again."""
+    target = path.format(id=api.create()["id"])
+    store_method = "create" if path == "" else "transition"
+    original = getattr(ConversationStore, store_method)
+
+    def write_then_fail(self: ConversationStore, *args: Any, **kwargs: Any) -> Any:
+        original(self, *args, **kwargs)
+        raise RuntimeError("after the write")
+
+    monkeypatch.setattr(ConversationStore, store_method, write_then_fail)
+    headers = {"Idempotency-Key": f"late-failure{path}"}
+    assert api.post(target, json={}, headers=headers).status_code == 500
+    monkeypatch.setattr(ConversationStore, store_method, original)
+    retried = api.post(target, json={}, headers=headers)
+    assert retried.status_code in (200, 201)
+    assert retried.headers["Idempotent-Replayed"] == "true"
+    assert _count(api) == (2 if path == "" else 1)
+    events = api.client.get(
+        "/modules/messaging/events?limit=100",
+        headers={"Authorization": f"Bearer {api.secret}"},
+    ).get_json()["data"]
+    # Two creates, or a create and one close: the retry wrote no second event.
+    assert len(events) == 2
+
+
 def test_client_errors_after_the_work_are_stored(api: Api) -> None:
     conversation = api.create()
     path = f"/{conversation['id']}/close"

@@ -113,11 +113,16 @@ def run_idempotent(ctx: RequestContext, charge: Charge, run: Callable[[], Respon
     except ServiceError as error:
         response = render(error)
     except BaseException:
-        records.release(outcome)
+        if not outcome.committed:
+            records.release(outcome)
         raise
+    if outcome.committed:
+        # The write's own script recorded the outcome with the change; a failure after it
+        # (a 5xx) must not release the key, or a retry would apply the write again.
+        return response
     if response.status_code >= 500 or response.status_code == 402:
         records.release(outcome)
-    elif not outcome.committed:
+    else:
         etag = response.headers.get("ETag", "")
         records.store(outcome, response.status_code, response.get_data(as_text=True), etag)
     return response
