@@ -15,7 +15,7 @@ import pytest
 from werkzeug.test import TestResponse
 
 from app import create_app
-from app.store.ids import EVENT_ID_RE, make_event_id
+from app.store.ids import EVENT_ID_RE, make_event_id, make_id, parse_id
 from app.vocabulary import RATE_LIMIT_HEADERS
 from tests.conftest import Api, error_code
 
@@ -328,6 +328,17 @@ def test_another_accounts_conversation_matches_no_event(api: Api) -> None:
     api.create()
     assert everything(api, conversation_id=theirs["id"]) == []
     assert len(everything(api, key=other, conversation_id=theirs["id"])) == 1
+
+
+def test_an_id_naming_a_real_sequence_with_another_time_matches_no_event(api: Api) -> None:
+    """Such an id is 404 on GET; the feed does not take it for the real conversation."""
+    conversation = api.create()
+    ref = parse_id("acme", conversation["id"])
+    assert ref is not None
+    forged = make_id("acme", ref.created_ms + 1, ref.seq)
+    assert api.get(f"/{forged}").status_code == 404
+    assert everything(api, conversation_id=forged) == []
+    assert len(everything(api, conversation_id=conversation["id"])) == 1
 
 
 WALK_FILTERS = [{}, {"type": "conversation.updated"}, {"conversation_id": "a"}]
