@@ -661,3 +661,16 @@ def test_each_request_costs_one_token(
     assert response.headers["X-Tokens-Remaining"] == str(balance - 1)
     assert api.balance() == balance - 1
     assert all(response.headers.get(name) for name in RATE_LIMIT_HEADERS)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", ""), ("DELETE", ""), ("PATCH", "/evt_01M8BVM4KV0000R6V8B0CE"),
+     ("DELETE", "/evt_01M8BVM4KV0000R6V8B0CE")],
+)  # fmt: skip
+def test_the_feed_is_read_only_405_with_allow(api: Api, method: str, path: str) -> None:
+    headers = {"Authorization": f"Bearer {api.secret}"}
+    response = api.client.open(EVENTS + path, method=method, headers=headers)
+    assert response.status_code == 405
+    assert error_code(response) == "method_not_allowed"
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
