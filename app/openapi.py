@@ -25,14 +25,20 @@ from app.openapi_components import (
     page,
     refer_to_components,
 )
+from app.openapi_events import event_paths
 from app.openapi_parts import HEADERS, PARAMETERS, SECURITY_SCHEME
 from app.openapi_paths import JSON_TYPES, conversation_paths
 from app.schemas import (
     ConversationSchema,
     CreateConversationSchema,
     EmptySchema,
+    EventDataSchema,
+    EventListQuerySchema,
+    EventRequestSchema,
+    EventSchema,
     JsonObject,
     ListQuerySchema,
+    PreviousAttributesSchema,
     UpdateConversationSchema,
 )
 from app.vocabulary import DEFAULT_TOKEN_COSTS
@@ -72,7 +78,10 @@ def _document() -> dict[str, Any]:
         openapi_version="3.1.0",
         plugins=[plugin],
         info={"description": DESCRIPTION},
-        tags=[{"name": "Conversations", "description": "Create, list, change and delete."}],
+        tags=[
+            {"name": "Conversations", "description": "Create, list, change and delete."},
+            {"name": "Events", "description": "Every change to a conversation, as it happened."},
+        ],
     )
     plugin.map_to_openapi_type(JsonObject, "object", None)  # type: ignore[no-untyped-call]
     assert plugin.converter is not None
@@ -95,7 +104,14 @@ def _document() -> dict[str, Any]:
     spec.components.schema("CreateConversation", schema=CreateConversationSchema)
     spec.components.schema("UpdateConversation", schema=UpdateConversationSchema)
     spec.components.schema("EmptyBody", schema=EmptySchema)
-    for path, operations in conversation_paths(ListQuerySchema).items():
+    spec.components.schema("PreviousAttributes", schema=PreviousAttributesSchema)
+    spec.components.schema("EventData", schema=EventDataSchema)
+    spec.components.schema("EventRequest", schema=EventRequestSchema)
+    spec.components.schema("Event", schema=EventSchema)
+    spec.components.schema("EventEnvelope", envelope("Event"))
+    spec.components.schema("EventList", page("Event", "type and conversation_id"))
+    paths = {**conversation_paths(ListQuerySchema), **event_paths(EventListQuerySchema)}
+    for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     document: dict[str, Any] = spec.to_dict()
     first = {key: document.pop(key) for key in ("openapi", "info")}

@@ -19,7 +19,7 @@ from marshmallow import fields, validate
 
 from app.domain.conversations import METADATA_MAX_BYTES, METADATA_MAX_DEPTH
 from app.schemas import JsonObject
-from app.vocabulary import STATUSES, TYPES
+from app.vocabulary import EVENT_TYPES, STATUSES, TYPES
 
 Schema = dict[str, Any]
 
@@ -27,6 +27,7 @@ Schema = dict[str, Any]
 NAMED_ENUMS: dict[tuple[str, ...], str] = {
     TYPES: "ConversationType",
     STATUSES: "ConversationStatus",
+    EVENT_TYPES: "EventType",
 }
 # A marshmallow field of one of these classes refers to the named object.
 NAMED_FIELDS: dict[type[fields.Field[Any]], str] = {JsonObject: "Metadata"}
@@ -144,6 +145,12 @@ ERROR: Schema = {
 SHARED: dict[str, Schema] = {
     "ConversationType": enum_schema(TYPES, "A conversation's type, fixed at creation."),
     "ConversationStatus": enum_schema(STATUSES, "Where a conversation is in its lifecycle."),
+    "EventType": enum_schema(
+        EVENT_TYPES,
+        "What happened to a conversation: `conversation.updated` is a PATCH that changed "
+        "something; the lifecycle types are moves that changed the status (no-ops write no "
+        "event).",
+    ),
     "Metadata": METADATA,
     "Error": ERROR,
     "ErrorDetail": ERROR_DETAIL,

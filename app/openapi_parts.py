@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.openapi_components import ref
-from app.store.ids import ID_RE
+from app.store.ids import EVENT_ID_RE, ID_RE
 from app.vocabulary import ADMIN, RATE_LIMIT_HEADERS, READ, WRITE
 
 SECURITY_SCHEME = {
@@ -24,6 +24,7 @@ SECURITY_SCHEME = {
 # The shape of every id the service issues (tests/test_openapi.py checks a real one).
 CONVERSATION_ID_PATTERN = ID_RE.pattern
 EXAMPLE_ID = "conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"
+EXAMPLE_EVENT_ID = "evt_01M8BVM4KV0000R6V8B0CE"
 Responses = dict[int | str, Any]
 """An operation's responses by status (`"default"` for any other)."""
 
@@ -112,6 +113,15 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "(404), never a 422.",
         "schema": {"type": "string", "pattern": CONVERSATION_ID_PATTERN},
         "example": EXAMPLE_ID,
+    },
+    "EventId": {
+        "name": "event_id",
+        "in": "path",
+        "required": True,
+        "description": "The event's id. An id of any other shape, another account's, or one "
+        "past EVENT_RETENTION_DAYS is simply not found (404), never a 422.",
+        "schema": {"type": "string", "pattern": EVENT_ID_RE.pattern},
+        "example": EXAMPLE_EVENT_ID,
     },
     "IdempotencyKey": {
         "name": "Idempotency-Key",

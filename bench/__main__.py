@@ -4,18 +4,23 @@ Modes:
     all      (default) memory per conversation; GET one / create / list 25 on the service
              beside a bare Flask app, the floor (the bare app plus two Redis round trips)
              and json-server 0.17.4 over 20,000 rows; list page time in a
-             1,000,000-conversation account vs a 100 one; then every target, ✓ or ✗
+             1,000,000-conversation account vs a 100 one; events feed page time in a
+             100,000-event account vs a 100 one, and memory per event; then every
+             target, ✓ or ✗
     quick    the same, short and small (a smoke run of the harness)
     workers  the service under each gunicorn worker class and count (sync, gthread, gevent)
     profile  Redis round trips per request and a Python profile, for GET one, create, a
              transition, delete and list 25 (bench/profile.py)
-    <name>   one scenario of bench/scenarios.py: throughput, list_scaling, memory, workers
+    <name>   one scenario of bench/scenarios.py: throughput, list_scaling, memory,
+             events_feed, workers (BENCH_QUICK=1 gives it the quick mode's settings)
 
 Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
 BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_BIG conversations in the
-big account (1000000; quick 20000), BENCH_MEMORY_N (100000; quick 20000), BENCH_QUICK=1
-(same as the quick mode), BENCH_CACHE where json-server is installed (bench/.cache),
-WEB_CONCURRENCY gunicorn workers (default: gunicorn.conf.py's).
+big account (1000000; quick 20000), BENCH_MEMORY_N (100000; quick 20000), BENCH_EVENTS
+events in the big events account (100000; quick 20000), BENCH_QUICK=1 (same as the quick
+mode; with a scenario's name, that scenario with the quick mode's settings), BENCH_CACHE
+where json-server is installed (bench/.cache), WEB_CONCURRENCY gunicorn workers (default:
+gunicorn.conf.py's).
 Needs redis-server, wrk, node and npm; starts its own processes on free ports and stops them.
 """
 
@@ -47,6 +52,7 @@ def settings(quick: bool) -> dict[str, Any]:
         "threads": int(_number("BENCH_THREADS", 2)),
         "big": int(_number("BENCH_BIG", 20_000 if quick else 1_000_000)),
         "memory_n": int(_number("BENCH_MEMORY_N", 20_000 if quick else 100_000)),
+        "events": int(_number("BENCH_EVENTS", 20_000 if quick else 100_000)),
         "web_concurrency": os.environ.get("WEB_CONCURRENCY") or "gunicorn.conf.py's default",
     }
 
@@ -100,7 +106,8 @@ def main(argv: list[str]) -> None:
         print(f"\nwritten to {results.save(mode, {}, figures, text)}")
         return
     wrk.require_wrk()
-    print("\n" + run(mode, settings(quick=mode == "quick")))
+    quick = mode == "quick" or os.environ.get("BENCH_QUICK") == "1"
+    print("\n" + run(mode, settings(quick=quick)))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ one by one, so the data is exactly what the create endpoint writes.
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Any
 
@@ -73,9 +74,9 @@ class Populator:
             queued.scripts = scripts
             now_ms = int(time.time() * 1000)
             for number in range(first, min(count, first + BATCH)):
-                queued.create(
-                    Charge(account, 0), self.fields(number, now_ms), Origin("req_populate")
-                )
+                # A request id like the service's own, so each event weighs what it would.
+                origin = Origin(f"req_{secrets.token_hex(12)}")
+                queued.create(Charge(account, 0), self.fields(number, now_ms), origin)
             for result in pipe.execute():
                 if int(result[0]) != 0:
                     raise RuntimeError(f"create script answered {result}")
@@ -84,12 +85,38 @@ class Populator:
     def used_memory(self) -> int:
         return int(self.client.info("memory")["used_memory"])
 
+    def drop_events(self, account: str) -> int:
+        """Delete the account's event stream; return how much used_memory that freed."""
+        before = self.used_memory()
+        self.client.delete(self.keyspace.events(account))
+        return before - self.used_memory()
+
     def bytes_per_conversation(self, account: str, count: int) -> float:
-        """used_memory's growth per conversation over `count` new ones in a fresh account."""
+        """used_memory's growth per conversation over `count` new ones in a fresh account.
+
+        Each create also appends its `conversation.created` event to the account's stream;
+        the stream is deleted before each weighing, so this is the conversation alone (its
+        hash and index entries). `bytes_per_event` weighs the events.
+        """
         self.fill(account, 10)  # the account's own keys exist before the measured span
+        self.drop_events(account)
         before = self.used_memory()
         self.fill(account, count)
+        self.drop_events(account)
         return (self.used_memory() - before) / count
+
+    def bytes_per_event(self, account: str) -> dict[str, float]:
+        """What the account's event stream weighs per event; deletes the stream.
+
+        `memory_usage`: Redis's MEMORY USAGE of the stream (every node counted, SAMPLES 0)
+        over its length; `freed`: the used_memory that deleting the stream gave back, over
+        its length (what the events cost the server, allocator overhead included).
+        """
+        key = self.keyspace.events(account)
+        count = int(self.client.xlen(key))
+        usage = int(self.client.memory_usage(key, samples=0))
+        freed = self.drop_events(account)
+        return {"events": count, "memory_usage": usage / count, "freed": freed / count}
 
     def close(self) -> None:
         self.client.close()

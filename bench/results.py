@@ -111,7 +111,32 @@ def list_scaling(found: dict[str, Any]) -> str:
 
 
 def memory(found: dict[str, Any]) -> str:
-    return f"Redis used_memory per conversation over {found['count']:,}: {found['bytes']:.0f} bytes"
+    return (
+        f"Redis used_memory per conversation over {found['count']:,}: {found['bytes']:.0f} "
+        "bytes (the conversation alone: its event stream is deleted before each weighing)"
+    )
+
+
+def events_feed(found: dict[str, Any]) -> str:
+    sizes = found["sizes"]
+    rows = [
+        [f"{sizes[size]:,} events", "`?limit=25`", f"{found[size].mean_ms:.2f}",
+         f"{found[size].p50_ms:.2f}", f"{found[size].p99_ms:.2f}"]
+        for size in ("small", "big")
+    ]  # fmt: skip
+    unmatched = found["unmatched"]
+    rows.append([f"{sizes['big']:,} events", "`?limit=25&type=conversation.deleted` (none)",
+                 f"{unmatched.mean_ms:.2f}", f"{unmatched.p50_ms:.2f}",
+                 f"{unmatched.p99_ms:.2f}"])  # fmt: skip
+    weight = found["bytes"]
+    return (
+        table(["account", "query", "mean ms", "p50 ms", "p99 ms"], rows)
+        + f"\n\npage time ratio (p50) {found['ratio']:.2f}, mean ratio "
+        f"{found['mean_ratio']:.2f}; {sizes['big']:,} created in {found['fill_seconds']:.0f} s"
+        + f"\n\nRedis memory per event over {weight['events']:,}: {weight['freed']:.0f} bytes "
+        f"of used_memory freed by deleting the stream, {weight['memory_usage']:.0f} bytes by "
+        "MEMORY USAGE"
+    )
 
 
 def _plain(value: Any) -> Any:

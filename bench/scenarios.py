@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.vocabulary import EVENTS_PATH
 from bench import results, wrk
 from bench.jsonserver import ROWS as JSON_SERVER_ROWS
 from bench.jsonserver import VERSION as JSON_SERVER_VERSION
@@ -39,10 +40,14 @@ PEER_TARGETS = {"get": (">", 1.0), "list": (">=", 5.0)}  # service / json-server
 # p99 may not get worse than the README's figures of 2026-11-26 (issue 9).
 P99_BEFORE_MS = {"get": 9.9, "create": 12.5, "list": 14.6}
 LIST_SCALING_TARGET = 1.3  # page time, 1,000,000 conversations vs 100
-MEMORY_TARGET = 600  # bytes of Redis memory per conversation
+MEMORY_TARGET = 600  # bytes of Redis memory per conversation, its events excluded
+EVENTS_SCALING_TARGET = 1.3  # feed page time, BENCH_EVENTS events vs 100 (SPEC.md §8, §15)
+EVENT_MEMORY_TARGET = 1024  # bytes of Redis memory per event (SPEC.md §15)
+EVENTS = EVENTS_PATH + "?limit=25"
+# A filter no event of a populated account matches: each page reads its whole budget.
+EVENTS_UNMATCHED = EVENTS + "&type=conversation.deleted"
 
 PLANNED = {
-    "events_feed": "issue 11: an events feed page's time and bytes per event",
     "webhooks": "issue 12: webhook first-attempt latency p50/p99, deliveries/s of one worker",
 }
 
@@ -62,8 +67,8 @@ def scenario(name: str) -> Callable[[Scenario], Scenario]:
 
 
 MODES: dict[str, list[str]] = {
-    "all": ["memory", "throughput", "list_scaling"],
-    "quick": ["memory", "throughput", "list_scaling"],
+    "all": ["memory", "throughput", "list_scaling", "events_feed"],
+    "quick": ["memory", "throughput", "list_scaling", "events_feed"],
     "workers": ["workers"],
 }
 
@@ -150,13 +155,53 @@ def list_scaling(rig: Rig) -> Outcome:
 
 @scenario("memory")
 def memory(rig: Rig) -> Outcome:
-    """used_memory growth per conversation over BENCH_MEMORY_N conversations."""
+    """used_memory growth per conversation over BENCH_MEMORY_N conversations.
+
+    The conversation alone: its `conversation.created` event is weighed by events_feed.
+    """
     count = int(rig.options["memory_n"])
     started = time.perf_counter()
     per = rig.populator.bytes_per_conversation("memory", count)
     found = {"count": count, "bytes": per, "seconds": time.perf_counter() - started}
     target = Target("Redis memory per conversation", per, "<=", MEMORY_TARGET, "bytes")
     return Outcome(found, results.memory(found), [target])
+
+
+@scenario("events_feed")
+def events_feed(rig: Rig) -> Outcome:
+    """Feed page time, BENCH_EVENTS events vs 100, and Redis memory per event.
+
+    Each conversation created writes one `conversation.created` event, so an account of N
+    conversations holds N events. `GET /events?limit=25` is timed on both accounts, and on
+    the big one with a filter that matches nothing (every page reads its whole 1,000-event
+    budget: the slowest page there is); then the big account's stream is weighed.
+    """
+    big, small = int(rig.options["events"]), 100
+    fill_seconds = rig.populator.fill("events-big", big)
+    rig.populator.fill("events-small", small)
+    secrets = {"big": rig.populator.key("events-big"), "small": rig.populator.key("events-small")}
+    single = wrk.Load(rig.load.seconds, connections=1, threads=1)
+    with rig.running(rig.service()) as service:
+        found: dict[str, Any] = {
+            name: wrk.run(service.url + EVENTS, single, secret=secret)
+            for name, secret in secrets.items()
+        }
+        found["unmatched"] = wrk.run(service.url + EVENTS_UNMATCHED, single, secret=secrets["big"])
+    found.update({
+        "sizes": {"big": big, "small": small}, "fill_seconds": fill_seconds,
+        "ratio": found["big"].p50_ms / found["small"].p50_ms,
+        "mean_ratio": found["big"].mean_ms / found["small"].mean_ms,
+        "bytes": rig.populator.bytes_per_event("events-big"),
+    })  # fmt: skip
+    weight = found["bytes"]
+    targets = [
+        Target(f"events page p50, {big:,} vs {small} events", found["ratio"], "<=",
+               EVENTS_SCALING_TARGET),
+        # The larger of the two weighings: allocator overhead counted either way.
+        Target("Redis memory per event", max(weight["freed"], weight["memory_usage"]), "<=",
+               EVENT_MEMORY_TARGET, "bytes"),
+    ]  # fmt: skip
+    return Outcome(found, results.events_feed(found), targets)
 
 
 def worker_classes() -> list[tuple[str, list[str]]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from saasignal_client import AuthenticatedClient
 from saasignal_client.models import Error
 
 from app.openapi import build_document
+from app.openapi_parts import EXAMPLE_EVENT_ID, EXAMPLE_ID
 from clients.generate_python import DEFAULT_OUTPUT, generate
 
 PACKAGE = DEFAULT_OUTPUT / "saasignal_client"
@@ -30,6 +32,8 @@ PACKAGE = DEFAULT_OUTPUT / "saasignal_client"
 # install of `make`, which ignores itself in git).
 IGNORED = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache", ".pdm-build", "build"}
 MODELS_PER_OPERATION = 3
+# A value for each path parameter, by name.
+PATH_EXAMPLES = {"conversation_id": EXAMPLE_ID, "event_id": EXAMPLE_EVENT_ID}
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -106,7 +110,7 @@ def test_every_documented_error_parses_into_the_one_error_model() -> None:
                 token="sk_live_x",
                 httpx_args={"transport": transport},
             )
-            arguments = ["conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"] if "{conversation_id}" in path else []
+            arguments = [PATH_EXAMPLES[name] for name in re.findall(r"{(\w+)}", path)]
             with client:
                 parsed = _module(operation).sync_detailed(*arguments, client=client).parsed
             assert isinstance(parsed, Error), (operation["operationId"], status, parsed)

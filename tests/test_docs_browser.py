@@ -1,4 +1,4 @@
-"""GET /docs in headless Chromium: the page renders all eight operations, offline.
+"""GET /docs in headless Chromium: the page renders every operation, offline.
 
 Swagger UI's assets come from the service itself, and Chromium runs with its background
 networking off, so a page that reached for a CDN would render nothing.
@@ -19,14 +19,16 @@ from harness.servers import Gunicorn
 from tests.conftest import missing
 
 OPERATION_IDS = [
-    "create_conversation",
-    "list_conversations",
-    "get_conversation",
-    "update_conversation",
-    "delete_conversation",
-    "archive_conversation",
-    "close_conversation",
-    "reopen_conversation",
+    ("Conversations", "create_conversation"),
+    ("Conversations", "list_conversations"),
+    ("Conversations", "get_conversation"),
+    ("Conversations", "update_conversation"),
+    ("Conversations", "delete_conversation"),
+    ("Conversations", "archive_conversation"),
+    ("Conversations", "close_conversation"),
+    ("Conversations", "reopen_conversation"),
+    ("Events", "list_events"),
+    ("Events", "get_event"),
 ]
 CHROMIUM_FLAGS = [
     "--headless",
@@ -82,7 +84,7 @@ def _rendered_dom(chromium: str, url: str) -> str:
 def test_docs_page_renders_every_operation(server: Gunicorn) -> None:
     dom = _rendered_dom(_chromium(), f"{server.url}/docs")
     assert "SaaSignal Conversations API" in dom
-    absent = [op for op in OPERATION_IDS if f'id="operations-Conversations-{op}"' not in dom]
+    absent = [op for tag, op in OPERATION_IDS if f'id="operations-{tag}-{op}"' not in dom]
     assert absent == [], dom[-3000:]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -59,3 +60,40 @@ def test_a_lost_reply_applies_the_write_once(
         assert listed[0]["status"] == "open"
     # The work ran once and was paid once (the GET above costs 1).
     assert api.balance() == balance - 2 - 1
+
+
+@pytest.mark.parametrize("script", ["create_conversation", "transition_conversation"])
+def test_a_retry_after_a_lost_reply_is_replayed_not_applied_again(
+    proxied: tuple[Api, ReplyDroppingProxy], script: str
+) -> None:
+    """The write's script commits its Idempotency-Key outcome with the change (SPEC.md §15)."""
+    api, proxy = proxied
+    conversation = api.create()
+    api.post(f"/{conversation['id']}/close")
+    headers = {"Idempotency-Key": f"lost-{script}"}
+
+    def send() -> Any:
+        if script == "create_conversation":
+            return api.post(json={"title": "lost reply"}, headers=headers)
+        return api.post(f"/{conversation['id']}/reopen", headers=headers)
+
+    proxy.arm(api.services.conversations.scripts[script].sha.encode())
+    assert send().status_code == 503
+    assert proxy.dropped.is_set()
+    retry = send()
+    assert retry.status_code == (201 if script == "create_conversation" else 200)
+    assert retry.headers["Idempotent-Replayed"] == "true"
+
+    listed = api.get("?limit=100").get_json()["data"]
+    if script == "create_conversation":
+        assert [c["title"] for c in listed].count("lost reply") == 1
+        assert retry.get_json()["data"] == next(c for c in listed if c["title"] == "lost reply")
+    else:
+        assert listed[0]["version"] == 3 and listed[0]["status"] == "open"
+        assert retry.get_json()["data"] == listed[0]
+    feed = api.client.get(
+        "/modules/messaging/events", headers={"Authorization": f"Bearer {api.secret}"}
+    ).get_json()["data"]
+    assert [event["request"]["idempotency_key"] for event in feed].count(
+        headers["Idempotency-Key"]
+    ) == 1

@@ -15,11 +15,14 @@ from openapi_spec_validator import validate
 from app import create_app
 from app.cli import main
 from app.domain.conversations import TITLE_MAX
-from app.vocabulary import DEFAULT_TOKEN_COSTS
+from app.openapi_parts import EXAMPLE_ID
+from app.vocabulary import DEFAULT_TOKEN_COSTS, EVENT_TYPES
 from tests.conftest import Api
 
 BASE = "/modules/messaging/conversations"
 ITEM = BASE + "/{conversation_id}"
+EVENTS = "/modules/messaging/events"
+EVENT = EVENTS + "/{event_id}"
 OPERATIONS = [
     ("post", BASE, "messaging:write", 201),
     ("get", BASE, "messaging:read", 200),
@@ -29,6 +32,8 @@ OPERATIONS = [
     ("post", ITEM + "/archive", "messaging:write", 200),
     ("post", ITEM + "/close", "messaging:write", 200),
     ("post", ITEM + "/reopen", "messaging:write", 200),
+    ("get", EVENTS, "messaging:read", 200),
+    ("get", EVENT, "messaging:read", 200),
 ]
 OPERATION_IDS = [f"{method} {path}" for method, path, _, _ in OPERATIONS]
 EVERYWHERE = {"401", "402", "403", "429", "503"}
@@ -39,6 +44,8 @@ ERRORS = {
     (ITEM, "patch"): EVERYWHERE | {"400", "404", "412", "413", "415", "422"},
     (ITEM, "delete"): EVERYWHERE | {"404", "412"},
     (ITEM + "/archive", "post"): EVERYWHERE | {"400", "404", "409", "412", "413", "415", "422"},
+    (EVENTS, "get"): EVERYWHERE | {"413", "422"},
+    (EVENT, "get"): EVERYWHERE | {"404", "413"},
 }
 
 
@@ -264,7 +271,8 @@ def test_one_value_fields_are_const(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
     assert schemas["Error"]["properties"]["status"]["const"] == "error"
     assert schemas["Error"]["properties"]["error"] == {"$ref": "#/components/schemas/ErrorDetail"}
-    for envelope in ("ConversationEnvelope", "ConversationList", "DeletedConversationEnvelope"):
+    envelopes = ("ConversationEnvelope", "ConversationList", "DeletedConversationEnvelope")
+    for envelope in (*envelopes, "EventEnvelope", "EventList"):
         assert schemas[envelope]["properties"]["status"]["const"] == "ok"
     assert schemas["Conversation"]["properties"]["object"]["const"] == "conversation"
     assert schemas["DeletedConversation"]["properties"]["deleted"]["const"] is True
@@ -280,3 +288,54 @@ def test_version_says_how_it_relates_to_the_etag(document: dict[str, Any]) -> No
 def test_prices_in_the_description_are_the_default_token_costs(document: dict[str, Any]) -> None:
     prices = ", ".join(f"{scope} {price}" for scope, price in DEFAULT_TOKEN_COSTS.items())
     assert f"({prices} by default)" in document["info"]["description"]
+
+
+def test_events_feed_query_names_the_event_type_enum(document: dict[str, Any]) -> None:
+    operation = document["paths"][EVENTS]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert set(parameters) == {"type", "conversation_id", "limit", "cursor"}
+    assert parameters["type"]["schema"] == {"$ref": "#/components/schemas/EventType"}
+    assert re.match(parameters["conversation_id"]["schema"]["pattern"], EXAMPLE_ID)
+    assert parameters["limit"]["schema"]["maximum"] == 100
+    assert "1,000 events" in operation["description"]
+    assert document["components"]["schemas"]["EventType"]["enum"] == list(EVENT_TYPES)
+    codes = operation["responses"]["422"]["description"]
+    assert "`invalid_cursor`" in codes and "`validation_error`" in codes
+
+
+def test_the_event_object_is_named_components(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    event = schemas["Event"]["properties"]
+    assert event["object"]["const"] == "event"
+    assert event["type"] == {"$ref": "#/components/schemas/EventType"}
+    assert event["data"] == {"$ref": "#/components/schemas/EventData"}
+    assert event["request"] == {"$ref": "#/components/schemas/EventRequest"}
+    data = schemas["EventData"]
+    assert data["properties"]["object"]["$ref"] == "#/components/schemas/Conversation"
+    assert data["properties"]["previous_attributes"]["$ref"] == (
+        "#/components/schemas/PreviousAttributes"
+    )
+    assert data["required"] == ["object"]
+    previous = schemas["PreviousAttributes"]
+    assert "required" not in previous and previous["additionalProperties"] is False
+    assert previous["properties"]["status"] == {"$ref": "#/components/schemas/ConversationStatus"}
+    assert schemas["EventRequest"]["properties"]["idempotency_key"]["type"] == ["string", "null"]
+    assert schemas["EventEnvelope"]["properties"]["data"] == {"$ref": "#/components/schemas/Event"}
+    assert schemas["EventList"]["properties"]["data"]["items"] == {
+        "$ref": "#/components/schemas/Event"
+    }
+
+
+def test_event_id_pattern_fits_issued_ids_and_other_shapes_are_404(
+    document: dict[str, Any], api: Api
+) -> None:
+    parameter = document["components"]["parameters"]["EventId"]
+    api.create()
+    feed = api.client.get(EVENTS, headers={"Authorization": f"Bearer {api.secret}"})
+    assert re.match(parameter["schema"]["pattern"], feed.get_json()["data"][0]["id"])
+    assert re.match(parameter["schema"]["pattern"], parameter["example"])
+    assert "404" in parameter["description"]
+    response = api.client.get(
+        EVENTS + "/evt_nope", headers={"Authorization": f"Bearer {api.secret}"}
+    )
+    assert response.status_code == 404

@@ -10,14 +10,14 @@ from app.api.requests import charge_and_raise, load, refuse_oversized_body, sing
 from app.domain.events import render_event
 from app.errors import InvalidCursor
 from app.schemas import EventListQuerySchema
-from app.store.ids import conversation_seq
+from app.store.ids import ConversationRef, parse_id
 from app.vocabulary import EVENTS_PATH, READ
 
 bp = Blueprint("events", __name__, url_prefix=EVENTS_PATH)
 
 _list_schema = EventListQuerySchema()
 # A well-formed id that is not one of the account's conversations matches no event.
-_NO_CONVERSATION = 0
+_NO_CONVERSATION = ConversationRef(seq=0, created_ms=0)
 
 
 @bp.get("")
@@ -35,10 +35,12 @@ def list_events(ctx: RequestContext) -> Response:
             )
         except InvalidCursor as error:
             charge_and_raise(ctx, error)
-    seq = None
+    conversation = None
     if conversation_id is not None:
-        seq = conversation_seq(ctx.account, conversation_id) or _NO_CONVERSATION
-    page = ctx.services.events.list_page(ctx.charge, event_type, seq, before, query["limit"])
+        conversation = parse_id(ctx.account, conversation_id) or _NO_CONVERSATION
+    page = ctx.services.events.list_page(
+        ctx.charge, event_type, conversation, before, query["limit"]
+    )
     next_cursor = None
     if page.has_more and page.last_read is not None:
         next_cursor = cursors.encode_events(

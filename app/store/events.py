@@ -22,7 +22,7 @@ import orjson
 from app.store.charges import Charge, run_charged
 from app.store.failures import reports_unavailable
 from app.store.idempotency import Claim
-from app.store.ids import parse_event_id
+from app.store.ids import ConversationRef, parse_event_id
 from app.store.keyspace import Keyspace
 from app.store.scripts import register_scripts
 
@@ -101,7 +101,7 @@ class EventLog:
         self,
         charge: Charge,
         event_type: str | None,
-        conversation_seq: int | None,
+        conversation: ConversationRef | None,
         before: str | None,
         limit: int,
     ) -> EventPage:
@@ -114,8 +114,9 @@ class EventLog:
             f"{self.cutoff_ms()}-0",
             limit,
             event_type or "",
-            "" if conversation_seq is None else conversation_seq,
+            "" if conversation is None else conversation.seq,
             PAGE_READ_BUDGET,
+            "" if conversation is None else conversation.created_ms,
         ]
         result = run_charged(self.scripts["list_events"], keys, args, charge)
         flat = result[2]

@@ -96,9 +96,3 @@ def parse_event_id(account: str, event_id: str) -> str | None:
     if _decode(body[14:]) != account_tag(account):
         return None
     return f"{_decode(body[:10])}-{_decode(body[10:14])}"
-
-
-def conversation_seq(account: str, conversation_id: str) -> int | None:
-    """The sequence number a conversation id names within `account`, or None."""
-    ref = parse_id(account, conversation_id)
-    return ref.seq if ref is not None else None

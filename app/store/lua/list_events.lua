@@ -3,7 +3,8 @@
 -- ARGV[1] cost, ARGV[2] upper bound ('+' or '(<stream id>' for "older than"),
 -- ARGV[3] oldest stream id still kept (retention), ARGV[4] limit, ARGV[5] event type
 -- ('' any), ARGV[6] conversation sequence number ('' any), ARGV[7] how many events a page
--- may read at most
+-- may read at most, ARGV[8] the conversation's creation time (ms) its id names ('' any):
+-- an id whose time is not the conversation's names no conversation, as on GET
 -- Returns {0, balance, {id, {field, value, ...}, ...}, has_more (0|1), last id read}
 --       | {1, balance}
 --
@@ -14,7 +15,18 @@ if not ok then
   return {1, balance}
 end
 local limit, budget = tonumber(ARGV[4]), tonumber(ARGV[7])
-local wanted_type, wanted_seq = ARGV[5], ARGV[6]
+local wanted_type, wanted_seq, wanted_created = ARGV[5], ARGV[6], ARGV[8]
+
+-- Whether an entry's conversation (`o`, its flat hash) was created at `wanted_created`.
+local function created_as_named(object)
+  local flat = cjson.decode(object)
+  for i = 1, #flat, 2 do
+    if flat[i] == 'c' then
+      return flat[i + 1] == wanted_created
+    end
+  end
+  return false
+end
 local page, upper, read, last = {}, ARGV[2], 0, ''
 local found, more = 0, 0
 while read < budget do
@@ -26,7 +38,7 @@ while read < budget do
   for _, entry in ipairs(batch) do
     local fields = as_table(entry[2])
     local matches = (wanted_type == '' or fields.ty == wanted_type)
-      and (wanted_seq == '' or fields.cv == wanted_seq)
+      and (wanted_seq == '' or (fields.cv == wanted_seq and created_as_named(fields.o)))
     if matches and found == limit then
       more = 1 -- one more match beyond the page: the page ends at the last one taken
       break

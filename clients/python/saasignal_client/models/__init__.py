@@ -12,7 +12,14 @@ from .empty_body import EmptyBody
 from .error_detail import ErrorDetail
 from .error_details import ErrorDetails
 from .error_envelope import Error
+from .event import Event
+from .event_data import EventData
+from .event_envelope import EventEnvelope
+from .event_list import EventList
+from .event_request import EventRequest
+from .event_type import EventType
 from .metadata import Metadata
+from .previous_attributes import PreviousAttributes
 from .update_conversation import UpdateConversation
 
 __all__ = (
@@ -28,6 +35,13 @@ __all__ = (
     "Error",
     "ErrorDetail",
     "ErrorDetails",
+    "Event",
+    "EventData",
+    "EventEnvelope",
+    "EventList",
+    "EventRequest",
+    "EventType",
     "Metadata",
+    "PreviousAttributes",
     "UpdateConversation",
 )

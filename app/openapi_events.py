@@ -1,0 +1,93 @@
+"""The operations of the OpenAPI document for the events feed (SPEC.md §15).
+
+Built like the conversation operations (`app/openapi_paths.py`): components and `$ref`s
+only, the errors as classes of the error tree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema
+
+from app.errors import InvalidCursor, NotFound, PayloadTooLarge, ValidationFailed
+from app.openapi_errors import AUTHENTICATED, error_responses
+from app.openapi_parts import (
+    EXAMPLE_CONVERSATION,
+    EXAMPLE_EVENT_ID,
+    EXAMPLE_REQUEST_ID,
+    operation,
+    parameter,
+    success,
+)
+from app.store.events import PAGE_READ_BUDGET
+from app.vocabulary import EVENTS_PATH, READ
+
+TAG = "Events"
+ITEM = EVENTS_PATH + "/{event_id}"
+
+EXAMPLE_EVENT = {
+    "id": EXAMPLE_EVENT_ID,
+    "object": "event",
+    "type": "conversation.closed",
+    "created_at": "2026-11-26T12:00:00.123Z",
+    "conversation_id": EXAMPLE_CONVERSATION["id"],
+    "data": {
+        "object": {
+            **EXAMPLE_CONVERSATION,
+            "status": "closed",
+            "version": 2,
+            "updated_at": "2026-11-26T12:00:00.123Z",
+            "closed_at": "2026-11-26T12:00:00.123Z",
+        },
+        "previous_attributes": {
+            "status": "open",
+            "version": 1,
+            "updated_at": "2026-11-25T12:00:00.123Z",
+            "closed_at": None,
+        },
+    },
+    "request": {"id": EXAMPLE_REQUEST_ID, "idempotency_key": "close-7f3c2a"},
+}
+
+
+def _list_events(query: type[Schema]) -> dict[str, Any]:
+    page = {"status": "ok", "data": [EXAMPLE_EVENT], "has_more": True, "next_cursor": "eyJlIjpb..."}
+    return operation(
+        "list_events",
+        tag=TAG,
+        scope=READ,
+        summary="List events",
+        description="Every change to a conversation, newest first, kept EVENT_RETENTION_DAYS "
+        "(default 30). Each event is written in the same atomic step as its change: the feed "
+        "never misses a change and never shows one that did not happen. Walking the pages "
+        "never returns an event twice and skips none. A filtered page reads at most "
+        f"{PAGE_READ_BUDGET:,} events, so it may hold fewer than `limit` (even none) while "
+        "`has_more` is true: follow `next_cursor`. Unknown or repeated parameters, bad values "
+        "and a limit out of range are 422.",
+        parameters=[{"in": "query", "schema": query}],
+        responses={
+            **success(200, "A page of events.", "EventList", page),
+            **error_responses(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, InvalidCursor)),
+        },
+    )
+
+
+def _get_event() -> dict[str, Any]:
+    return operation(
+        "get_event",
+        tag=TAG,
+        scope=READ,
+        summary="Retrieve an event",
+        description="404 when unknown, past EVENT_RETENTION_DAYS, or another account's.",
+        parameters=[parameter("EventId")],
+        responses={
+            **success(200, "The event.", "EventEnvelope", {"status": "ok", "data": EXAMPLE_EVENT}),
+            **error_responses(AUTHENTICATED, (PayloadTooLarge, NotFound)),
+        },
+    )
+
+
+def event_paths(list_query: type[Schema]) -> dict[str, dict[str, Any]]:
+    """Every events path with its operations; `list_query` documents the feed's query."""
+    return {EVENTS_PATH: {"get": _list_events(list_query)}, ITEM: {"get": _get_event()}}
