@@ -40,7 +40,7 @@ from saasignal_client.types import Response
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
-from tests.servers import Gunicorn, RedisServer
+from harness.servers import Gunicorn, RedisServer
 
 pytestmark = pytest.mark.live
 

@@ -76,7 +76,6 @@ def parse_id(account: str, conversation_id: str) -> ConversationRef | None:
 
 
 EVENT_ID_RE = re.compile(r"^evt_[0-9A-HJKMNP-TV-Z]{22}$")
-_MAX_EVENT_SEQ = 32**4 - 1
 
 
 def make_event_id(account: str, stream_id: str) -> str:
