@@ -17,6 +17,7 @@ from app.errors import (
     InvalidCursor,
     InvalidTransition,
     NotFound,
+    PayloadTooLarge,
     PreconditionFailed,
     ValidationFailed,
 )
@@ -101,7 +102,7 @@ def _list(query: type[Schema]) -> dict[str, Any]:
         parameters=[{"in": "query", "schema": query}],
         responses={
             **success(200, "A page of conversations.", "ConversationList", page),
-            **error_responses(AUTHENTICATED, (ValidationFailed, InvalidCursor)),
+            **error_responses(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, InvalidCursor)),
         },
     )
 
@@ -118,7 +119,7 @@ def _get() -> dict[str, Any]:
         responses={
             **success(200, "The conversation.", "ConversationEnvelope", _ONE, ("ETag",)),
             **not_modified(),
-            **error_responses(AUTHENTICATED, (NotFound,)),
+            **error_responses(AUTHENTICATED, (PayloadTooLarge, NotFound)),
         },
     )
 
@@ -166,7 +167,7 @@ def _delete() -> dict[str, Any]:
         parameters=[parameter("ConversationId"), parameter("IfMatch")],
         responses={
             **success(200, "The conversation is deleted.", "DeletedConversationEnvelope", gone),
-            **error_responses(AUTHENTICATED, (NotFound, PreconditionFailed)),
+            **error_responses(AUTHENTICATED, (PayloadTooLarge, NotFound, PreconditionFailed)),
         },
     )
 

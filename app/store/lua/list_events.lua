@@ -28,10 +28,15 @@ local function created_as_named(object)
   return false
 end
 local page, upper, read, last = {}, ARGV[2], 0, ''
+-- Unfiltered, the page and one more are all there is to read; filtered, read in batches.
+local step = limit + 1
+if wanted_type ~= '' or wanted_seq ~= '' then
+  step = math.max(step, 100)
+end
 local found, more = 0, 0
 while read < budget do
   local batch = redis.call('XREVRANGE', KEYS[2], upper, ARGV[3], 'COUNT',
-    math.min(budget - read, math.max(limit + 1, 100)))
+    math.min(budget - read, step))
   if #batch == 0 then
     break
   end
