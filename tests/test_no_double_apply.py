@@ -128,6 +128,29 @@ def test_a_write_lost_on_its_way_applies_nothing_and_writes_no_event(
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
+def test_a_retry_after_a_lost_reply_is_a_replay_not_a_second_write(
+    proxied: tuple[Api, ReplyDroppingProxy], closed: dict[str, Any], script: str
+) -> None:
+    api, proxy = proxied
+    headers = {"Idempotency-Key": f"retry-{script}"}
+    balance = api.balance()
+    lose(api, proxy, script, closed, headers)
+
+    retry = write(api, script, closed, headers)
+    assert retry.status_code == (201 if script == "create_conversation" else 200)
+    assert retry.headers.get("Idempotent-Replayed") == "true"
+    assert api.balance() == balance - 2  # the lost write's price; the replay is free
+
+    [applied] = written_conversation(api, script, closed)
+    stored = api.get(f"/{applied['id']}")
+    assert retry.get_json()["data"] == stored.get_json()["data"] == applied
+    assert retry.headers["ETag"] == stored.headers["ETag"] == f'"{applied["version"]}"'
+    [event] = events_of_the_write(api, script, closed)
+    assert event["data"]["object"] == applied
+    assert event["request"]["idempotency_key"] == headers["Idempotency-Key"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
 def test_a_retry_after_a_write_lost_on_its_way_applies_it_once(
     proxied: tuple[Api, ReplyDroppingProxy], closed: dict[str, Any], script: str
 ) -> None:
