@@ -15,8 +15,9 @@ from tests.feed import Event, Fetch, walk_events
 from tests.live import BASE, Reply, call
 
 ACTIONS = ("archive", "close", "reopen")
-# How often each kind of write is drawn.
+# How often each kind of write is drawn; HOT keeps few conversations, so writes race more.
 MIX = ("create",) * 2 + ("update",) * 3 + ("move",) * 3 + ("delete",)
+HOT = ("create",) + ("update",) * 4 + ("move",) * 4 + ("delete",)
 EVENT_OF = {
     "create": "conversation.created",
     "update": "conversation.updated",
@@ -48,10 +49,18 @@ class Writers:
     thread stops after `per_thread` writes, or when `stop` is called.
     """
 
-    def __init__(self, url: str, secret: str, seed: int = 0, timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        secret: str,
+        seed: int = 0,
+        mix: tuple[str, ...] = MIX,
+        timeout: float = 15.0,
+    ) -> None:
         self.url = url
         self.secret = secret
         self.seed = seed
+        self.mix = mix
         self.timeout = timeout
         self.writes: list[Write] = []
         self.conversations: list[str] = []
@@ -93,7 +102,7 @@ class Writers:
             request_id = f"w{self.seed}-{number}-{n}"
             with self._lock:
                 pool = list(self.conversations)
-            kind = rng.choice(MIX) if pool else "create"
+            kind = rng.choice(self.mix) if pool else "create"
             target = rng.choice(pool) if pool else ""
             if kind == "move":
                 kind = rng.choice(ACTIONS)
