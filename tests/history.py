@@ -187,6 +187,7 @@ def check_history(
         states.update({(conversation, e["data"]["object"]["version"]): e for e in changes})
         last = events[-1]
         if conversation in current:
+            assert len(events) == len(changes), (conversation, "deleted, yet there")
             assert last["data"]["object"] == current.pop(conversation)
         else:
             assert len(events) == len(changes) + 1, (conversation, "no deleted event")
