@@ -20,12 +20,16 @@ class _Link:
 
 class ReplyDroppingProxy:
     """Forwards everything; once armed with a marker, passes the first request containing it
-    to Redis, lets Redis answer, throws the answer away and drops the client's connection."""
+    to Redis, lets Redis answer, throws the answer away and drops the client's connection.
+
+    Armed with `forward=False` it loses that request itself instead: Redis never sees it.
+    """
 
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
         self.port = free_port()
         self.marker: bytes | None = None
+        self.forward = True
         self.dropped = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", self.port))
         threading.Thread(target=self._accept, daemon=True).start()
@@ -34,8 +38,9 @@ class ReplyDroppingProxy:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def arm(self, marker: bytes) -> None:
+    def arm(self, marker: bytes, forward: bool = True) -> None:
         self.dropped.clear()
+        self.forward = forward
         self.marker = marker
 
     def _accept(self) -> None:
@@ -53,9 +58,10 @@ class ReplyDroppingProxy:
             marker = self.marker
             if marker is not None and marker in chunk:
                 self.marker = None
-                link.cut = True
-                link.upstream.sendall(chunk)
-                link.reply_lost.wait(timeout=10)
+                if self.forward:
+                    link.cut = True
+                    link.upstream.sendall(chunk)
+                    link.reply_lost.wait(timeout=10)
                 self.dropped.set()  # before the close, which the client may see at once
                 link.client.close()
                 link.upstream.close()

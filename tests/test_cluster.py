@@ -26,6 +26,7 @@ from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
 from harness.servers import Gunicorn, RedisCluster
 from tests.conftest import Api
+from tests.history import HOT, Writers, check_history, fetch_live
 from tests.live import BASE, call, parallel
 
 ACCOUNTS = [f"acct{number:02d}" for number in range(30)]
@@ -225,6 +226,35 @@ def test_gunicorn_workers_on_the_cluster_debit_exactly_and_leave_no_drift(
     assert doctor.returncode == 0, doctor.stderr
     assert "no drift" in doctor.stdout
     client.close()
+
+
+@pytest.mark.live
+def test_parallel_writers_on_the_cluster_leave_exactly_one_event_per_acknowledged_change(
+    redis_cluster: RedisCluster, prefix: str
+) -> None:
+    client = connect(redis_cluster.url)
+    keyspace = Keyspace(prefix)
+    store = KeyStore(client, keyspace)
+    accounts = ["acct01", "acct02", "acct05"]
+    secrets = [store.create(account, list(SCOPES), 1_000_000)[1] for account in accounts]
+    env = {"REDIS_URL": redis_cluster.url, "REDIS_KEY_PREFIX": prefix}
+    server = Gunicorn({**env, "RATE_LIMIT": "100000 per second"}, workers=2)
+    server.start()
+    try:
+        writers = [
+            Writers(server.url, secret, seed=n, mix=HOT).start(threads=4, per_thread=25)
+            for n, secret in enumerate(secrets)
+        ]
+        for account, secret, account_writers in zip(accounts, secrets, writers, strict=True):
+            writes = account_writers.join()
+            assert {write.status for write in writes} <= {200, 201, 404, 409}
+            feed = check_history(fetch_live(server.url, secret), writes)
+            acknowledged = {write.request_id for write in writes if write.acknowledged}
+            assert {event["request"]["id"] for event in feed} <= acknowledged
+            assert run_doctor(client, keyspace, account, repair=False) == []
+    finally:
+        server.stop()
+        client.close()
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
 from harness.servers import Gunicorn, RedisServer
+from tests.feed import walk_events
+from tests.history import HOT, Writers, check_history, fetch_live
 from tests.live import BASE, Reply, call, parallel
 
 pytestmark = pytest.mark.live
@@ -80,6 +82,9 @@ def test_a_burst_with_one_idempotency_key_creates_one_conversation(live: Live) -
     assert len(created) == 1
     assert live.conversations(account) == 1
     assert live.keys.balance(account) == 998  # one debit, replays and 409s are free
+    [event] = walk_events(fetch_live(live.server.url, secret))
+    assert event["conversation_id"] in created
+    assert (event["type"], event["request"]["idempotency_key"]) == ("conversation.created", "burst")
 
 
 def test_of_concurrent_if_match_writes_exactly_one_wins(live: Live) -> None:
@@ -139,6 +144,18 @@ def test_parallel_transitions_leave_every_index_true(live: Live) -> None:
         assert all(item["status"] == status for item in listed)
     total = live.call("GET", "?limit=100", secret).body["data"]
     assert sorted(item["id"] for item in total) == sorted(ids)
+
+
+def test_parallel_writers_leave_exactly_one_event_per_acknowledged_change(live: Live) -> None:
+    account = f"evt{uuid.uuid4().hex[:8]}"
+    secret = live.key(account, 1_000_000)
+    writes = Writers(live.server.url, secret, mix=HOT).start(threads=12, per_thread=30).join()
+    assert {write.status for write in writes} <= {200, 201, 404, 409}
+    # In version order per conversation, none twice, none missing (see check_history).
+    feed = check_history(fetch_live(live.server.url, secret), writes)
+    acknowledged = {write.request_id for write in writes if write.acknowledged}
+    assert {event["request"]["id"] for event in feed} <= acknowledged
+    assert run_doctor(live.redis, live.keyspace, account, repair=False) == []
 
 
 def test_the_rate_limit_holds_across_workers(redis_server: RedisServer) -> None:

@@ -18,6 +18,7 @@ from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
 from harness.servers import Gunicorn, RedisServer, wait_until
 from tests.conftest import redis_or_skip
+from tests.history import Writers, check_history, fetch_live
 from tests.live import BASE, Reply, call
 
 pytestmark = pytest.mark.live
@@ -116,6 +117,39 @@ def test_an_outage_loses_no_acknowledged_write(stack: Stack) -> None:
     assert len(titles) == len(set(titles))
     # Exact books: every stored conversation was paid for once, nothing else was kept.
     assert stack.store().balance("acme") == 100_000 - 2 * len(stored)
+
+
+def test_an_outage_leaves_no_change_without_its_event_and_no_event_without_its_change(
+    stack: Stack,
+) -> None:
+    secret = stack.store().create("acme", list(SCOPES), 1_000_000)[1]
+    writers = Writers(stack.app.url, secret).start(threads=4, per_thread=5000)
+
+    def acknowledged() -> int:
+        return writers.answered(200) + writers.answered(201)
+
+    try:
+        wait_until(lambda: acknowledged() >= 40, what="writes before the outage")
+        stack.redis_server.kill()
+        wait_until(lambda: writers.last_status() == 503, what="503 during the outage")
+        stack.redis_server.start()  # same port, same directory: the AOF comes back
+        wait_until(lambda: stack.call("GET", "/readyz").status == 200, what="readyz")
+        served = acknowledged()
+        wait_until(lambda: acknowledged() >= served + 40, what="writes after the outage")
+    finally:
+        writes = writers.stop()
+
+    statuses = {write.status for write in writes}
+    assert 503 in statuses
+    assert statuses <= {200, 201, 404, 409, 503}, statuses
+    # Every acknowledged change has its event, every event's change is there (SPEC.md §15).
+    check_history(
+        fetch_live(stack.app.url, secret),
+        writes,
+        exists=lambda conversation: (
+            stack.call("GET", f"{BASE}/{conversation}", secret).status != 404
+        ),
+    )
 
 
 def test_the_service_recovers_from_an_empty_redis(stack: Stack) -> None:

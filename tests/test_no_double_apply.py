@@ -1,4 +1,9 @@
-"""A write whose reply is lost is never applied twice (redis-py's retries are off)."""
+"""A write whose reply is lost is never applied twice (redis-py's retries are off).
+
+Its event (SPEC.md §15) is written by the same script as the change: a write that applied
+has exactly one event, one that never reached Redis has none, and a retry with the same
+Idempotency-Key after a lost reply is a replay of the committed outcome.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from werkzeug.test import TestResponse
 
 from app import create_app
 from app.store.connect import connect
 from harness.servers import RedisServer
 from tests.conftest import Api
+from tests.feed import Event, api_events
 from tests.proxy import ReplyDroppingProxy
+
+SCRIPTS = ["create_conversation", "transition_conversation"]
+LOST_TITLE = "lost reply"
 
 
 @pytest.fixture
@@ -21,6 +31,57 @@ def proxied(redis_server: RedisServer) -> Iterator[tuple[Api, ReplyDroppingProxy
     app = create_app({"redis_url": proxy.url, "redis_key_prefix": f"p{uuid.uuid4().hex[:10]}"})
     yield Api(app, app.test_client()), proxy
     proxy.close()
+
+
+@pytest.fixture
+def closed(proxied: tuple[Api, ReplyDroppingProxy]) -> dict[str, Any]:
+    """A conversation created then closed (version 2); this also loads every script."""
+    api, _ = proxied
+    conversation = api.create()
+    assert api.post(f"/{conversation['id']}/close").status_code == 200
+    return conversation
+
+
+def lose(
+    api: Api,
+    proxy: ReplyDroppingProxy,
+    script: str,
+    conversation: dict[str, Any],
+    headers: dict[str, str],
+    forward: bool = True,
+) -> TestResponse:
+    """Send the write with the proxy armed to lose its script's reply (or the script call)."""
+    proxy.arm(api.services.conversations.scripts[script].sha.encode(), forward=forward)
+    response = write(api, script, conversation, headers)
+    assert proxy.dropped.is_set()
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "service_unavailable"
+    return response
+
+
+def write(
+    api: Api, script: str, conversation: dict[str, Any], headers: dict[str, str]
+) -> TestResponse:
+    """The write that runs `script`: a create, or reopening the closed conversation."""
+    if script == "create_conversation":
+        return api.post(json={"title": LOST_TITLE}, headers=headers)
+    return api.post(f"/{conversation['id']}/reopen", headers=headers)
+
+
+def events_of_the_write(api: Api, script: str, conversation: dict[str, Any]) -> list[Event]:
+    """The feed's events that the write (not the fixture's setup) may have written."""
+    if script == "create_conversation":
+        created = api_events(api, type="conversation.created")
+        return [e for e in created if e["data"]["object"]["title"] == LOST_TITLE]
+    return api_events(api, type="conversation.reopened", conversation_id=conversation["id"])
+
+
+def written_conversation(api: Api, script: str, conversation: dict[str, Any]) -> list[Any]:
+    """What the write produced, as the listing shows it: every match, so twice shows."""
+    listed = api.get("?limit=100").get_json()["data"]
+    if script == "create_conversation":
+        return [c for c in listed if c["title"] == LOST_TITLE]
+    return [c for c in listed if c["id"] == conversation["id"] and c["status"] == "open"]
 
 
 def test_the_store_client_never_retries_a_command() -> None:
@@ -34,66 +95,76 @@ def test_the_rate_limiters_client_never_retries_a_command(redis_server: RedisSer
     assert storage.get_connection().get_retry().get_retries() == 0
 
 
-@pytest.mark.parametrize("script", ["create_conversation", "transition_conversation"])
-def test_a_lost_reply_applies_the_write_once(
-    proxied: tuple[Api, ReplyDroppingProxy], script: str
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_lost_reply_applies_the_write_and_its_event_once(
+    proxied: tuple[Api, ReplyDroppingProxy], closed: dict[str, Any], script: str
 ) -> None:
     api, proxy = proxied
-    conversation = api.create()  # also loads every script on the server
-    api.post(f"/{conversation['id']}/close")
     balance = api.balance()
+    lose(api, proxy, script, closed, headers={})
+    assert api.balance() == balance - 2  # the work ran once and was paid once
 
-    proxy.arm(api.services.conversations.scripts[script].sha.encode())
-    if script == "create_conversation":
-        response = api.post(json={"title": "lost reply"})
-    else:
-        response = api.post(f"/{conversation['id']}/reopen")
-    assert proxy.dropped.is_set()
-    assert response.status_code == 503
-    assert response.get_json()["error"]["code"] == "service_unavailable"
-
-    listed = api.get("?limit=100").get_json()["data"]
-    if script == "create_conversation":
-        assert [c["title"] for c in listed].count("lost reply") == 1
-    else:
-        assert listed[0]["version"] == 3  # closed (2), then reopened once (3)
-        assert listed[0]["status"] == "open"
-    # The work ran once and was paid once (the GET above costs 1).
-    assert api.balance() == balance - 2 - 1
+    [applied] = written_conversation(api, script, closed)
+    if script == "transition_conversation":
+        assert applied["version"] == 3  # closed (2), then reopened once (3)
+    [event] = events_of_the_write(api, script, closed)
+    assert event["data"]["object"] == applied
+    assert event["request"]["idempotency_key"] is None
+    assert len(api_events(api)) == 3  # the fixture's created and closed, and this one
 
 
-@pytest.mark.parametrize("script", ["create_conversation", "transition_conversation"])
-def test_a_retry_after_a_lost_reply_is_replayed_not_applied_again(
-    proxied: tuple[Api, ReplyDroppingProxy], script: str
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_write_lost_on_its_way_applies_nothing_and_writes_no_event(
+    proxied: tuple[Api, ReplyDroppingProxy], closed: dict[str, Any], script: str
 ) -> None:
-    """The write's script commits its Idempotency-Key outcome with the change (SPEC.md §15)."""
     api, proxy = proxied
-    conversation = api.create()
-    api.post(f"/{conversation['id']}/close")
-    headers = {"Idempotency-Key": f"lost-{script}"}
+    before = api_events(api)
+    balance = api.balance()
+    lose(api, proxy, script, closed, headers={}, forward=False)
+    assert api.balance() == balance
+    assert written_conversation(api, script, closed) == []
+    assert events_of_the_write(api, script, closed) == []
+    assert api_events(api)[-len(before) :] == before
 
-    def send() -> Any:
-        if script == "create_conversation":
-            return api.post(json={"title": "lost reply"}, headers=headers)
-        return api.post(f"/{conversation['id']}/reopen", headers=headers)
 
-    proxy.arm(api.services.conversations.scripts[script].sha.encode())
-    assert send().status_code == 503
-    assert proxy.dropped.is_set()
-    retry = send()
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_retry_after_a_lost_reply_is_a_replay_not_a_second_write(
+    proxied: tuple[Api, ReplyDroppingProxy], closed: dict[str, Any], script: str
+) -> None:
+    api, proxy = proxied
+    headers = {"Idempotency-Key": f"retry-{script}"}
+    balance = api.balance()
+    lose(api, proxy, script, closed, headers)
+
+    retry = write(api, script, closed, headers)
     assert retry.status_code == (201 if script == "create_conversation" else 200)
-    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.headers.get("Idempotent-Replayed") == "true"
+    assert api.balance() == balance - 2  # the lost write's price; the replay is free
 
-    listed = api.get("?limit=100").get_json()["data"]
-    if script == "create_conversation":
-        assert [c["title"] for c in listed].count("lost reply") == 1
-        assert retry.get_json()["data"] == next(c for c in listed if c["title"] == "lost reply")
-    else:
-        assert listed[0]["version"] == 3 and listed[0]["status"] == "open"
-        assert retry.get_json()["data"] == listed[0]
-    feed = api.client.get(
-        "/modules/messaging/events", headers={"Authorization": f"Bearer {api.secret}"}
-    ).get_json()["data"]
-    assert [event["request"]["idempotency_key"] for event in feed].count(
-        headers["Idempotency-Key"]
-    ) == 1
+    [applied] = written_conversation(api, script, closed)
+    stored = api.get(f"/{applied['id']}")
+    assert retry.get_json()["data"] == stored.get_json()["data"] == applied
+    assert retry.headers["ETag"] == stored.headers["ETag"] == f'"{applied["version"]}"'
+    [event] = events_of_the_write(api, script, closed)
+    assert event["data"]["object"] == applied
+    assert event["request"]["idempotency_key"] == headers["Idempotency-Key"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_retry_after_a_write_lost_on_its_way_applies_it_once(
+    proxied: tuple[Api, ReplyDroppingProxy], closed: dict[str, Any], script: str
+) -> None:
+    api, proxy = proxied
+    headers = {"Idempotency-Key": f"again-{script}"}
+    balance = api.balance()
+    lose(api, proxy, script, closed, headers, forward=False)
+
+    retry = write(api, script, closed, headers)
+    assert retry.status_code == (201 if script == "create_conversation" else 200)
+    assert "Idempotent-Replayed" not in retry.headers  # it ran for real, the first time
+    assert api.balance() == balance - 2
+    [applied] = written_conversation(api, script, closed)
+    assert retry.get_json()["data"] == applied
+    [event] = events_of_the_write(api, script, closed)
+    assert event["data"]["object"] == applied
+    assert event["request"]["id"] == retry.headers["X-Request-Id"]

@@ -1,4 +1,11 @@
-"""Random sequences of writes against a model: GET, every filtered list and the doctor agree."""
+"""Random sequences of writes against a model: GET, every filtered list, the doctor and the
+events feed agree.
+
+The model also keeps the events the writes must have written (SPEC.md §15): one per
+create, effective update, effective move and delete, none for a no-op, a refused request
+or an idempotent replay. After every step the feed, walked with small pages with and
+without filters, equals the model's events, newest first.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +19,24 @@ from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
+from werkzeug.test import TestResponse
 
 from app import create_app
 from app.store.doctor import run_doctor
-from app.vocabulary import STATUSES, TYPES
+from app.vocabulary import EVENT_TYPES, EVENTS_PATH, STATUSES, TYPES
 from tests.conftest import Api
+from tests.feed import Event, fetch_with, walk_events
 
 MOVES = {
     "archive": {"open": "archived", "closed": "archived", "archived": "archived"},
     "close": {"open": "closed", "closed": "closed", "archived": None},
     "reopen": {"open": "open", "closed": "open", "archived": "open"},
 }
+MOVED = {"archive": "archived", "close": "closed", "reopen": "reopened"}
 titles = st.none() | st.text(max_size=12)
 values = st.none() | st.integers(-3, 3) | st.lists(st.integers(0, 3), max_size=2)
 patches = st.dictionaries(
@@ -33,6 +44,9 @@ patches = st.dictionaries(
     values | st.dictionaries(st.sampled_from("xy"), values, max_size=2),
     max_size=3,
 )
+# An If-Match of a version that may or may not be the current one.
+if_matches = st.none() | st.integers(1, 4)
+idempotency = st.booleans()
 
 
 def model_merge(target: Any, patch: Any) -> Any:
@@ -46,6 +60,11 @@ def model_merge(target: Any, patch: Any) -> Any:
         else:
             merged[name] = model_merge(merged.get(name), value)
     return merged
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """previous_attributes as it must be: the former values of exactly the changed fields."""
+    return {name: value for name, value in before.items() if after[name] != value}
 
 
 def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
@@ -62,56 +81,154 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
                 }
             )
             self.api = Api(app, app.test_client())
+            self.fetch = fetch_with(self.api)
             self.model: dict[str, dict[str, Any]] = {}
+            # The conversation as the last write answered it (the GETs must agree).
+            self.latest: dict[str, dict[str, Any]] = {}
             self.created: list[str] = []
+            self.events: list[Event] = []  # oldest first
+            # Idempotent POSTs: path, body, headers and the first answer, to replay.
+            self.sent: list[tuple[str, Any, dict[str, str], TestResponse]] = []
+            self.steps = 0
 
-        @rule(target=ids, type_=st.sampled_from(TYPES), title=titles)
-        def create(self, type_: str, title: str | None) -> str:
-            data = self.api.create(type=type_, title=title)
+        def post(
+            self, path: str, body: Any, keyed: bool, headers: dict[str, str] | None = None
+        ) -> TestResponse:
+            """A POST, with an Idempotency-Key of its own when `keyed` (kept for replays)."""
+            headers = dict(headers or {})
+            if keyed:
+                headers["Idempotency-Key"] = uuid.uuid4().hex
+            response = self.api.post(path, json=body, headers=headers)
+            if keyed:
+                self.sent.append((path, body, headers, response))
+            return response
+
+        def expect_event(
+            self,
+            kind: str,
+            response: TestResponse,
+            conversation: dict[str, Any],
+            previous: dict[str, Any] | None = None,
+        ) -> None:
+            data: dict[str, Any] = {"object": conversation}
+            if previous is not None:
+                data["previous_attributes"] = previous
+            key = response.request.headers.get("Idempotency-Key")
+            request = {"id": response.headers["X-Request-Id"], "idempotency_key": key}
+            self.events.append(
+                {"type": f"conversation.{kind}", "conversation_id": conversation["id"],
+                 "data": data, "request": request}
+            )  # fmt: skip
+
+        def refused(self, response: TestResponse, conversation: str, if_match: int | None) -> bool:
+            """Whether the write was refused, asserting 404 / 412 as the model expects."""
+            expected = self.model.get(conversation)
+            if expected is None:
+                assert response.status_code == 404, response.get_json()
+                return True
+            if if_match is not None and if_match != expected["version"]:
+                assert response.status_code == 412, response.get_json()
+                return True
+            return False
+
+        @staticmethod
+        def tag(if_match: int | None) -> dict[str, str]:
+            return {} if if_match is None else {"If-Match": f'"{if_match}"'}
+
+        @rule(target=ids, type_=st.sampled_from(TYPES), title=titles, keyed=idempotency)
+        def create(self, type_: str, title: str | None, keyed: bool) -> str:
+            response = self.post("", {"type": type_, "title": title}, keyed)
+            assert response.status_code == 201, response.get_json()
+            data = response.get_json()["data"]
             self.model[data["id"]] = {
                 "type": type_, "status": "open", "title": title, "metadata": {}, "version": 1,
             }  # fmt: skip
+            self.latest[data["id"]] = data
             self.created.append(data["id"])
+            self.expect_event("created", response, data)
             return str(data["id"])
 
-        @rule(conversation=ids, title=titles, patch=st.none() | patches)
-        def update(self, conversation: str, title: str | None, patch: Any) -> None:
-            response = self.api.patch(f"/{conversation}", json={"title": title, "metadata": patch})
-            expected = self.model.get(conversation)
-            if expected is None:
-                assert response.status_code == 404
+        @rule(conversation=ids, title=titles, patch=st.none() | patches, if_match=if_matches)
+        def update(
+            self, conversation: str, title: str | None, patch: Any, if_match: int | None
+        ) -> None:
+            response = self.api.patch(
+                f"/{conversation}",
+                json={"title": title, "metadata": patch},
+                headers=self.tag(if_match),
+            )
+            if self.refused(response, conversation, if_match):
                 return
+            expected = self.model[conversation]
             assert response.status_code == 200, response.get_json()
             metadata = {} if patch is None else model_merge(expected["metadata"], patch)
+            data = response.get_json()["data"]
+            before = self.latest[conversation]
             if (title, metadata) != (expected["title"], expected["metadata"]):
                 expected.update(title=title, metadata=metadata, version=expected["version"] + 1)
-            assert response.get_json()["data"]["version"] == expected["version"]
+                previous = changed(before, data)
+                moved = {"title", "metadata"} & set(previous)
+                assert moved == {n for n in ("title", "metadata") if before[n] != expected[n]}
+                self.expect_event("updated", response, data, previous)
+            else:
+                assert data == before  # a no-op: same object, same version and updated_at
+            assert data["version"] == expected["version"]
+            self.latest[conversation] = data
 
-        @rule(conversation=ids, action=st.sampled_from(sorted(MOVES)))
-        def transition(self, conversation: str, action: str) -> None:
-            response = self.api.post(f"/{conversation}/{action}")
-            expected = self.model.get(conversation)
-            if expected is None:
-                assert response.status_code == 404
+        @rule(
+            conversation=ids,
+            action=st.sampled_from(sorted(MOVES)),
+            if_match=if_matches,
+            keyed=idempotency,
+        )
+        def transition(
+            self, conversation: str, action: str, if_match: int | None, keyed: bool
+        ) -> None:
+            response = self.post(f"/{conversation}/{action}", None, keyed, self.tag(if_match))
+            if self.refused(response, conversation, if_match):
                 return
+            expected = self.model[conversation]
             target = MOVES[action][expected["status"]]
             if target is None:
                 assert response.status_code == 409
                 return
-            assert response.status_code == 200
+            assert response.status_code == 200, response.get_json()
+            data = response.get_json()["data"]
+            before = self.latest[conversation]
             if target != expected["status"]:
                 expected.update(status=target, version=expected["version"] + 1)
+                previous = changed(before, data)
+                assert {"status", "version"} <= set(previous)
+                self.expect_event(MOVED[action], response, data, previous)
+            else:
+                assert data == before
+            assert (data["status"], data["version"]) == (expected["status"], expected["version"])
+            self.latest[conversation] = data
 
-        @rule(conversation=ids)
-        def delete(self, conversation: str) -> None:
-            response = self.api.delete(f"/{conversation}")
-            assert response.status_code == (404 if conversation not in self.model else 200)
-            self.model.pop(conversation, None)
+        @rule(conversation=ids, if_match=if_matches)
+        def delete(self, conversation: str, if_match: int | None) -> None:
+            response = self.api.delete(f"/{conversation}", headers=self.tag(if_match))
+            if self.refused(response, conversation, if_match):
+                return
+            assert response.status_code == 200, response.get_json()
+            del self.model[conversation]
+            self.expect_event("deleted", response, self.latest.pop(conversation))
+
+        @precondition(lambda self: bool(self.sent))
+        @rule(pick=st.integers(0, 50))
+        def replay(self, pick: int) -> None:
+            """An idempotent POST sent again: its first answer, and no event."""
+            path, body, headers, first = self.sent[pick % len(self.sent)]
+            response = self.api.post(path, json=body, headers=headers)
+            assert response.headers.get("Idempotent-Replayed") == "true"
+            assert response.status_code == first.status_code
+            assert response.get_json() == first.get_json()
 
         @invariant()
         def reads_agree_with_the_model(self) -> None:
             for conversation, expected in self.model.items():
                 data = self.api.get(f"/{conversation}").get_json()["data"]
+                assert data == self.latest[conversation]
                 assert {name: data[name] for name in expected} == expected
                 assert (data["closed_at"] is not None) == (expected["status"] == "closed")
                 assert (data["archived_at"] is not None) == (expected["status"] == "archived")
@@ -133,6 +250,37 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
             services = self.api.services
             assert run_doctor(services.client, services.keyspace, "acme", repair=False) == []
 
+        @invariant()
+        def the_feed_equals_the_models_events(self) -> None:
+            self.steps += 1
+            newest_first = self.events[::-1]
+            feed = walk_events(self.fetch, limit=1 + self.steps % 3)
+            assert [self.seen(event) for event in feed] == newest_first
+            assert len({event["id"] for event in feed}) == len(feed)
+            if feed:
+                one = self.fetch(f"{EVENTS_PATH}/{feed[0]['id']}")["data"]
+                assert one == feed[0]
+
+            event_type = EVENT_TYPES[self.steps % len(EVENT_TYPES)]
+            feed = walk_events(self.fetch, limit=1 + (self.steps + 1) % 3, type=event_type)
+            assert [self.seen(e) for e in feed] == [
+                e for e in newest_first if e["type"] == event_type
+            ]
+            if self.created:
+                conversation = self.created[self.steps % len(self.created)]
+                limit = 1 + (self.steps + 2) % 3
+                feed = walk_events(self.fetch, limit=limit, conversation_id=conversation)
+                assert [self.seen(e) for e in feed] == [
+                    e for e in newest_first if e["conversation_id"] == conversation
+                ]
+
+        @staticmethod
+        def seen(event: Event) -> Event:
+            """An event of the feed, as the model knows events (no id, no time)."""
+            assert event["object"] == "event"
+            assert event["id"].startswith("evt_")
+            return {name: event[name] for name in ("type", "conversation_id", "data", "request")}
+
         def walk(self, query: str) -> list[str]:
             seen: list[str] = []
             cursor = ""
@@ -146,7 +294,7 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
     return Conversations
 
 
-def test_random_histories_keep_reads_lists_and_indexes_true(backend: str | None) -> None:
+def test_random_histories_keep_reads_lists_indexes_and_events_true(backend: str | None) -> None:
     run_state_machine_as_test(
         machine_for(backend),
         settings=settings(max_examples=12, stateful_step_count=15, deadline=None),

@@ -89,6 +89,8 @@ class IdempotencyStore:
     def release(self, claim: Claim) -> None:
         """Drop the claim so that a retry runs for real (the request failed with a 5xx).
 
+        An outcome the write's own script already committed is kept: the write happened
+        (only its reply was lost), so the retry must replay it, not run it again.
         Best effort too: a claim that cannot be dropped frees itself after CLAIM_SECONDS.
         """
         self._finish(claim, "release")

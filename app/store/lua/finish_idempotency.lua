@@ -2,18 +2,14 @@
 -- KEYS[1] the key's record
 -- ARGV[1] claim token, ARGV[2] 'store' | 'release', then for 'store':
 -- ARGV[3] HTTP status, ARGV[4] body, ARGV[5] ETag ('' for none), ARGV[6] lifetime (seconds)
--- Returns 1 when done, 0 when the claim was no longer ours (expired and taken again) or
--- the write's own script already committed the outcome (lib.lua's commit_idempotency)
+-- Returns 1 when done, 0 when the claim was no longer ours (expired and taken again) or no
+-- longer running: an outcome the write's own script committed (lib.lua) is never released,
+-- even when its reply was lost and the request ended in a 503, so the retry replays it.
 local record = redis.call('HMGET', KEYS[1], 'token', 'state')
-if record[1] ~= ARGV[1] then
+if record[1] ~= ARGV[1] or record[2] ~= 'running' then
   return 0
 end
 if ARGV[2] == 'release' then
-  -- A committed outcome stays, even when the reply that said so was lost (a 503): the
-  -- change is made, so the retry must be a replay, not a second run.
-  if record[2] == 'done' then
-    return 0
-  end
   redis.call('DEL', KEYS[1])
   return 1
 end
