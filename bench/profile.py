@@ -9,9 +9,11 @@ and once more under cProfile, and prints where the Python time goes.
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
 import itertools
 import logging
+import os
 import pstats
 import statistics
 import time
@@ -21,14 +23,16 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from app import create_app
+from app import create_app, metrics
 from bench.populate import Populator
 from bench.servers import start_redis
 from harness.roundtrips import RoundTrips, calibrate
+from harness.servers import ROOT
 
 BASE = "/modules/messaging/conversations"
 COUNTED = 20  # requests whose round trips are counted, per endpoint
 REPEAT = 300  # requests timed (and then profiled), per endpoint
+ROUNDS = 15
 TOP = 12
 PACKAGE_AREAS = {
     "flask": "Flask + werkzeug",
@@ -103,7 +107,7 @@ def top_functions(stats: pstats.Stats, repeat: int) -> list[str]:
     rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])  # type: ignore[attr-defined]
     lines = []
     for (filename, line, function), row in rows[:TOP]:
-        where = filename.split("/site-packages/")[-1].split("/wt-bench/")[-1]
+        where = filename.split("/site-packages/")[-1].removeprefix(f"{ROOT}/")
         lines.append(f"    {row[2] / repeat * 1e6:7.1f} µs  {row[1] / repeat:5.1f} calls  "
                      f"{where}:{line}({function})")  # fmt: skip
     return lines
@@ -141,6 +145,50 @@ def measure(prepare: Callable[[], str], call: Callable[[str], Any]) -> dict[str,
     }  # fmt: skip
 
 
+def _cpu_per_request(prepare: Callable[[], str], call: Callable[[str], Any], count: int) -> float:
+    """The mean CPU time of `count` requests, in µs."""
+    spent = 0.0
+    for _ in range(count):
+        argument = prepare()
+        started = time.process_time()
+        call(argument)
+        spent += time.process_time() - started
+    return spent / count * 1e6
+
+
+def observability_cost(prepare: Callable[[], str], call: Callable[[str], Any]) -> dict[str, float]:
+    """CPU per request with the access log and metrics on, then without each (µs).
+
+    The three settings take turns, round after round, and each keeps its median round: a
+    busy machine slows all three alike instead of whichever ran while it was busy.
+    """
+    access = logging.getLogger("saasignal.access")
+    level, record = access.level, metrics.record
+
+    def no_metrics(*args: Any, **kwargs: Any) -> None:
+        pass
+
+    settings = {"both": (logging.INFO, record), "log only": (logging.INFO, no_metrics),
+                "neither": (logging.WARNING, no_metrics)}  # fmt: skip
+    rounds: dict[str, list[float]] = {name: [] for name in settings}
+    try:
+        with open(os.devnull, "w") as sink, contextlib.redirect_stderr(sink):
+            for _ in range(ROUNDS):
+                for name, (log_level, recorder) in settings.items():
+                    access.setLevel(log_level)
+                    metrics.record = recorder  # type: ignore[assignment]
+                    rounds[name].append(_cpu_per_request(prepare, call, REPEAT // 3))
+    finally:
+        access.setLevel(level)
+        metrics.record = record  # type: ignore[assignment]
+    median = {name: statistics.median(values) for name, values in rounds.items()}
+    return {
+        "with both": median["both"],
+        "metrics": median["both"] - median["log only"],
+        "access log": median["log only"] - median["neither"],
+    }
+
+
 def report(found: dict[str, dict[str, Any]]) -> str:
     lines = ["Redis round trips per request (a command or a pipeline is one):"]
     for name, row in found.items():
@@ -155,6 +203,12 @@ def report(found: dict[str, dict[str, Any]]) -> str:
         split = ", ".join(f"{part} {value / total:.0%}" for part, value in shares.most_common(5))
         lines.append(f"  {name}: {row['wall_ms']:.2f} ms wall, {row['cpu_ms']:.2f} ms CPU; "
                      f"profiled own time: {split}")  # fmt: skip
+    cost = found["GET one"].get("observability")
+    if cost:
+        heading = f"What the access log and metrics cost a GET (CPU, medians of {ROUNDS} rounds):"
+        lines += ["", heading,
+                  f"  {cost['with both']:.0f} µs a request with both; the access log "
+                  f"{cost['access log']:.0f} µs, the metrics {cost['metrics']:.0f} µs"]  # fmt: skip
     lines += ["", f"GET one, the {TOP} functions with the most own time (per request, profiled):"]
     lines += top_functions(found["GET one"]["stats"], REPEAT)
     return "\n".join(lines)
@@ -173,6 +227,7 @@ def run() -> tuple[str, dict[str, Any]]:
         app = create_app({"redis_url": server.url, "rate_limit": "1000000 per second"})
         endpoints = Endpoints(app.test_client(), secret)
         found = {name: measure(*pair) for name, pair in endpoints.table().items()}
+        found["GET one"]["observability"] = observability_cost(*endpoints.table()["GET one"])
     finally:
         server.stop()
     figures = {
