@@ -16,6 +16,7 @@ from limits import parse_many
 from redis.connection import parse_url
 
 from app.vocabulary import DEFAULT_TOKEN_COSTS
+from app.webhooks.schedule import DEFAULT_SCHEDULE, RetrySchedule, parse_schedule, parse_seconds
 
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+cluster://")
@@ -44,6 +45,10 @@ class Config:
     idempotency_ttl_seconds: int = 86400
     proxy_hops: int = 0
     secret_key: str | None = None
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_schedule: RetrySchedule = DEFAULT_SCHEDULE
+    webhook_disable_after_seconds: float = 259200.0
+    webhook_allow_private_targets: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -61,6 +66,10 @@ class Config:
             "IDEMPOTENCY_TTL_SECONDS": ("idempotency_ttl_seconds", _ttl_seconds),
             "PROXY_HOPS": ("proxy_hops", _non_negative_int),
             "SECRET_KEY": ("secret_key", _secret_key),
+            "WEBHOOK_TIMEOUT_SECONDS": ("webhook_timeout_seconds", _webhook_timeout),
+            "WEBHOOK_RETRY_SCHEDULE": ("webhook_retry_schedule", parse_schedule),
+            "WEBHOOK_DISABLE_AFTER_SECONDS": ("webhook_disable_after_seconds", parse_seconds),
+            "WEBHOOK_ALLOW_PRIVATE_TARGETS": ("webhook_allow_private_targets", _flag),
         }
         for variable, (field, read) in readers.items():
             raw = env.get(variable)
@@ -170,3 +179,22 @@ def _secret_key(raw: str) -> str:
     if len(raw) < 16:
         raise ValueError("expected at least 16 characters")
     return raw
+
+
+# An attempt must end well inside the 60-second lease of its delivery (app/webhooks/worker.py)
+# or another worker could start a second attempt of it meanwhile.
+_MAX_WEBHOOK_TIMEOUT = 50
+
+
+def _webhook_timeout(raw: str) -> float:
+    value = parse_seconds(raw)
+    if not 0 < value <= _MAX_WEBHOOK_TIMEOUT:
+        raise ValueError(f"expected more than 0 and at most {_MAX_WEBHOOK_TIMEOUT} seconds")
+    return value
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("0", "1", "false", "true"):
+        raise ValueError("expected 0 or 1")
+    return value in ("1", "true")
