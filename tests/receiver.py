@@ -8,13 +8,14 @@
 
 Each path answers its scripted replies in order, then `default`. A reply may wait
 (`delay`), hold until `release()` (`stall`), redirect (`location`), trickle its body, or
-carry `Retry-After`.
+carry `Retry-After`. With `tls=(certificate, key)` it serves HTTPS.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import ssl
 import threading
 import time
 from collections import defaultdict, deque
@@ -52,7 +53,12 @@ class Received:
 class Receiver:
     """A ThreadingHTTPServer on 127.0.0.1 (or ::1) and a free port."""
 
-    def __init__(self, host: str = "127.0.0.1", default: Reply | None = None) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        default: Reply | None = None,
+        tls: tuple[str, str] | None = None,
+    ) -> None:
         self.default = default or Reply()
         self.requests: list[Received] = []
         self.scripts: dict[str, deque[Reply]] = defaultdict(deque)
@@ -97,6 +103,12 @@ class Receiver:
             address_family = 10 if ":" in host else 2  # AF_INET6 or AF_INET
 
         self.server = Server((host, 0), Handler)
+        self.scheme = "http"
+        if tls is not None:  # (certificate file, key file)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.host = host
         self.port = int(self.server.server_address[1])
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -116,7 +128,7 @@ class Receiver:
 
     def url(self, path: str = "/hook") -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def script(self, path: str, *replies: Reply) -> None:
         with self.lock:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 
@@ -165,3 +169,37 @@ def test_ipv6_loopback_receiver() -> None:
         deliverer = Deliverer(2.0, True)
         assert attempt(deliverer, receiver.url()).succeeded
         assert receiver.received()[0].headers["host"] == f"[::1]:{receiver.port}"
+
+
+@pytest.fixture(scope="module")
+def certificate() -> Iterator[tuple[str, str]]:
+    """A self-signed certificate for the name hooks.test (openssl), and its key."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    with tempfile.TemporaryDirectory() as folder:
+        cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+             "-subj", "/CN=hooks.test", "-addext", "subjectAltName=DNS:hooks.test",
+             "-keyout", key, "-out", cert],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        yield cert, key
+
+
+def test_https_to_a_pinned_address_checks_the_certificate_of_the_name(
+    certificate: tuple[str, str],
+) -> None:
+    with Receiver(tls=certificate) as receiver:
+        answers = {"hooks.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]}
+        deliverer = Deliverer(2.0, True, lambda host, port: answers[host], certificate[0])
+        secret = new_secret()
+        for _ in range(3):
+            assert attempt(deliverer, f"https://hooks.test:{receiver.port}/in", [secret]).succeeded
+        assert len(receiver.verified("/in", secret)) == 3
+        assert len({r.client_port for r in receiver.received()}) == 1  # one TLS connection
+        assert receiver.received()[0].headers["host"] == f"hooks.test:{receiver.port}"
+        # The same address under a name the certificate does not carry: refused.
+        assert attempt(deliverer, f"https://other.test:{receiver.port}/in").error == "tls"
+        assert attempt(deliverer, f"https://127.0.0.1:{receiver.port}/in").error == "tls"
+        assert len(receiver.received()) == 3
