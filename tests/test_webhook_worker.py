@@ -247,3 +247,44 @@ def test_each_attempt_logs_one_json_line_and_counts(
     assert line["duration_ms"] >= 0
     after = REGISTRY.get_sample_value("saasignal_webhook_deliveries_total", {"outcome": "success"})
     assert after == (before or 0) + 1
+
+
+def test_a_private_target_is_blocked_before_every_attempt(harness: Harness) -> None:
+    endpoint = harness.endpoint()  # stored while private targets were allowed
+    harness.start(webhook_allow_private_targets="0", webhook_retry_schedule="30")
+    harness.event()
+    wait_until(lambda: harness.log(endpoint)[0].last_error == "blocked_address",
+               what="the attempt blocked")  # fmt: skip
+    assert harness.receiver.received() == []
+
+
+def test_an_event_past_retention_fails_its_delivery_for_good(harness: Harness) -> None:
+    endpoint = harness.endpoint()
+    entry = harness.event()
+    harness.client.xdel(harness.keys.account("acme", "events"), entry)
+    harness.start()
+    harness.wait_status(endpoint, "failed")
+    [delivery] = harness.log(endpoint)
+    assert (delivery.attempts, delivery.last_error) == (1, "event_expired")
+    assert harness.receiver.received() == []
+
+
+def test_a_deleted_endpoint_is_sent_nothing_more(harness: Harness) -> None:
+    harness.receiver.default = Reply(500)
+    endpoint = harness.endpoint()
+    keep = harness.endpoint("/keep")
+    harness.start(webhook_retry_schedule="0.2,0.2,0.2,0.2,0.2,0.2")
+    harness.event()
+    harness.receiver.wait_for(1, "/hook")
+    harness.endpoints.delete("acme", endpoint.id)
+    sent = len(harness.receiver.received("/hook"))
+    harness.receiver.default = Reply(200)
+    harness.event("conversation.closed")
+    harness.wait_status(keep, "succeeded", 2)
+    wait_until(lambda: not harness.client.zrange(harness.keys.webhook_due("acme"), 0, -1),
+               what="nothing left due")  # fmt: skip
+    # At most the attempt that was in flight when it was deleted; never the new event.
+    assert len(harness.receiver.received("/hook")) <= sent + 1
+    assert {r.json()["type"] for r in harness.receiver.received("/hook")} == {
+        "conversation.created"
+    }
