@@ -203,3 +203,13 @@ def test_https_to_a_pinned_address_checks_the_certificate_of_the_name(
         assert attempt(deliverer, f"https://other.test:{receiver.port}/in").error == "tls"
         assert attempt(deliverer, f"https://127.0.0.1:{receiver.port}/in").error == "tls"
         assert len(receiver.received()) == 3
+
+
+def test_a_slow_name_lookup_counts_against_the_timeout(receiver: Receiver) -> None:
+    def slow(host: str, port: int) -> list[str]:
+        receiver.closing.wait(0.4)  # a resolver that takes longer than the whole attempt may
+        return ["127.0.0.1"]
+
+    deliverer = Deliverer(0.3, True, resolver=slow)
+    assert attempt(deliverer, f"http://slow.example.com:{receiver.port}/").error == "timeout"
+    assert receiver.received() == []

@@ -8,7 +8,9 @@ use the URL's host name; Host names it too. Redirects are never followed (a 3xx 
 failed attempt) and urllib3 retries nothing.
 
 `WEBHOOK_TIMEOUT_SECONDS` bounds the whole attempt, not one socket operation (see
-watchdog.py), so a receiver that trickles its answer cannot hold a worker longer.
+watchdog.py), so a receiver that trickles its answer cannot hold a worker longer. The
+name's lookup counts too: one that uses the whole time fails the attempt as a timeout
+before it connects (a lookup itself cannot be cut short).
 """
 
 from __future__ import annotations
@@ -126,13 +128,17 @@ class Deliverer:
             return Outcome(error="blocked_address", duration=time.monotonic() - started)
         except UnresolvableHost:
             return Outcome(error="dns", duration=time.monotonic() - started)
+        # The name's resolution counts against the attempt's time too.
+        remaining = self.timeout - (time.monotonic() - started)
+        if remaining <= 0:
+            return Outcome(error="timeout", duration=time.monotonic() - started)
         headers = {
             "Host": target.host_header,
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
             **signature_headers(message_id, timestamp, body, secrets),
         }
-        with deadline(self.timeout) as watch:
+        with deadline(remaining) as watch:
             try:
                 outcome = self._send(target, headers, body)
             except Exception as error:  # the receiver's fault, whatever urllib3 made of it
