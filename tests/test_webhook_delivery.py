@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,23 @@ def deliverer() -> Iterator[Deliverer]:
     made = Deliverer(timeout=2.0, allow_private=True)
     yield made
     made.close()
+
+
+_OPEN: list[Deliverer] = []
+
+
+def made(*args: Any, **kwargs: Any) -> Deliverer:
+    """A Deliverer closed after the test (its pooled connections with it)."""
+    deliverer = Deliverer(*args, **kwargs)
+    _OPEN.append(deliverer)
+    return deliverer
+
+
+@pytest.fixture(autouse=True)
+def _close_deliverers() -> Iterator[None]:
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
 
 
 def attempt(deliverer: Deliverer, url: str, secrets: list[str] | None = None) -> Outcome:
@@ -99,7 +117,7 @@ def test_retry_after_may_be_an_http_date() -> None:
 
 def test_a_slow_answer_times_out(receiver: Receiver) -> None:
     receiver.script("/hook", Reply(delay=30))
-    deliverer = Deliverer(timeout=0.3, allow_private=True)
+    deliverer = made(timeout=0.3, allow_private=True)
     outcome = attempt(deliverer, receiver.url())
     assert outcome.error == "timeout" and outcome.label == "timeout"
 
@@ -107,7 +125,7 @@ def test_a_slow_answer_times_out(receiver: Receiver) -> None:
 def test_a_trickled_answer_cannot_outlast_the_timeout(receiver: Receiver) -> None:
     # Each byte comes well inside a socket timeout; only the whole-attempt limit stops it.
     receiver.script("/hook", Reply(trickle=0.1, body=b"x" * 1000))
-    deliverer = Deliverer(timeout=0.5, allow_private=True)
+    deliverer = made(timeout=0.5, allow_private=True)
     assert attempt(deliverer, receiver.url()).error == "timeout"
 
 
@@ -121,7 +139,7 @@ def test_tls_to_a_plain_http_server_fails_as_tls(receiver: Receiver, deliverer: 
 
 
 def test_loopback_is_blocked_unless_private_targets_are_allowed(receiver: Receiver) -> None:
-    deliverer = Deliverer(timeout=2.0, allow_private=False)
+    deliverer = made(timeout=2.0, allow_private=False)
     assert attempt(deliverer, receiver.url().replace("http://", "https://")).error == (
         "blocked_address"
     )
@@ -130,7 +148,7 @@ def test_loopback_is_blocked_unless_private_targets_are_allowed(receiver: Receiv
 
 def test_a_name_is_connected_at_the_address_that_was_checked(receiver: Receiver) -> None:
     answers = {"hooks.example.com": ["127.0.0.1"]}
-    deliverer = Deliverer(2.0, True, resolver=lambda host, port: answers[host])
+    deliverer = made(2.0, True, resolver=lambda host, port: answers[host])
     url = f"http://hooks.example.com:{receiver.port}/hook"
     assert attempt(deliverer, url).succeeded
     assert receiver.received()[0].headers["host"] == f"hooks.example.com:{receiver.port}"
@@ -140,7 +158,7 @@ def test_a_name_rebound_to_a_private_address_is_blocked_before_connecting(
     receiver: Receiver,
 ) -> None:
     answers = {"rebind.example.com": ["93.184.216.34"]}
-    deliverer = Deliverer(2.0, False, resolver=lambda host, port: answers[host])
+    deliverer = made(2.0, False, resolver=lambda host, port: answers[host])
     url = f"https://rebind.example.com:{receiver.port}/hook"
     assert check_url(url, False, deliverer.resolver) is None  # public when created
     answers["rebind.example.com"] = ["127.0.0.1"]  # then rebound to loopback
@@ -152,7 +170,7 @@ def test_a_name_that_does_not_resolve_fails_as_dns() -> None:
     def resolve(host: str, port: int) -> list[str]:
         raise OSError("Name or service not known")
 
-    deliverer = Deliverer(2.0, False, resolver=resolve)
+    deliverer = made(2.0, False, resolver=resolve)
     assert attempt(deliverer, "https://nowhere.example.com/").error == "dns"
 
 
@@ -166,7 +184,7 @@ def test_attempts_to_one_receiver_reuse_a_connection(
 
 def test_ipv6_loopback_receiver() -> None:
     with Receiver(host="::1") as receiver:
-        deliverer = Deliverer(2.0, True)
+        deliverer = made(2.0, True)
         assert attempt(deliverer, receiver.url()).succeeded
         assert receiver.received()[0].headers["host"] == f"[::1]:{receiver.port}"
 
@@ -192,7 +210,7 @@ def test_https_to_a_pinned_address_checks_the_certificate_of_the_name(
 ) -> None:
     with Receiver(tls=certificate) as receiver:
         answers = {"hooks.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]}
-        deliverer = Deliverer(2.0, True, lambda host, port: answers[host], certificate[0])
+        deliverer = made(2.0, True, lambda host, port: answers[host], certificate[0])
         secret = new_secret()
         for _ in range(3):
             assert attempt(deliverer, f"https://hooks.test:{receiver.port}/in", [secret]).succeeded
@@ -210,6 +228,6 @@ def test_a_slow_name_lookup_counts_against_the_timeout(receiver: Receiver) -> No
         receiver.closing.wait(0.4)  # a resolver that takes longer than the whole attempt may
         return ["127.0.0.1"]
 
-    deliverer = Deliverer(0.3, True, resolver=slow)
+    deliverer = made(0.3, True, resolver=slow)
     assert attempt(deliverer, f"http://slow.example.com:{receiver.port}/").error == "timeout"
     assert receiver.received() == []
