@@ -16,6 +16,7 @@ from limits import parse_many
 from redis.connection import parse_url
 
 from app.vocabulary import DEFAULT_TOKEN_COSTS, PRICE_NAMES
+from app.webhooks.schedule import DEFAULT_SCHEDULE, RetrySchedule, parse_schedule, parse_seconds
 
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+cluster://")
@@ -45,6 +46,10 @@ class Config:
     proxy_hops: int = 0
     secret_key: str | None = None
     event_retention_days: int = 30
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_schedule: RetrySchedule = DEFAULT_SCHEDULE
+    webhook_disable_after_seconds: float = 259200.0
+    webhook_allow_private_targets: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -63,6 +68,10 @@ class Config:
             "PROXY_HOPS": ("proxy_hops", non_negative_int),
             "SECRET_KEY": ("secret_key", _secret_key),
             "EVENT_RETENTION_DAYS": ("event_retention_days", _retention_days),
+            "WEBHOOK_TIMEOUT_SECONDS": ("webhook_timeout_seconds", _webhook_timeout),
+            "WEBHOOK_RETRY_SCHEDULE": ("webhook_retry_schedule", parse_schedule),
+            "WEBHOOK_DISABLE_AFTER_SECONDS": ("webhook_disable_after_seconds", parse_seconds),
+            "WEBHOOK_ALLOW_PRIVATE_TARGETS": ("webhook_allow_private_targets", _flag),
         }
         for variable, (field, read) in readers.items():
             raw = env.get(variable)
@@ -193,3 +202,22 @@ def _secret_key(raw: str) -> str:
     if len(raw) < 16:
         raise ValueError("expected at least 16 characters")
     return raw
+
+
+# An attempt must end well inside the 60-second lease of its delivery (app/webhooks/worker.py)
+# or another worker could start a second attempt of it meanwhile.
+_MAX_WEBHOOK_TIMEOUT = 50
+
+
+def _webhook_timeout(raw: str) -> float:
+    value = parse_seconds(raw)
+    if not 0 < value <= _MAX_WEBHOOK_TIMEOUT:
+        raise ValueError(f"expected more than 0 and at most {_MAX_WEBHOOK_TIMEOUT} seconds")
+    return value
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("0", "1", "false", "true"):
+        raise ValueError("expected 0 or 1")
+    return value in ("1", "true")

@@ -10,12 +10,14 @@
     ├── MethodNotAllowed              405     method_not_allowed
     ├── InvalidTransition             409     invalid_transition
     ├── IdempotencyInProgress         409     idempotency_in_progress
+    ├── WebhookEndpointDisabled       409     webhook_endpoint_disabled
     ├── PreconditionFailed            412     precondition_failed
     ├── PayloadTooLarge               413     payload_too_large
     ├── UnsupportedMediaType          415     unsupported_media_type
     ├── ValidationFailed              422     validation_error
     ├── InvalidCursor                 422     invalid_cursor
     ├── IdempotencyKeyReused          422     idempotency_key_reused
+    ├── TooManyWebhookEndpoints       422     too_many_webhook_endpoints
     ├── RateLimited                   429     rate_limited
     ├── InternalError                 500     internal_error
     └── StorageUnavailable            503     service_unavailable
@@ -119,6 +121,11 @@ class IdempotencyInProgress(ServiceError):
     message = "A request with this Idempotency-Key is still being processed; retry later."
 
 
+class WebhookEndpointDisabled(ServiceError):
+    status, code = 409, "webhook_endpoint_disabled"
+    message = "The webhook endpoint is disabled: enable it before retrying its deliveries."
+
+
 class PreconditionFailed(ServiceError):
     status, code = 412, "precondition_failed"
     message = "If-Match does not match the conversation's current version."
@@ -151,6 +158,16 @@ class InvalidCursor(ServiceError):
 class IdempotencyKeyReused(ServiceError):
     status, code = 422, "idempotency_key_reused"
     message = "This Idempotency-Key was used with another method, path or body."
+
+
+class TooManyWebhookEndpoints(ServiceError):
+    status, code = 422, "too_many_webhook_endpoints"
+    message = "The account has as many webhook endpoints as it may."
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"An account may have at most {limit} webhook endpoints.", details={"limit": limit}
+        )
 
 
 class RateLimited(ServiceError):

@@ -13,14 +13,20 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
     P:{A}:idem:<sha256 of the key>       hash     one Idempotency-Key record (TTL)
     P:{A}:events                         stream   the account's events (SPEC.md §15), trimmed
                                                   to EVENT_RETENTION_DAYS as events are added
+    P:{A}:wh:seq                         string   per-account webhook endpoint sequence (INCR)
+    P:{A}:wh:eps                         zset     the account's endpoint ids, scored by sequence
+    P:{A}:wh:ep:<endpoint id>            hash     one webhook endpoint (fields below)
+    P:{A}:wh:ep:<endpoint id>:dlv        zset     an endpoint's delivery ids by event time (ms)
     P:{A}:wh:subs                        hash     enabled webhook endpoint id → '*' or
                                                   ',type,type,' (what it subscribes to)
-    P:{A}:wh:due                         zset     pending webhook delivery ids by due time (ms)
-    P:{A}:wh:dlv:<delivery id>           hash     one webhook delivery (TTL: the retention)
-    P:{A}:wh:ep:<endpoint id>:dlv        zset     an endpoint's delivery ids by event time (ms)
+    P:{A}:wh:dlv:<delivery id>           hash     one webhook delivery (fields below; TTL: the
+                                                  event retention)
+    P:{A}:wh:due                         zset     pending delivery ids by due time (ms)
     P:secret:<sha256 of the secret>      hash     secret digest → key id, account, scopes
     P:key:<key id>                       hash     key record: account, scopes, created, revoked
     P:cursor-secret                      string   HMAC key for cursors when SECRET_KEY is unset
+    P:webhook-accounts                   set      accounts that have or had webhook endpoints
+                                                  (how workers find due deliveries)
     P:limits:...                         flask-limiter's own keys, through `limits`: the
                                          per-key bucket (named by the secret's SHA-256
                                          digest) and the per-address failed logins
@@ -39,6 +45,30 @@ members and field names keep a conversation near 600 bytes of Redis memory. Hash
     d description · m metadata (compact JSON) · v version (absent while 1)
     c created_at · u updated_at (absent while equal to c) · cl closed_at · ar archived_at
     (times in epoch milliseconds)
+
+Webhooks (SPEC.md §16). The events' writer fans each event out, in its own script, to
+every endpoint of `wh:subs` that subscribes to its type: it creates the delivery hash,
+adds it to the endpoint's `dlv` and to `wh:due` (due now). Delivery ids are
+`whd_<event ms, 13 digits><event sequence, 6 digits>_<endpoint id without we_>`, so they
+sort in event order. `webhook-accounts` is global (no hash tag): the worker reads it to
+find accounts to poll; an account is added before any of its endpoints is enabled and
+never removed. Endpoint hash fields:
+
+    url · ev (`*` or `,type,type,`) · d description (absent: null)
+    st status (enabled|disabled) · dr disabled_reason (manual|gone|failing)
+    c created · u updated · sq sequence · sk secret
+    ps previous secret · px when it stops signing (24 h after the rotation)
+    fs failing since (first failure after the last success)
+    fw first-attempt watermark: the last delivery whose first attempt started
+    ff, fx the delivery whose first attempt is in flight, and its lease's end
+
+Delivery hash fields (the first seven written by the fan-out):
+
+    ep endpoint id · ev event stream entry id · ty event type · cr created
+    st status (pending|succeeded|failed) · at attempts started · na next attempt (pending)
+    la last attempt · lc last status code · le last error
+    lt, lx the lease's token and end while an attempt is in flight
+    rq a retry asked for while an attempt was in flight
 """
 
 from __future__ import annotations
@@ -135,3 +165,31 @@ class Keyspace:
 
     def limits_prefix(self) -> str:
         return f"{self.prefix}:limits"
+
+    def webhook_accounts(self) -> str:
+        return f"{self.prefix}:webhook-accounts"
+
+    def webhook_prefix(self, account: str) -> str:
+        """`P:{A}:wh:`, from which scripts name the hashes a due delivery leads them to."""
+        return self.account(account, "wh", "")
+
+    def webhook_sequence(self, account: str) -> str:
+        return self.account(account, "wh", "seq")
+
+    def webhook_endpoints(self, account: str) -> str:
+        return self.account(account, "wh", "eps")
+
+    def webhook_endpoint(self, account: str, endpoint_id: str) -> str:
+        return self.account(account, "wh", "ep", endpoint_id)
+
+    def webhook_endpoint_deliveries(self, account: str, endpoint_id: str) -> str:
+        return self.account(account, "wh", "ep", endpoint_id, "dlv")
+
+    def webhook_subscriptions(self, account: str) -> str:
+        return self.account(account, "wh", "subs")
+
+    def webhook_delivery(self, account: str, delivery_id: str) -> str:
+        return self.account(account, "wh", "dlv", delivery_id)
+
+    def webhook_due(self, account: str) -> str:
+        return self.account(account, "wh", "due")

@@ -22,6 +22,16 @@ SCRIPT_NAMES = (
     "list_events",
     "get_event",
 )
+# Webhook scripts get lua/webhooks.lua's helpers after lib.lua's.
+WEBHOOK_SCRIPT_NAMES = (
+    "create_webhook_endpoint",
+    "update_webhook_endpoint",
+    "delete_webhook_endpoint",
+    "rotate_webhook_secret",
+    "retry_webhook_delivery",
+    "claim_webhook_deliveries",
+    "finish_webhook_delivery",
+)
 
 
 class Code(enum.IntEnum):
@@ -41,4 +51,10 @@ def _source(name: str) -> str:
 def register_scripts(client: Any) -> dict[str, Script]:
     """Register every script on `client`; each is the shared prelude plus its own body."""
     prelude = _source("lib")
-    return {name: client.register_script(prelude + "\n" + _source(name)) for name in SCRIPT_NAMES}
+    scripts = {
+        name: client.register_script(prelude + "\n" + _source(name)) for name in SCRIPT_NAMES
+    }
+    webhooks = prelude + "\n" + _source("webhooks")
+    for name in WEBHOOK_SCRIPT_NAMES:
+        scripts[name] = client.register_script(webhooks + "\n" + _source(name))
+    return scripts

@@ -1,0 +1,73 @@
+-- Record an attempt's result: succeeded, due again later, failed, or endpoint disabled.
+-- KEYS[1] the delivery's hash, KEYS[2] its endpoint's hash, KEYS[3] the account's due
+-- zset, KEYS[4] the account's subscriptions, KEYS[5] the endpoint's deliveries (zset)
+-- ARGV[1] delivery id, ARGV[2] lease token, ARGV[3] `success` | `failure`,
+-- ARGV[4] ms until the retry (-1: none left), ARGV[5] disable the endpoint: '' | `gone` |
+-- `failing`, ARGV[6] the failing-since the worker judged `failing` by ('' none),
+-- ARGV[7] status code ('' none), ARGV[8] error kind ('' none), ARGV[9] endpoint id,
+-- ARGV[10] the account's webhook key prefix (see webhooks.lua)
+-- Returns {0, status} | {8} (the lease was lost: another worker has the delivery)
+if redis.call('HGET', KEYS[1], 'lt') ~= ARGV[2] then
+  return {8}
+end
+local id, endpoint_id = ARGV[1], ARGV[9]
+local now = now_ms()
+redis.call('HDEL', KEYS[1], 'lt', 'lx')
+if ARGV[7] ~= '' then
+  redis.call('HSET', KEYS[1], 'lc', ARGV[7])
+else
+  redis.call('HDEL', KEYS[1], 'lc')
+end
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[1], 'le', ARGV[8])
+else
+  redis.call('HDEL', KEYS[1], 'le')
+end
+
+-- The endpoint's next first attempt may start now.
+if redis.call('HGET', KEYS[2], 'ff') == id then
+  redis.call('HDEL', KEYS[2], 'ff', 'fx')
+  local fw = redis.call('HGET', KEYS[2], 'fw')
+  local nxt = next_first_attempt(ARGV[10], KEYS[2], KEYS[5], fw)
+  if nxt then
+    redis.call('ZADD', KEYS[3], 'LT', now, nxt)
+  end
+end
+
+local enabled = redis.call('HGET', KEYS[2], 'st') == 'enabled'
+local status
+if ARGV[3] == 'success' then
+  status = 'succeeded'
+  redis.call('HDEL', KEYS[2], 'fs')
+else
+  redis.call('HSETNX', KEYS[2], 'fs', now)
+  local disable = ARGV[5] == 'gone'
+  if ARGV[5] == 'failing' then
+    disable = (redis.call('HGET', KEYS[2], 'fs') or '') == (ARGV[6] ~= '' and ARGV[6] or
+      tostring(now))
+  end
+  if enabled and disable then
+    redis.call('HSET', KEYS[2], 'st', 'disabled', 'dr', ARGV[5], 'u', now)
+    redis.call('HDEL', KEYS[4], endpoint_id)
+    enabled = false
+  end
+  local retry_now = redis.call('HGET', KEYS[1], 'rq') == '1'
+  if enabled and (retry_now or tonumber(ARGV[4]) >= 0) then
+    status = 'pending'
+    local at = now
+    if not retry_now then
+      at = now + tonumber(ARGV[4])
+    end
+    redis.call('HSET', KEYS[1], 'st', 'pending', 'na', at)
+    redis.call('ZADD', KEYS[3], at, id)
+  else
+    status = 'failed'
+  end
+end
+redis.call('HDEL', KEYS[1], 'rq')
+redis.call('HSET', KEYS[1], 'st', status)
+if status ~= 'pending' then
+  redis.call('HDEL', KEYS[1], 'na')
+  redis.call('ZREM', KEYS[3], id)
+end
+return {0, status}

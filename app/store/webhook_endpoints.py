@@ -1,0 +1,225 @@
+"""Webhook endpoints in Redis (SPEC.md §16): create, read, list, change, delete, rotate.
+
+Each change is one Lua script that also keeps `P:{A}:wh:subs` equal to the account's
+enabled endpoints and what they subscribe to, which is all the events' fan-out reads.
+The account joins the global `P:webhook-accounts` (where the worker finds accounts to
+poll) before any endpoint of it is enabled, in a command of its own: that set lives in
+another cluster slot. The store never sees Flask and never charges tokens (the HTTP layer
+takes the price of a request before it calls the store).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import secrets
+import string
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from app.errors import NotFound, TooManyWebhookEndpoints
+from app.store.keyspace import Keyspace
+from app.store.scripts import Code, register_scripts
+from app.webhooks.signing import ROTATION_OVERLAP_MS, SecretState, new_secret
+
+MAX_ENDPOINTS = 16
+ENDPOINT_ID_RE = re.compile(r"^we_[A-Za-z0-9]{24}$")
+TOO_MANY_ENDPOINTS = 6
+_ALPHABET = string.ascii_letters + string.digits
+# PATCH fields → hash fields (`enabled_events` and `status` are encoded on the way).
+_UPDATABLE = {"url": "url", "enabled_events": "ev", "description": "d", "status": "st"}
+
+
+def new_endpoint_id() -> str:
+    return "we_" + "".join(secrets.choice(_ALPHABET) for _ in range(24))
+
+
+def encode_events(events: Sequence[str]) -> str:
+    """`["*"]` → `*`; a list of types → `,type,type,` (the fan-out matches `,<type>,`)."""
+    if "*" in events:
+        return "*"
+    return "," + ",".join(dict.fromkeys(events)) + ","
+
+
+def decode_events(text: str) -> list[str]:
+    return ["*"] if text == "*" else [name for name in text.split(",") if name]
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredEndpoint:
+    """One endpoint as stored; times in epoch ms."""
+
+    id: str
+    url: str
+    enabled_events: list[str]
+    description: str | None
+    status: str
+    disabled_reason: str | None
+    created_ms: int
+    updated_ms: int
+    seq: int
+    secrets: SecretState
+    failing_since_ms: int | None
+
+    @classmethod
+    def from_hash(cls, endpoint_id: str, raw: Mapping[str, str]) -> StoredEndpoint:
+        return cls(
+            id=endpoint_id,
+            url=raw["url"],
+            enabled_events=decode_events(raw["ev"]),
+            description=raw.get("d"),
+            status=raw["st"],
+            disabled_reason=raw.get("dr"),
+            created_ms=int(raw["c"]),
+            updated_ms=int(raw["u"]),
+            seq=int(raw["sq"]),
+            secrets=SecretState(
+                raw["sk"], raw.get("ps"), int(raw["px"]) if raw.get("px") else None
+            ),
+            failing_since_ms=int(raw["fs"]) if raw.get("fs") else None,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class EndpointPage:
+    items: list[StoredEndpoint]
+    has_more: bool
+    last_seq: int | None
+
+
+def _flat(result: Sequence[Any]) -> dict[str, str]:
+    return dict(zip(result[::2], result[1::2], strict=True))
+
+
+class WebhookEndpointStore:
+    """The webhook endpoints of every account, over one Redis (or Redis Cluster) client."""
+
+    def __init__(self, client: Any, keyspace: Keyspace) -> None:
+        self.client = client
+        self.keys = keyspace
+        self.scripts = register_scripts(client)
+
+    def _not_found(self, endpoint_id: str) -> NotFound:
+        return NotFound("No such webhook endpoint.")
+
+    def create(
+        self,
+        account: str,
+        url: str,
+        enabled_events: Sequence[str],
+        description: str | None,
+        now_ms: int,
+        secret: str | None = None,
+    ) -> StoredEndpoint:
+        """Store a new enabled endpoint with a new secret; TooManyWebhookEndpoints past 16."""
+        endpoint_id = new_endpoint_id()
+        secret = secret or new_secret()
+        events = encode_events(enabled_events)
+        # Before the endpoint exists: no delivery of it is ever left where no worker looks.
+        self.client.sadd(self.keys.webhook_accounts(), account)
+        keys = [
+            self.keys.webhook_endpoints(account),
+            self.keys.webhook_sequence(account),
+            self.keys.webhook_endpoint(account, endpoint_id),
+            self.keys.webhook_subscriptions(account),
+        ]
+        args: list[Any] = [MAX_ENDPOINTS, endpoint_id, now_ms, url, events, secret]
+        if description is not None:
+            args.append(description)
+        result = self.scripts["create_webhook_endpoint"](keys=keys, args=args)
+        if int(result[0]) == TOO_MANY_ENDPOINTS:
+            raise TooManyWebhookEndpoints(MAX_ENDPOINTS)
+        return StoredEndpoint(
+            id=endpoint_id,
+            url=url,
+            enabled_events=decode_events(events),
+            description=description,
+            status="enabled",
+            disabled_reason=None,
+            created_ms=now_ms,
+            updated_ms=now_ms,
+            seq=int(result[1]),
+            secrets=SecretState(secret),
+            failing_since_ms=None,
+        )
+
+    def get(self, account: str, endpoint_id: str) -> StoredEndpoint:
+        """One endpoint; NotFound when the account has no such endpoint."""
+        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
+            raise self._not_found(endpoint_id)
+        raw = self.client.hgetall(self.keys.webhook_endpoint(account, endpoint_id))
+        if not raw:
+            raise self._not_found(endpoint_id)
+        return StoredEndpoint.from_hash(endpoint_id, raw)
+
+    def list_page(self, account: str, before_seq: int | None, limit: int) -> EndpointPage:
+        """The page of endpoints created before `before_seq`, newest first."""
+        bound = "+inf" if before_seq is None else f"({before_seq}"
+        found = self.client.zrevrangebyscore(
+            self.keys.webhook_endpoints(account), bound, "-inf", start=0, num=limit + 1
+        )
+        ids: list[str] = found[:limit]
+        pipe = self.client.pipeline(transaction=False)
+        for endpoint_id in ids:
+            pipe.hgetall(self.keys.webhook_endpoint(account, endpoint_id))
+        raws = pipe.execute() if ids else []
+        items = [
+            StoredEndpoint.from_hash(endpoint_id, raw)
+            for endpoint_id, raw in zip(ids, raws, strict=True)
+            if raw  # deleted between the two reads
+        ]
+        last = items[-1].seq if items else None
+        return EndpointPage(items, len(found) > limit, last)
+
+    def update(
+        self, account: str, endpoint_id: str, changes: Mapping[str, Any], now_ms: int
+    ) -> StoredEndpoint:
+        """Apply a PATCH: `url`, `enabled_events`, `description` (None clears), `status`."""
+        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
+            raise self._not_found(endpoint_id)
+        args: list[Any] = [endpoint_id, now_ms]
+        for name, value in changes.items():
+            if name == "description" and value is None:
+                args += ["dnull", ""]
+            elif name == "enabled_events":
+                args += ["ev", encode_events(value)]
+            else:
+                args += [_UPDATABLE[name], value]
+        if changes.get("status") == "enabled":
+            self.client.sadd(self.keys.webhook_accounts(), account)
+        keys = [
+            self.keys.webhook_endpoint(account, endpoint_id),
+            self.keys.webhook_subscriptions(account),
+            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+        ]
+        result = self.scripts["update_webhook_endpoint"](keys=keys, args=args)
+        if int(result[0]) == Code.NOT_FOUND:
+            raise self._not_found(endpoint_id)
+        return StoredEndpoint.from_hash(endpoint_id, _flat(result[1]))
+
+    def delete(self, account: str, endpoint_id: str) -> None:
+        """Delete an endpoint; nothing is sent to it from this moment on."""
+        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
+            raise self._not_found(endpoint_id)
+        keys = [
+            self.keys.webhook_endpoint(account, endpoint_id),
+            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+            self.keys.webhook_subscriptions(account),
+            self.keys.webhook_endpoints(account),
+        ]
+        result = self.scripts["delete_webhook_endpoint"](keys=keys, args=[endpoint_id])
+        if int(result[0]) == Code.NOT_FOUND:
+            raise self._not_found(endpoint_id)
+
+    def rotate_secret(
+        self, account: str, endpoint_id: str, now_ms: int, secret: str | None = None
+    ) -> StoredEndpoint:
+        """Give the endpoint a new secret; the old one signs beside it for 24 hours."""
+        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
+            raise self._not_found(endpoint_id)
+        keys = [self.keys.webhook_endpoint(account, endpoint_id)]
+        args: list[Any] = [now_ms, secret or new_secret(), ROTATION_OVERLAP_MS]
+        result = self.scripts["rotate_webhook_secret"](keys=keys, args=args)
+        if int(result[0]) == Code.NOT_FOUND:
+            raise self._not_found(endpoint_id)
+        return StoredEndpoint.from_hash(endpoint_id, _flat(result[1]))

@@ -1,0 +1,71 @@
+"""`saasignal worker [--concurrency N] [--metrics-port PORT]` (SPEC.md §13, §16).
+
+`register(commands)` adds the command to the console script's subcommands. The worker
+needs REDIS_URL: it delivers what the web processes stored. SIGTERM (and Ctrl-C) stop it
+the graceful way: no new claims, the attempts in flight finish and are recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from types import FrameType
+from typing import Any
+
+from app.config import Config, ConfigError, is_port
+from app.store.connect import connect
+from app.webhooks import metrics
+from app.webhooks.worker import Worker, load_renderer
+
+DEFAULT_CONCURRENCY = 8
+MAX_CONCURRENCY = 256
+
+
+def _concurrency(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_CONCURRENCY):
+        raise argparse.ArgumentTypeError(
+            f"invalid concurrency {value!r}: expected an integer 1-{MAX_CONCURRENCY}"
+        )
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not is_port(value):
+        raise argparse.ArgumentTypeError(f"invalid port {value!r}: expected an integer 1-65535")
+    return int(value)
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    """Deliver webhooks until SIGTERM or SIGINT."""
+    config = Config.from_env()
+    if config.redis_url is None:
+        raise ConfigError("REDIS_URL is not set: the worker delivers what the web process stores")
+    try:
+        render = load_renderer()
+    except ImportError as error:
+        raise ConfigError(f"events are not available to render: {error}") from None
+    client = connect(config.redis_url)
+    client.ping()  # unreachable Redis: one line from the console script, not a loop of warnings
+    worker = Worker(client, config, args.concurrency, render)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        worker.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if args.metrics_port is not None:
+        metrics.serve(args.metrics_port)
+    print(
+        f"Delivering webhooks with {args.concurrency} concurrent attempts (worker {worker.name})",
+        flush=True,
+    )
+    worker.run()
+
+
+def register(commands: Any) -> None:
+    worker = commands.add_parser("worker", help="deliver webhooks until stopped")
+    worker.add_argument("--concurrency", type=_concurrency, default=DEFAULT_CONCURRENCY,
+                        help=f"attempts at once (default {DEFAULT_CONCURRENCY})")  # fmt: skip
+    worker.add_argument("--metrics-port", type=_port, default=None,
+                        help="also serve Prometheus /metrics on this port")  # fmt: skip
+    worker.set_defaults(run=cmd_worker)
