@@ -27,6 +27,10 @@ from prometheus_client import multiprocess as prometheus_multiprocess
 from app.store.conversations import Charge
 from app.vocabulary import PRICE_NAMES
 
+# The webhook families (SPEC.md §16) are the worker's to record; importing them registers
+# them here too, so `/metrics` always lists them (summed with a worker's on the same host).
+from app.webhooks import metrics as webhook_metrics  # noqa: F401
+
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _UNMATCHED = "<unmatched>"
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from app.webhook_signing import new_secret
 from app.webhooks.addresses import check_url
 from app.webhooks.delivery import Deliverer, Outcome, parse_retry_after
-from app.webhooks.signing import new_secret
 from tests.receiver import Receiver, Reply
 from tests.servers import free_port
 

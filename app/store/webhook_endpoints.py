@@ -20,7 +20,7 @@ from typing import Any
 from app.errors import NotFound, TooManyWebhookEndpoints
 from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
-from app.webhooks.signing import ROTATION_OVERLAP_MS, SecretState, new_secret
+from app.webhook_signing import ROTATION_OVERLAP_MS, SecretState, new_secret
 
 MAX_ENDPOINTS = 16
 ENDPOINT_ID_RE = re.compile(r"^we_[A-Za-z0-9]{24}$")

@@ -30,6 +30,7 @@ from urllib3.exceptions import (
     SSLError,
 )
 
+from app.webhook_signing import signature_headers
 from app.webhooks.addresses import (
     BlockedAddress,
     InvalidUrl,
@@ -39,7 +40,6 @@ from app.webhooks.addresses import (
     pin,
     system_resolver,
 )
-from app.webhooks.signing import signature_headers
 from app.webhooks.watchdog import HTTPPool, HTTPSPool, deadline
 
 USER_AGENT = "SaaSignal-Webhooks/1.0"

@@ -15,7 +15,6 @@ counts in the metrics of metrics.py.
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import json
 import logging
@@ -24,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, cast
+from typing import Any
 
 import orjson
 from redis.exceptions import RedisClusterException, RedisError
@@ -32,9 +31,9 @@ from redis.exceptions import RedisClusterException, RedisError
 from app.config import Config
 from app.store.keyspace import Keyspace
 from app.store.webhook_queue import Claimed, Finish, WebhookQueue
+from app.webhook_schedule import retry_delay, should_disable
 from app.webhooks import metrics
 from app.webhooks.delivery import Deliverer, Outcome
-from app.webhooks.schedule import retry_delay, should_disable
 
 # (account, event stream entry id, entry fields) -> the public event object
 Renderer = Callable[[str, str, dict[str, str]], dict[str, Any]]
@@ -43,12 +42,6 @@ ACCOUNTS_REFRESH_SECONDS = 1.0
 BACKOFF_SECONDS = 1.0
 log = logging.getLogger("saasignal.webhooks")
 STORAGE_ERRORS = (RedisError, RedisClusterException)
-
-
-def load_renderer() -> Renderer:
-    """The events module's renderer (SPEC.md §15), which the web process uses too."""
-    events = importlib.import_module("app.events")
-    return cast(Renderer, events.render_event)
 
 
 def decide(claimed: Claimed, outcome: Outcome, config: Config) -> Finish:

@@ -140,13 +140,14 @@ local function emit_event(ctx, event_type, seq, object, previous)
     if wanted == '*' or string.find(wanted, ',' .. event_type .. ',', 1, true) then
       local delivery = 'whd_' .. stamp .. '_' .. string.sub(endpoint, 4)
       local record = ctx.wh .. 'dlv:' .. delivery
+      -- Due at the event's own time: Redis's clock, which the workers' leases use too.
       redis.call('HSET', record, 'ep', endpoint, 'ev', id, 'ty', event_type, 'st', 'pending',
-        'at', 0, 'cr', ctx.now, 'na', ctx.now)
+        'at', 0, 'cr', ms, 'na', ms)
       redis.call('EXPIRE', record, ctx.ret)
       local listing = ctx.wh .. 'ep:' .. endpoint .. ':dlv'
       redis.call('ZADD', listing, tonumber(ms), delivery)
       redis.call('ZREMRANGEBYSCORE', listing, '-inf', '(' .. ctx.cut)
-      redis.call('ZADD', KEYS[DUE], ctx.now, delivery)
+      redis.call('ZADD', KEYS[DUE], ms, delivery)
     end
   end
   return id

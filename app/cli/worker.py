@@ -1,7 +1,7 @@
 """`saasignal worker [--concurrency N] [--metrics-port PORT]` (SPEC.md §13, §16).
 
-`register(commands)` adds the command to the console script's subcommands. The worker
-needs REDIS_URL: it delivers what the web processes stored. SIGTERM (and Ctrl-C) stop it
+The worker needs REDIS_URL: it delivers what the web processes stored, rendering each
+event as the events feed does (app/domain/events.py). SIGTERM (and Ctrl-C) stop it
 the graceful way: no new claims, the attempts in flight finish and are recorded.
 """
 
@@ -12,27 +12,24 @@ import signal
 from types import FrameType
 from typing import Any
 
-from app.config import Config, ConfigError, is_port
+from app.cli.args import port
+from app.config import Config, ConfigError, int_between
+from app.domain.events import render_event
 from app.store.connect import connect
 from app.webhooks import metrics
-from app.webhooks.worker import Worker, load_renderer
+from app.webhooks.worker import Worker
 
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 256
 
 
 def _concurrency(value: str) -> int:
-    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_CONCURRENCY):
+    concurrency = int_between(value, 1, MAX_CONCURRENCY)
+    if concurrency is None:
         raise argparse.ArgumentTypeError(
             f"invalid concurrency {value!r}: expected an integer 1-{MAX_CONCURRENCY}"
         )
-    return int(value)
-
-
-def _port(value: str) -> int:
-    if not is_port(value):
-        raise argparse.ArgumentTypeError(f"invalid port {value!r}: expected an integer 1-65535")
-    return int(value)
+    return concurrency
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -40,13 +37,9 @@ def cmd_worker(args: argparse.Namespace) -> None:
     config = Config.from_env()
     if config.redis_url is None:
         raise ConfigError("REDIS_URL is not set: the worker delivers what the web process stores")
-    try:
-        render = load_renderer()
-    except ImportError as error:
-        raise ConfigError(f"events are not available to render: {error}") from None
     client = connect(config.redis_url)
     client.ping()  # unreachable Redis: one line from the console script, not a loop of warnings
-    worker = Worker(client, config, args.concurrency, render)
+    worker = Worker(client, config, args.concurrency, render_event)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         worker.stop()
@@ -66,6 +59,6 @@ def register(commands: Any) -> None:
     worker = commands.add_parser("worker", help="deliver webhooks until stopped")
     worker.add_argument("--concurrency", type=_concurrency, default=DEFAULT_CONCURRENCY,
                         help=f"attempts at once (default {DEFAULT_CONCURRENCY})")  # fmt: skip
-    worker.add_argument("--metrics-port", type=_port, default=None,
+    worker.add_argument("--metrics-port", type=port, default=None,
                         help="also serve Prometheus /metrics on this port")  # fmt: skip
     worker.set_defaults(run=cmd_worker)
