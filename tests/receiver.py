@@ -24,7 +24,7 @@ from typing import Any
 
 from standardwebhooks import Webhook
 
-from tests.servers import wait_until
+from harness.servers import wait_until
 
 
 @dataclasses.dataclass(frozen=True)

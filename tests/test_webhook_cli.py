@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.servers import ROOT, free_port
+from harness.servers import ROOT, free_port
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

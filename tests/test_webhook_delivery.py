@@ -15,8 +15,8 @@ import pytest
 from app.webhook_signing import new_secret
 from app.webhooks.addresses import check_url
 from app.webhooks.delivery import Deliverer, Outcome, parse_retry_after
+from harness.servers import free_port
 from tests.receiver import Receiver, Reply
-from tests.servers import free_port
 
 BODY = b'{"id":"evt_1","object":"event","type":"conversation.created"}'
 

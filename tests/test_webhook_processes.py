@@ -19,8 +19,8 @@ from app.store.connect import connect
 from app.store.keyspace import Keyspace
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import StoredEndpoint, WebhookEndpointStore
+from harness.servers import ROOT, wait_until
 from tests.receiver import Receiver, Reply
-from tests.servers import ROOT, wait_until
 from tests.webhook_fanout import write_event
 
 NOW = 1_795_000_000_000

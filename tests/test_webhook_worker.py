@@ -19,8 +19,8 @@ from app.store.keyspace import Keyspace
 from app.store.webhook_deliveries import StoredDelivery, WebhookDeliveryStore
 from app.store.webhook_endpoints import StoredEndpoint, WebhookEndpointStore
 from app.webhooks.worker import Worker
+from harness.servers import wait_until
 from tests.receiver import Receiver, Reply
-from tests.servers import wait_until
 from tests.webhook_fanout import render_event, write_event
 
 NOW = 1_795_000_000_000
