@@ -16,6 +16,7 @@ from app.webhook_signing import new_secret
 from app.webhooks.addresses import check_url
 from app.webhooks.delivery import Deliverer, Outcome, parse_retry_after
 from harness.servers import free_port
+from tests.conftest import missing
 from tests.receiver import Receiver, Reply
 
 BODY = b'{"id":"evt_1","object":"event","type":"conversation.created"}'
@@ -193,7 +194,7 @@ def test_ipv6_loopback_receiver() -> None:
 def certificate() -> Iterator[tuple[str, str]]:
     """A self-signed certificate for the name hooks.test (openssl), and its key."""
     if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
+        missing("openssl")
     with tempfile.TemporaryDirectory() as folder:
         cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
         subprocess.run(
