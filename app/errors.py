@@ -1,4 +1,4 @@
-"""The error tree of the service and the one handler that renders every error (SPEC.md §5).
+"""The error tree of the service (SPEC.md §5): plain Python, rendered by app/api/errors.py.
 
     ServiceError                      status  code
     ├── InvalidJson                   400     invalid_json

@@ -72,3 +72,37 @@ def loads(body: bytes) -> Any:
     except (ValueError, UnicodeError) as exc:
         raise NotJson(str(exc)) from None
     return value
+
+
+def canonical(raw: bytes) -> bytes:
+    """One text for JSON documents equal as parsed values; NotJson when `raw` is not JSON.
+
+    Keys are sorted and integral numbers written alike (1, 1.0 and 1e0 are equal parsed);
+    integers beyond 64 bits, which orjson cannot write, go through the standard library.
+    RecursionError when the value nests past what the encoders walk.
+    """
+    value = loads(raw)
+    _integral_floats_as_ints(value)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        pass
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+    except ValueError as error:  # json's own "Circular reference"-style refusals
+        raise RecursionError(str(error)) from None
+
+
+def _integral_floats_as_ints(value: Any) -> None:
+    """Replace, in place and without recursion, every integral float inside `value` by an int."""
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, dict | list):
+            continue  # a bare scalar has nothing inside to replace
+        members: Any = node.items() if isinstance(node, dict) else enumerate(node)
+        for name, member in list(members):
+            if isinstance(member, float) and member.is_integer():
+                node[name] = int(member)
+            elif isinstance(member, dict | list):
+                pending.append(member)

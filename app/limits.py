@@ -62,6 +62,8 @@ class RateLimits:
             options["socket_timeout"] = SOCKET_TIMEOUT
             options["socket_connect_timeout"] = CONNECT_TIMEOUT
             options["retry"] = no_retry()
+            # Its Redis errors as limits' StorageError, which the service answers with 503.
+            options["wrap_exceptions"] = True
         self.extension = Limiter(
             key_func=lambda: "",
             storage_uri=limits_storage_uri(config.redis_url),

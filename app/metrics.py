@@ -33,6 +33,7 @@ from app.webhooks import metrics as webhook_metrics  # noqa: F401
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _UNMATCHED = "<unmatched>"
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 REQUESTS = Counter(
     "saasignal_http_requests",
@@ -98,7 +99,8 @@ def _tokens(scope: str) -> Any:
 def record(response: Response, elapsed: float, charge: Charge | None, scope: str | None) -> None:
     """Count a finished request, its latency, its tokens (by scope) and a 429."""
     route = route_of_request()
-    method = request.method
+    # The client names the method: any it could not have meant is `other`, so labels stay few.
+    method = request.method if request.method in _METHODS else "other"
     status = response.status_code
     _requests(method, route, status).inc()
     _latency(method, route).observe(elapsed)

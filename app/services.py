@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import secrets
 from typing import Any
 
 from redis.exceptions import RedisClusterException, RedisError
@@ -60,8 +59,6 @@ class Services:
             if self.config.secret_key:
                 secret = hashlib.sha256(self.config.secret_key.encode()).digest()
             else:
-                key = self.keyspace.cursor_secret()
-                self.client.set(key, secrets.token_hex(32), nx=True)
-                secret = bytes.fromhex(self.client.get(key))
+                secret = self.keys.cursor_secret()
             self._cursors = CursorCodec(secret)
         return self._cursors

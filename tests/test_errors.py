@@ -308,6 +308,41 @@ def test_503_when_redis_is_unreachable(unreachable_app: Flask, method: str, path
     assert "Traceback" not in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer malformed", "Basic dXNlcg=="],
+    ids=["none", "malformed", "basic"],
+)
+def test_503_when_redis_is_unreachable_for_a_request_without_a_usable_key(
+    unreachable_app: Flask, authorization: str | None
+) -> None:
+    """The failed-login limiter's own calls report the outage too (no raw Redis error)."""
+    headers = {"Authorization": authorization} if authorization else {}
+    response = unreachable_app.test_client().get(
+        "/modules/messaging/conversations", headers=headers
+    )
+    assert response.status_code == 503
+    assert error_code(response) == "service_unavailable"
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+@pytest.mark.parametrize("strategy", ["moving-window", "sliding-window-counter"])
+def test_503_when_redis_is_unreachable_under_every_strategy(
+    settings: dict[str, Any], strategy: str
+) -> None:
+    settings.update(redis_url=f"redis://127.0.0.1:{free_port()}/0", rate_limit_strategy=strategy)
+    response = (
+        create_app(settings)
+        .test_client()
+        .get(
+            "/modules/messaging/conversations",
+            headers={"Authorization": "Bearer sk_live_" + "B" * 40},
+        )
+    )
+    assert response.status_code == 503
+    assert error_code(response) == "service_unavailable"
+
+
 def test_readyz_is_503_when_redis_is_unreachable(unreachable_app: Flask) -> None:
     response = unreachable_app.test_client().get("/readyz")
     assert response.status_code == 503

@@ -211,3 +211,22 @@ def test_updates_are_allowed_in_every_status(api: Api, action: str | None) -> No
     assert data["version"] == conversation["version"] + 1
     for field in ("status", "closed_at", "archived_at"):
         assert data[field] == conversation[field]
+
+
+@pytest.mark.parametrize(
+    ("stored", "patch"),
+    [
+        ({"x": 1}, {"x": 1.0}),
+        ({"x": [1, {"y": 2}]}, {"x": [1.0, {"y": 2e0}]}),
+        ({"n": 10}, {"n": 1e1}),
+    ],
+)
+def test_numbers_equal_as_json_change_nothing(
+    api: Api, stored: dict[str, Any], patch: dict[str, Any]
+) -> None:
+    """1 and 1.0 are the same JSON value, as Idempotency-Key bodies already compare them."""
+    conversation = api.create(metadata=stored)
+    response = api.patch(f"/{conversation['id']}", json={"metadata": patch})
+    assert response.status_code == 200
+    assert response.get_json()["data"]["version"] == 1
+    assert response.get_json()["data"]["metadata"] == stored

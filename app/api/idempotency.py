@@ -8,12 +8,9 @@ the outcome of the work is recorded, or the claim released so that a retry runs 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable
-from typing import Any
 
-import orjson
 from flask import Response, request
 
 from app.api.context import RequestContext
@@ -22,7 +19,7 @@ from app.api.errors import render
 from app.api.requests import raw_body
 from app.domain.resources import conversation_resource
 from app.errors import ServiceError, ValidationFailed
-from app.jsontext import NotJson, loads
+from app.jsontext import NotJson, canonical
 from app.store.conversations import Charge, from_hash
 from app.store.idempotency import Replay
 
@@ -40,41 +37,15 @@ def fingerprint() -> str:
 
 
 def _canonical_body(raw: bytes) -> bytes:
-    """One text for bodies equal as parsed JSON; a body that is not JSON stays as it came.
-
-    Keys are sorted and integral numbers written alike (1, 1.0 and 1e0 are equal parsed);
-    integers beyond 64 bits, which orjson cannot write, go through the standard library.
-    """
+    """One text for bodies equal as parsed JSON; a body that is not JSON stays as it came."""
     if not raw:
         return b"{}"
     try:
-        value = loads(raw)
+        return canonical(raw)
     except NotJson:
         return raw
-    _integral_floats_as_ints(value)
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-    except TypeError:
-        pass
-    try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
-    except (ValueError, RecursionError):
+    except RecursionError:
         return raw  # nested past what the encoder walks: compare the bytes
-
-
-def _integral_floats_as_ints(value: Any) -> None:
-    """Replace, in place and without recursion, every integral float inside `value` by an int."""
-    pending = [value]
-    while pending:
-        node = pending.pop()
-        if not isinstance(node, dict | list):
-            continue  # a body that is a bare scalar: refused as not an object anyway
-        members: Any = node.items() if isinstance(node, dict) else enumerate(node)
-        for name, member in list(members):
-            if isinstance(member, float) and member.is_integer():
-                node[name] = int(member)
-            elif isinstance(member, dict | list):
-                pending.append(member)
 
 
 def replay(account: str, outcome: Replay) -> Response:

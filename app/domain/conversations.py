@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.errors import NotFound, StorageUnavailable, ValidationFailed
-from app.jsontext import dumps, loads
+from app.jsontext import canonical, dumps, loads
 from app.store.conversations import Charge, ConversationStore, Origin, Stored
 
 TITLE_MAX = 256
@@ -112,7 +112,8 @@ def changes(
         if errors:
             raise ValidationFailed(details={"metadata": errors})
         text = dumps(merged).decode()
-        if text != existing:
+        # Equal as JSON values is no change (1 and 1.0 are one number), as for bodies.
+        if text != existing and canonical(text.encode()) != canonical(existing.encode()):
             set_fields["metadata"] = text
     return set_fields, delete_fields
 

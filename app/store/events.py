@@ -73,8 +73,8 @@ class EventLog:
         claim = origin.claim
         return [
             self.keys.events(account),
-            self.keys.webhooks(account, "subs"),
-            self.keys.webhooks(account, "due"),
+            self.keys.webhook_subscriptions(account),
+            self.keys.webhook_due(account),
             claim.record_key if claim is not None else self.keys.no_idempotency(account),
         ]
 
@@ -91,8 +91,7 @@ class EventLog:
                 "min": f"{cutoff}-0",
                 "cut": cutoff,
                 "ret": self.retention_seconds,
-                "wh": self.keys.webhooks(account),
-                "now": now_ms,
+                "wh": self.keys.webhook_prefix(account),
             }
         )
 

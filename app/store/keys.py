@@ -111,11 +111,6 @@ class KeyStore:
         return key, secret
 
     @reports_unavailable
-    def authenticate(self, secret: str) -> ApiKey | None:
-        """The key a secret belongs to, or None when unknown or revoked."""
-        return self._key(self.client.hgetall(self.keys.secret(digest(secret))))
-
-    @reports_unavailable
     def lookup(
         self, secret_digest: str, failures_key: str | None, counter: RateCounter | None
     ) -> Lookup:
@@ -168,6 +163,14 @@ class KeyStore:
             mapping={"revoked": 1, "revoked_at": int(time.time() * 1000)},
         )
         return True
+
+    @reports_unavailable
+    def cursor_secret(self) -> bytes:
+        """The key cursors are signed with when SECRET_KEY is unset: made once, shared by
+        every process through Redis (SET NX, then read whichever process won)."""
+        key = self.keys.cursor_secret()
+        self.client.set(key, secrets.token_hex(32), nx=True)
+        return bytes.fromhex(self.client.get(key))
 
     @reports_unavailable
     def grant(self, account: str, tokens: int) -> int:

@@ -141,10 +141,6 @@ class Keyspace:
     def events(self, account: str) -> str:
         return self.account(account, "events")
 
-    def webhooks(self, account: str, *parts: str) -> str:
-        """A webhook key of an account (`P:{A}:wh:…`); no parts: the prefix, ending in `:`."""
-        return self.account(account, "wh", *parts) if parts else self.account(account, "wh", "")
-
     def no_idempotency(self, account: str) -> str:
         """The account's slot, named where a script takes an Idempotency-Key record and the
         request carries none: never written."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import weakref
 from importlib import resources
 from typing import Any
 
@@ -48,8 +49,19 @@ def _source(name: str) -> str:
     return (resources.files("app.store") / "lua" / f"{name}.lua").read_text(encoding="utf-8")
 
 
+# Every store of one client shares its scripts: registered once per client.
+_REGISTERED: weakref.WeakKeyDictionary[Any, dict[str, Script]] = weakref.WeakKeyDictionary()
+
+
 def register_scripts(client: Any) -> dict[str, Script]:
-    """Register every script on `client`; each is the shared prelude plus its own body."""
+    """The scripts of `client`, registered on first use; each is a prelude plus its body."""
+    found = _REGISTERED.get(client)
+    if found is None:
+        found = _REGISTERED[client] = _register(client)
+    return found
+
+
+def _register(client: Any) -> dict[str, Script]:
     prelude = _source("lib")
     scripts = {
         name: client.register_script(prelude + "\n" + _source(name)) for name in SCRIPT_NAMES

@@ -69,7 +69,7 @@ end
 --   Idempotency-Key ('' for none), tok the key's claim token ('' for none), ittl the
 --   record's lifetime (s), st the HTTP status of success, min the oldest stream id kept,
 --   cut that cut-off in ms, ret the retention (s), wh the prefix of the account's webhook
---   keys ('P:{A}:wh:'), now (ms).
+--   keys ('P:{A}:wh:').
 local EVENTS, SUBS, DUE, IDEMPOTENCY = 2, 3, 4, 5
 
 -- A flat HGETALL reply as a table.
@@ -128,6 +128,8 @@ local function emit_event(ctx, event_type, seq, object, previous)
     fields[#fields + 1] = ctx.ik
   end
   local id = redis.call('XADD', KEYS[EVENTS], 'MINID', '~', ctx.min, '*', unpack(fields))
+  -- An account that stops writing keeps no events past their retention either.
+  redis.call('EXPIRE', KEYS[EVENTS], ctx.ret)
   local subscriptions = redis.call('HGETALL', KEYS[SUBS])
   if #subscriptions == 0 then
     return id
