@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import NotFound, WebhookEndpointDisabled
+from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
@@ -86,6 +87,7 @@ class WebhookDeliveryStore:
         ):
             raise NotFound("No such webhook endpoint.")
 
+    @reports_unavailable
     def list_page(
         self, account: str, endpoint_id: str, before: str | None, limit: int
     ) -> DeliveryPage:
@@ -120,6 +122,7 @@ class WebhookDeliveryStore:
             if raw
         ]
 
+    @reports_unavailable
     def get(self, account: str, endpoint_id: str, delivery_id: str) -> StoredDelivery:
         """One delivery of one endpoint; NotFound otherwise."""
         self._check_endpoint(account, endpoint_id)
@@ -128,6 +131,7 @@ class WebhookDeliveryStore:
             raise NotFound("No such webhook delivery.")
         return found[0]
 
+    @reports_unavailable
     def retry(self, account: str, endpoint_id: str, delivery_id: str) -> StoredDelivery:
         """Make a delivery due now, whatever its status; 409 when its endpoint is disabled."""
         self._check_endpoint(account, endpoint_id)

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import NotFound, TooManyWebhookEndpoints
+from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
 from app.webhook_signing import ROTATION_OVERLAP_MS, SecretState, new_secret
@@ -102,6 +103,7 @@ class WebhookEndpointStore:
     def _not_found(self, endpoint_id: str) -> NotFound:
         return NotFound("No such webhook endpoint.")
 
+    @reports_unavailable
     def create(
         self,
         account: str,
@@ -143,6 +145,7 @@ class WebhookEndpointStore:
             failing_since_ms=None,
         )
 
+    @reports_unavailable
     def get(self, account: str, endpoint_id: str) -> StoredEndpoint:
         """One endpoint; NotFound when the account has no such endpoint."""
         if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
@@ -152,6 +155,7 @@ class WebhookEndpointStore:
             raise self._not_found(endpoint_id)
         return StoredEndpoint.from_hash(endpoint_id, raw)
 
+    @reports_unavailable
     def list_page(self, account: str, before_seq: int | None, limit: int) -> EndpointPage:
         """The page of endpoints created before `before_seq`, newest first."""
         bound = "+inf" if before_seq is None else f"({before_seq}"
@@ -171,6 +175,7 @@ class WebhookEndpointStore:
         last = items[-1].seq if items else None
         return EndpointPage(items, len(found) > limit, last)
 
+    @reports_unavailable
     def update(
         self, account: str, endpoint_id: str, changes: Mapping[str, Any], now_ms: int
     ) -> StoredEndpoint:
@@ -197,6 +202,7 @@ class WebhookEndpointStore:
             raise self._not_found(endpoint_id)
         return StoredEndpoint.from_hash(endpoint_id, _flat(result[1]))
 
+    @reports_unavailable
     def delete(self, account: str, endpoint_id: str) -> None:
         """Delete an endpoint; nothing is sent to it from this moment on."""
         if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
@@ -211,6 +217,7 @@ class WebhookEndpointStore:
         if int(result[0]) == Code.NOT_FOUND:
             raise self._not_found(endpoint_id)
 
+    @reports_unavailable
     def rotate_secret(
         self, account: str, endpoint_id: str, now_ms: int, secret: str | None = None
     ) -> StoredEndpoint:
