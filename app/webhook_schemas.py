@@ -50,16 +50,19 @@ def _check_enabled_events(events: list[str]) -> None:
 
 def _url_field(**kwargs: Any) -> fields.String:
     return fields.String(
-        metadata={"description": _URL_HELP, "maxLength": MAX_URL_LENGTH, "format": "uri"},
+        metadata={"description": _URL_HELP, "maxLength": MAX_URL_LENGTH, "pattern": "^https?://"},
         **kwargs,
     )
 
 
-def _events_field(**kwargs: Any) -> fields.List[Any]:
+def _events_field(metadata_default: bool = False, **kwargs: Any) -> fields.List[Any]:
+    documented: dict[str, Any] = {"description": _EVENTS_HELP, "minItems": 1, "uniqueItems": True}
+    if metadata_default:
+        documented["default"] = ["*"]
     return fields.List(
         fields.String(validate=validate.OneOf(ENABLED_EVENTS)),
         validate=_check_enabled_events,
-        metadata={"description": _EVENTS_HELP, "minItems": 1},
+        metadata=documented,
         **kwargs,
     )
 
@@ -77,7 +80,7 @@ class CreateWebhookEndpointSchema(Schema):
     """Body of POST /webhook_endpoints."""
 
     url = _url_field(required=True)
-    enabled_events = _events_field(load_default=lambda: ["*"])
+    enabled_events = _events_field(load_default=lambda: ["*"], metadata_default=True)
     description = _description_field(load_default=None)
 
 

@@ -23,6 +23,9 @@ BASE = "/modules/messaging/conversations"
 ITEM = BASE + "/{conversation_id}"
 EVENTS = "/modules/messaging/events"
 EVENT = EVENTS + "/{event_id}"
+WEBHOOKS = "/modules/messaging/webhook_endpoints"
+WEBHOOK = WEBHOOKS + "/{endpoint_id}"
+DELIVERIES = WEBHOOK + "/deliveries"
 OPERATIONS = [
     ("post", BASE, "messaging:write", 201),
     ("get", BASE, "messaging:read", 200),
@@ -34,6 +37,14 @@ OPERATIONS = [
     ("post", ITEM + "/reopen", "messaging:write", 200),
     ("get", EVENTS, "messaging:read", 200),
     ("get", EVENT, "messaging:read", 200),
+    ("post", WEBHOOKS, "messaging:admin", 201),
+    ("get", WEBHOOKS, "messaging:admin", 200),
+    ("get", WEBHOOK, "messaging:admin", 200),
+    ("patch", WEBHOOK, "messaging:admin", 200),
+    ("delete", WEBHOOK, "messaging:admin", 200),
+    ("post", WEBHOOK + "/rotate_secret", "messaging:admin", 200),
+    ("get", DELIVERIES, "messaging:admin", 200),
+    ("post", DELIVERIES + "/{delivery_id}/retry", "messaging:admin", 200),
 ]
 OPERATION_IDS = [f"{method} {path}" for method, path, _, _ in OPERATIONS]
 EVERYWHERE = {"401", "402", "403", "429", "503"}
@@ -46,6 +57,15 @@ ERRORS = {
     (ITEM + "/archive", "post"): EVERYWHERE | {"400", "404", "409", "412", "413", "415", "422"},
     (EVENTS, "get"): EVERYWHERE | {"413", "422"},
     (EVENT, "get"): EVERYWHERE | {"404", "413"},
+    (WEBHOOKS, "post"): EVERYWHERE | {"400", "409", "413", "415", "422"},
+    (WEBHOOKS, "get"): EVERYWHERE | {"413", "422"},
+    (WEBHOOK, "get"): EVERYWHERE | {"404", "413"},
+    (WEBHOOK, "patch"): EVERYWHERE | {"400", "404", "413", "415", "422"},
+    (WEBHOOK, "delete"): EVERYWHERE | {"404", "413"},
+    (WEBHOOK + "/rotate_secret", "post"): EVERYWHERE | {"400", "404", "409", "413", "415", "422"},
+    (DELIVERIES, "get"): EVERYWHERE | {"404", "413", "422"},
+    (DELIVERIES + "/{delivery_id}/retry", "post"): EVERYWHERE
+    | {"400", "404", "409", "413", "415", "422"},
 }
 
 
