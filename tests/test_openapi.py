@@ -359,3 +359,63 @@ def test_event_id_pattern_fits_issued_ids_and_other_shapes_are_404(
         EVENTS + "/evt_nope", headers={"Authorization": f"Bearer {api.secret}"}
     )
     assert response.status_code == 404
+
+
+def test_the_webhook_objects_are_named_components(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    endpoint = schemas["WebhookEndpoint"]["properties"]
+    with_secret = schemas["WebhookEndpointWithSecret"]["properties"]
+    assert "secret" not in endpoint and set(with_secret) == set(endpoint) | {"secret"}
+    assert endpoint["object"]["const"] == "webhook_endpoint"
+    assert endpoint["enabled_events"]["items"] == {"$ref": "#/components/schemas/EnabledEvent"}
+    assert endpoint["status"] == {"$ref": "#/components/schemas/WebhookEndpointStatus"}
+    assert endpoint["disabled_reason"]["anyOf"] == [
+        {"$ref": "#/components/schemas/WebhookDisabledReason"},
+        {"type": "null"},
+    ]
+    delivery = schemas["WebhookDelivery"]["properties"]
+    assert delivery["status"] == {"$ref": "#/components/schemas/WebhookDeliveryStatus"}
+    assert delivery["event_type"] == {"$ref": "#/components/schemas/EventType"}
+    assert schemas["EnabledEvent"]["enum"] == ["*", *EVENT_TYPES]
+    assert schemas["WebhookDisabledReason"]["enum"] == ["manual", "gone", "failing"]
+    created = document["paths"][WEBHOOKS]["post"]["responses"]["201"]["content"]
+    assert created["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/WebhookEndpointWithSecretEnvelope"
+    }
+    got = document["paths"][WEBHOOK]["get"]["responses"]["200"]["content"]
+    assert got["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/WebhookEndpointEnvelope"
+    }
+    assert document["paths"][WEBHOOK]["patch"]["requestBody"]["content"].keys() == {
+        "application/merge-patch+json"
+    }
+    assert {tag["name"] for tag in document["tags"]} >= {"Webhooks"}
+
+
+def test_webhook_error_codes_are_listed_where_they_happen(document: dict[str, Any]) -> None:
+    create = document["paths"][WEBHOOKS]["post"]["responses"]["422"]["description"]
+    assert "`too_many_webhook_endpoints`" in create and "`validation_error`" in create
+    retry = document["paths"][DELIVERIES + "/{delivery_id}/retry"]["post"]["responses"]["409"]
+    assert "`webhook_endpoint_disabled`" in retry["description"]
+    assert "409" not in document["paths"][WEBHOOK]["patch"]["responses"]
+
+
+def test_webhook_id_patterns_fit_issued_ids(document: dict[str, Any], api: Api) -> None:
+    headers = {"Authorization": f"Bearer {api.secret}"}
+    made = api.client.post(WEBHOOKS, json={"url": "https://hooks.example.com/"}, headers=headers)
+    endpoint = made.get_json()["data"]
+    api.create()
+    path = WEBHOOKS + f"/{endpoint['id']}/deliveries"
+    [delivery] = api.client.get(path, headers=headers).get_json()["data"]
+    parameters = document["components"]["parameters"]
+    schemas = document["components"]["schemas"]
+    for pattern, value in (
+        (parameters["WebhookEndpointId"]["schema"]["pattern"], endpoint["id"]),
+        (parameters["WebhookDeliveryId"]["schema"]["pattern"], delivery["id"]),
+        (
+            schemas["WebhookEndpointWithSecret"]["properties"]["secret"]["pattern"],
+            endpoint["secret"],
+        ),
+        (schemas["WebhookDelivery"]["properties"]["event_id"]["pattern"], delivery["event_id"]),
+    ):
+        assert re.match(pattern, value), (pattern, value)

@@ -558,3 +558,20 @@ def test_a_bad_cursor_is_422_invalid_cursor(api: Api) -> None:
         assert (response.status_code, error_code(response)) == (422, "invalid_cursor"), where
     response = api.get(query_string={"cursor": endpoints_cursor})
     assert (response.status_code, error_code(response)) == (422, "invalid_cursor")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "", {"GET", "HEAD", "POST"}),
+        ("POST", f"/{UNKNOWN}", {"GET", "HEAD", "PATCH", "DELETE"}),
+        ("GET", f"/{UNKNOWN}/rotate_secret", {"POST"}),
+        ("DELETE", f"/{UNKNOWN}/deliveries", {"GET", "HEAD"}),
+    ],
+)
+def test_other_methods_are_405_with_allow(
+    api: Api, method: str, path: str, allowed: set[str]
+) -> None:
+    response = call(api, method, path)
+    assert (response.status_code, error_code(response)) == (405, "method_not_allowed")
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) == allowed
