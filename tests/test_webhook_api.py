@@ -575,3 +575,25 @@ def test_other_methods_are_405_with_allow(
     response = call(api, method, path)
     assert (response.status_code, error_code(response)) == (405, "method_not_allowed")
     assert set(response.headers["Allow"].replace(" ", "").split(",")) == allowed
+
+
+def test_a_short_balance_changes_nothing(api: Api) -> None:
+    made = create(api)
+    api.create()
+    [delivery] = deliveries(api, made["id"])
+    broke = api.key("acme", [ADMIN])
+    api.services.keys.grant("acme", 1 - api.balance())  # leaves 1: less than the price
+    path = f"/{made['id']}"
+    for method, where, body in [
+        ("POST", "", {"url": URL}),
+        ("PATCH", path, {"status": "disabled", "description": "x"}),
+        ("POST", f"{path}/rotate_secret", None),
+        ("POST", f"{path}/deliveries/{delivery['id']}/retry", None),
+        ("DELETE", path, None),
+    ]:
+        response = call(api, method, where, key=broke, json=body)
+        assert (response.status_code, error_code(response)) == (402, "insufficient_tokens")
+    stored = api.services.webhook_endpoints.list_page("acme", None, 100).items
+    assert [(e.id, e.status, e.description) for e in stored] == [(made["id"], "enabled", None)]
+    assert stored[0].secrets.current == made["secret"] and stored[0].secrets.previous is None
+    assert api.balance() == 1

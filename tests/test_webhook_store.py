@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 
 from app.errors import (
+    InsufficientTokens,
     NotFound,
     StorageUnavailable,
     TooManyWebhookEndpoints,
     WebhookEndpointDisabled,
 )
+from app.store.charges import Charge
 from app.store.connect import connect
 from app.store.keyspace import Keyspace
 from app.store.webhook_deliveries import WebhookDeliveryStore
@@ -294,3 +296,22 @@ def test_an_unreachable_redis_is_storage_unavailable() -> None:
     ):
         with pytest.raises(StorageUnavailable):
             call()
+
+
+def test_a_charged_change_takes_its_price_in_the_same_step(stores: Stores) -> None:
+    stores.client.set(stores.keys.tokens("acme"), 5)
+    charge = Charge("acme", 2)
+    made = stores.endpoints.create("acme", URL, ["*"], None, NOW, charge=charge)
+    assert (charge.balance, charge.debited) == (3, True)
+    short = Charge("acme", 4)
+    with pytest.raises(InsufficientTokens):
+        stores.endpoints.update("acme", made.id, {"status": "disabled"}, NOW, charge=short)
+    assert (short.balance, short.debited) == (3, False)
+    assert stores.endpoints.get("acme", made.id).status == "enabled"
+    missing = Charge("acme", 2)
+    with pytest.raises(NotFound):
+        stores.endpoints.delete("acme", "we_" + "Z" * 24, charge=missing)
+    assert (missing.balance, missing.debited) == (1, True)
+    with pytest.raises(InsufficientTokens):
+        stores.endpoints.rotate_secret("acme", made.id, NOW, charge=Charge("acme", 2))
+    assert stores.client.get(stores.keys.tokens("acme")) == "1"

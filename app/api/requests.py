@@ -47,19 +47,11 @@ def raw_body() -> bytes | None:
 def charge_and_raise(ctx: RequestContext, error: ServiceError) -> NoReturn:
     """Take the request's price (402 wins if the balance is short), then fail with `error`.
 
-    A request that paid up front (`charge_first`) is not charged twice.
+    A charge already taken is not taken twice.
     """
     if not ctx.charge.debited:
         ctx.services.conversations.debit(ctx.charge)
     raise error
-
-
-def charge_first(ctx: RequestContext) -> None:
-    """Take the request's price now, before the body and the query are read (402 first).
-
-    For the endpoints whose store calls take no tokens themselves (the webhook endpoints).
-    """
-    ctx.services.conversations.debit(ctx.charge)
 
 
 def _is_json_media_type() -> bool:

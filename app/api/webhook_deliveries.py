@@ -1,7 +1,7 @@
 """An endpoint's webhook deliveries (SPEC.md §16): the log, newest first, and retry.
 
-Like the endpoints' handlers, each request pays first (`charge_first`), then reads its
-input, then calls the store.
+Like the endpoints' handlers: the store call takes the price, input that fails before it
+is charged by `charge_and_raise`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from app.api.envelope import json_response, ok
 from app.api.guard import RequestContext, guarded
 from app.api.requests import (
     charge_and_raise,
-    charge_first,
     json_body,
     load,
     refuse_oversized_body,
@@ -37,7 +36,6 @@ _empty_schema = EmptySchema()
 @bp.get("")
 @guarded(ADMIN)
 def list_webhook_deliveries(ctx: RequestContext, endpoint_id: str) -> Response:
-    charge_first(ctx)
     refuse_oversized_body(ctx)
     query = load(ctx, _list_schema, single_valued(ctx, request.args))
     cursors = ctx.services.cursors()
@@ -48,7 +46,7 @@ def list_webhook_deliveries(ctx: RequestContext, endpoint_id: str) -> Response:
         except InvalidCursor as error:
             charge_and_raise(ctx, error)
     deliveries = ctx.services.webhook_deliveries
-    page = deliveries.list_page(ctx.account, endpoint_id, before, query["limit"])
+    page = deliveries.list_page(ctx.account, endpoint_id, before, query["limit"], charge=ctx.charge)
     next_cursor = None
     if page.has_more and page.last_id is not None:
         next_cursor = cursors.encode_webhook_deliveries(ctx.account, endpoint_id, page.last_id)
@@ -64,7 +62,8 @@ def list_webhook_deliveries(ctx: RequestContext, endpoint_id: str) -> Response:
 @bp.post("/<delivery_id>/retry")
 @guarded(ADMIN)
 def retry_webhook_delivery(ctx: RequestContext, endpoint_id: str, delivery_id: str) -> Response:
-    charge_first(ctx)
     load(ctx, _empty_schema, json_body(ctx))
-    retried = ctx.services.webhook_deliveries.retry(ctx.account, endpoint_id, delivery_id)
+    retried = ctx.services.webhook_deliveries.retry(
+        ctx.account, endpoint_id, delivery_id, charge=ctx.charge
+    )
     return ok(delivery_resource(ctx.account, retried))

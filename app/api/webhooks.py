@@ -1,8 +1,7 @@
 """The webhook endpoints of SPEC.md §16: create, list, get, update, delete, rotate the secret.
 
-Every request pays its price first (`charge_first`): the webhook store's calls take no
-tokens themselves, so the debit is one script of its own before the body is read, which
-keeps SPEC.md §4's order (402 before 400/413/415/422 before 404 before 409).
+As for conversations, the store call takes the request's price (a change in its own
+script), and input that fails before it is charged by `charge_and_raise`.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from app.api.envelope import json_response, ok
 from app.api.guard import RequestContext, guarded
 from app.api.requests import (
     charge_and_raise,
-    charge_first,
     json_body,
     load,
     refuse_oversized_body,
@@ -53,11 +51,15 @@ def _check_url(ctx: RequestContext, url: str | None) -> None:
 @bp.post("")
 @guarded(ADMIN)
 def create_webhook_endpoint(ctx: RequestContext) -> Response:
-    charge_first(ctx)
     data = load(ctx, _create_schema, json_body(ctx))
     _check_url(ctx, data["url"])
     made = ctx.services.webhook_endpoints.create(
-        ctx.account, data["url"], data["enabled_events"], data["description"], _now_ms()
+        ctx.account,
+        data["url"],
+        data["enabled_events"],
+        data["description"],
+        _now_ms(),
+        charge=ctx.charge,
     )
     return ok(endpoint_resource(made, with_secret=True), 201)
 
@@ -65,7 +67,6 @@ def create_webhook_endpoint(ctx: RequestContext) -> Response:
 @bp.get("")
 @guarded(ADMIN)
 def list_webhook_endpoints(ctx: RequestContext) -> Response:
-    charge_first(ctx)
     refuse_oversized_body(ctx)
     query = load(ctx, _list_schema, single_valued(ctx, request.args))
     cursors = ctx.services.cursors()
@@ -75,7 +76,9 @@ def list_webhook_endpoints(ctx: RequestContext) -> Response:
             before = cursors.decode_webhook_endpoints(ctx.account, query["cursor"])
         except InvalidCursor as error:
             charge_and_raise(ctx, error)
-    page = ctx.services.webhook_endpoints.list_page(ctx.account, before, query["limit"])
+    page = ctx.services.webhook_endpoints.list_page(
+        ctx.account, before, query["limit"], charge=ctx.charge
+    )
     next_cursor = None
     if page.has_more and page.last_seq is not None:
         next_cursor = cursors.encode_webhook_endpoints(ctx.account, page.last_seq)
@@ -91,34 +94,35 @@ def list_webhook_endpoints(ctx: RequestContext) -> Response:
 @bp.get("/<endpoint_id>")
 @guarded(ADMIN)
 def get_webhook_endpoint(ctx: RequestContext, endpoint_id: str) -> Response:
-    charge_first(ctx)
     refuse_oversized_body(ctx)
-    return ok(endpoint_resource(ctx.services.webhook_endpoints.get(ctx.account, endpoint_id)))
+    stored = ctx.services.webhook_endpoints.get(ctx.account, endpoint_id, charge=ctx.charge)
+    return ok(endpoint_resource(stored))
 
 
 @bp.patch("/<endpoint_id>")
 @guarded(ADMIN)
 def update_webhook_endpoint(ctx: RequestContext, endpoint_id: str) -> Response:
-    charge_first(ctx)
     changes = load(ctx, _update_schema, json_body(ctx))
     _check_url(ctx, changes.get("url"))
-    updated = ctx.services.webhook_endpoints.update(ctx.account, endpoint_id, changes, _now_ms())
+    updated = ctx.services.webhook_endpoints.update(
+        ctx.account, endpoint_id, changes, _now_ms(), charge=ctx.charge
+    )
     return ok(endpoint_resource(updated))
 
 
 @bp.delete("/<endpoint_id>")
 @guarded(ADMIN)
 def delete_webhook_endpoint(ctx: RequestContext, endpoint_id: str) -> Response:
-    charge_first(ctx)
     refuse_oversized_body(ctx)
-    ctx.services.webhook_endpoints.delete(ctx.account, endpoint_id)
+    ctx.services.webhook_endpoints.delete(ctx.account, endpoint_id, charge=ctx.charge)
     return ok(deleted_endpoint(endpoint_id))
 
 
 @bp.post("/<endpoint_id>/rotate_secret")
 @guarded(ADMIN)
 def rotate_webhook_secret(ctx: RequestContext, endpoint_id: str) -> Response:
-    charge_first(ctx)
     load(ctx, _empty_schema, json_body(ctx))
-    rotated = ctx.services.webhook_endpoints.rotate_secret(ctx.account, endpoint_id, _now_ms())
+    rotated = ctx.services.webhook_endpoints.rotate_secret(
+        ctx.account, endpoint_id, _now_ms(), charge=ctx.charge
+    )
     return ok(endpoint_resource(rotated, with_secret=True))
