@@ -15,6 +15,7 @@ from werkzeug.test import TestResponse
 
 from app import create_app
 from app.store.ids import EVENT_ID_RE
+from app.store.webhook_queue import Finish, WebhookQueue
 from app.vocabulary import ADMIN, RATE_LIMIT_HEADERS, READ, WRITE
 from tests.conftest import Api, error_code
 
@@ -597,3 +598,21 @@ def test_a_short_balance_changes_nothing(api: Api) -> None:
     assert [(e.id, e.status, e.description) for e in stored] == [(made["id"], "enabled", None)]
     assert stored[0].secrets.current == made["secret"] and stored[0].secrets.previous is None
     assert api.balance() == 1
+
+
+def test_retry_makes_a_failed_delivery_pending_again(api: Api) -> None:
+    made = create(api)
+    api.create()
+    queue = WebhookQueue(api.services.client, api.services.keyspace)
+    [claimed] = queue.claim("acme", 10, "worker-1")
+    assert queue.finish(claimed, "worker-1", Finish(False, None, status_code=500)) == "failed"
+    [failed] = deliveries(api, made["id"])
+    assert (failed["status"], failed["attempts"], failed["last_status_code"]) == ("failed", 1, 500)
+    assert is_time(failed["last_attempt_at"]) and failed["next_attempt_at"] is None
+    response = call(api, "POST", f"/{made['id']}/deliveries/{failed['id']}/retry")
+    assert response.status_code == 200
+    retried = response.get_json()["data"]
+    assert (retried["status"], retried["attempts"]) == ("pending", 1)
+    assert is_time(retried["next_attempt_at"])
+    [again] = queue.claim("acme", 10, "worker-2")
+    assert (again.delivery_id, again.attempt) == (failed["id"], 2)
