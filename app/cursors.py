@@ -3,7 +3,9 @@
 A cursor is `base64url(payload).base64url(mac)`: the payload holds the filter and the
 sequence number of the last conversation of the page; the MAC (HMAC-SHA256, truncated to
 128 bits) covers the payload and the account, so a cursor altered in any way, reused with
-another filter, or carried to another account is refused.
+another filter, or carried to another account is refused. Each list has a cursor of its
+own kind (conversations, events, webhook endpoints, one endpoint's deliveries, the last
+bound to its endpoint), and a cursor of one kind is refused by every other list.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ class CursorCodec:
         after = data.get("after")
         if data.get("k") != "we" or not isinstance(after, int) or isinstance(after, bool):
             raise InvalidCursor()
-        if after < 0:
+        if after < 0:  # a sequence number is never negative
             raise InvalidCursor()
         return after
 
