@@ -557,8 +557,12 @@ def test_a_bad_cursor_is_422_invalid_cursor(api: Api) -> None:
     for where, cursor in cases:
         response = call(api, "GET", where, query_string={"cursor": cursor})
         assert (response.status_code, error_code(response)) == (422, "invalid_cursor"), where
-    response = api.get(query_string={"cursor": endpoints_cursor})
-    assert (response.status_code, error_code(response)) == (422, "invalid_cursor")
+    headers = {"Authorization": f"Bearer {api.secret}"}
+    for cursor in (endpoints_cursor, deliveries_cursor):
+        response = api.get(query_string={"cursor": cursor})
+        assert (response.status_code, error_code(response)) == (422, "invalid_cursor")
+        response = api.client.get(EVENTS, query_string={"cursor": cursor}, headers=headers)
+        assert (response.status_code, error_code(response)) == (422, "invalid_cursor")
 
 
 @pytest.mark.parametrize(
