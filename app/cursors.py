@@ -3,7 +3,9 @@
 A cursor is `base64url(payload).base64url(mac)`: the payload holds the filter and the
 sequence number of the last conversation of the page; the MAC (HMAC-SHA256, truncated to
 128 bits) covers the payload and the account, so a cursor altered in any way, reused with
-another filter, or carried to another account is refused.
+another filter, or carried to another account is refused. Each list has a cursor of its
+own kind (conversations, events, webhook endpoints, one endpoint's deliveries, the last
+bound to its endpoint), and a cursor of one kind is refused by every other list.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from app.errors import InvalidCursor
 
 _MAC_BYTES = 16
 _STREAM_ID_RE = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")
+_DELIVERY_ID_RE = re.compile(r"^whd_[0-9]{19}_[A-Za-z0-9]{24}$")
 
 
 def _b64encode(raw: bytes) -> str:
@@ -49,7 +52,7 @@ class CursorCodec:
     def decode(self, account: str, cursor: str, type_: str | None, status: str | None) -> int:
         """The sequence number a cursor continues from; InvalidCursor when it does not fit."""
         data = self._payload(account, cursor)
-        if data.get("t") != type_ or data.get("s") != status or "e" in data:
+        if data.get("t") != type_ or data.get("s") != status or "e" in data or "k" in data:
             raise InvalidCursor(
                 "The cursor belongs to another filter: repeat the type and status it was made for."
             )
@@ -79,6 +82,39 @@ class CursorCodec:
         if not isinstance(after, str) or not _STREAM_ID_RE.fullmatch(after):
             raise InvalidCursor()
         return after
+
+    def encode_webhook_endpoints(self, account: str, last_seq: int) -> str:
+        """The cursor that continues a walk of webhook endpoints after sequence `last_seq`."""
+        return self._sign(account, {"k": "we", "after": last_seq})
+
+    def decode_webhook_endpoints(self, account: str, cursor: str) -> int:
+        """The endpoint sequence a cursor continues from; InvalidCursor when it does not fit."""
+        data = self._payload(account, cursor)
+        after = data.get("after")
+        if data.get("k") != "we" or not isinstance(after, int) or isinstance(after, bool):
+            raise InvalidCursor()
+        if after < 0:  # a sequence number is never negative
+            raise InvalidCursor()
+        return after
+
+    def encode_webhook_deliveries(self, account: str, endpoint_id: str, last_id: str) -> str:
+        """The cursor that continues a walk of one endpoint's deliveries after `last_id`."""
+        return self._sign(account, {"k": ["whd", endpoint_id], "after": last_id})
+
+    def decode_webhook_deliveries(self, account: str, cursor: str, endpoint_id: str) -> str:
+        """The delivery id a cursor continues from; InvalidCursor when it does not fit
+        (another endpoint's cursor included)."""
+        data = self._payload(account, cursor)
+        if data.get("k") != ["whd", endpoint_id]:
+            raise InvalidCursor("The cursor belongs to another webhook endpoint's deliveries.")
+        after = data.get("after")
+        if not isinstance(after, str) or not _DELIVERY_ID_RE.fullmatch(after):
+            raise InvalidCursor()
+        return after
+
+    def _sign(self, account: str, data: dict[str, Any]) -> str:
+        payload = orjson.dumps(data)
+        return _b64encode(payload) + "." + _b64encode(self._mac(account, payload))
 
     def _payload(self, account: str, cursor: str) -> dict[str, Any]:
         """The signed payload of a cursor of this account; InvalidCursor when altered."""

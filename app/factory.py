@@ -11,7 +11,7 @@ from redis.exceptions import RedisClusterException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import accesslog, metrics
-from app.api import context, conversations, docs, events, ops
+from app.api import context, conversations, docs, events, ops, webhook_deliveries, webhooks
 from app.api.errors import register_error_handlers
 from app.config import Config, ConfigError
 from app.limits import RateLimits
@@ -58,6 +58,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
 
     app.register_blueprint(conversations.bp)
     app.register_blueprint(events.bp)
+    app.register_blueprint(webhooks.bp)
+    app.register_blueprint(webhook_deliveries.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(docs.bp)
     register_error_handlers(app)

@@ -28,6 +28,7 @@ from app.openapi_components import (
 from app.openapi_events import event_paths
 from app.openapi_parts import HEADERS, PARAMETERS, SECURITY_SCHEME
 from app.openapi_paths import JSON_TYPES, conversation_paths
+from app.openapi_webhooks import webhook_paths
 from app.schemas import (
     ConversationSchema,
     CreateConversationSchema,
@@ -42,6 +43,14 @@ from app.schemas import (
     UpdateConversationSchema,
 )
 from app.vocabulary import DEFAULT_TOKEN_COSTS
+from app.webhook_schemas import (
+    CreateWebhookEndpointSchema,
+    UpdateWebhookEndpointSchema,
+    WebhookDeliverySchema,
+    WebhookEndpointSchema,
+    WebhookEndpointWithSecretSchema,
+    WebhookListQuerySchema,
+)
 
 _PRICES = ", ".join(f"{scope} {price}" for scope, price in DEFAULT_TOKEN_COSTS.items())
 
@@ -81,6 +90,7 @@ def _document() -> dict[str, Any]:
         tags=[
             {"name": "Conversations", "description": "Create, list, change and delete."},
             {"name": "Events", "description": "Every change to a conversation, as it happened."},
+            {"name": "Webhooks", "description": "Events POSTed to your URLs, signed and retried."},
         ],
     )
     plugin.map_to_openapi_type(JsonObject, "object", None)  # type: ignore[no-untyped-call]
@@ -110,12 +120,37 @@ def _document() -> dict[str, Any]:
     spec.components.schema("Event", schema=EventSchema)
     spec.components.schema("EventEnvelope", envelope("Event"))
     spec.components.schema("EventList", page("Event", "type and conversation_id"))
-    paths = {**conversation_paths(ListQuerySchema), **event_paths(EventListQuerySchema)}
+    _webhook_components(spec)
+    paths = {
+        **conversation_paths(ListQuerySchema),
+        **event_paths(EventListQuerySchema),
+        **webhook_paths(WebhookListQuerySchema),
+    }
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     document: dict[str, Any] = spec.to_dict()
     first = {key: document.pop(key) for key in ("openapi", "info")}
     return {**first, **document}
+
+
+def _webhook_components(spec: APISpec) -> None:
+    """The webhook objects, their envelopes and bodies (SPEC.md §16)."""
+    spec.components.schema("WebhookEndpoint", schema=WebhookEndpointSchema)
+    spec.components.schema("WebhookEndpointWithSecret", schema=WebhookEndpointWithSecretSchema)
+    spec.components.schema("WebhookDelivery", schema=WebhookDeliverySchema)
+    spec.components.schema("WebhookEndpointEnvelope", envelope("WebhookEndpoint"))
+    spec.components.schema(
+        "WebhookEndpointWithSecretEnvelope", envelope("WebhookEndpointWithSecret")
+    )
+    spec.components.schema("WebhookEndpointList", page("WebhookEndpoint", None))
+    spec.components.schema(
+        "DeletedWebhookEndpoint", deleted("webhook_endpoint", "The deleted endpoint's id.")
+    )
+    spec.components.schema("DeletedWebhookEndpointEnvelope", envelope("DeletedWebhookEndpoint"))
+    spec.components.schema("WebhookDeliveryEnvelope", envelope("WebhookDelivery"))
+    spec.components.schema("WebhookDeliveryList", page("WebhookDelivery", "endpoint"))
+    spec.components.schema("CreateWebhookEndpoint", schema=CreateWebhookEndpointSchema)
+    spec.components.schema("UpdateWebhookEndpoint", schema=UpdateWebhookEndpointSchema)
 
 
 def build_document() -> dict[str, Any]:

@@ -19,7 +19,15 @@ from marshmallow import fields, validate
 
 from app.domain.conversations import METADATA_MAX_BYTES, METADATA_MAX_DEPTH
 from app.schemas import JsonObject
-from app.vocabulary import EVENT_TYPES, STATUSES, TYPES
+from app.vocabulary import (
+    ENABLED_EVENTS,
+    EVENT_TYPES,
+    STATUSES,
+    TYPES,
+    WEBHOOK_DELIVERY_STATUSES,
+    WEBHOOK_DISABLED_REASONS,
+    WEBHOOK_ENDPOINT_STATUSES,
+)
 
 Schema = dict[str, Any]
 
@@ -28,6 +36,10 @@ NAMED_ENUMS: dict[tuple[str, ...], str] = {
     TYPES: "ConversationType",
     STATUSES: "ConversationStatus",
     EVENT_TYPES: "EventType",
+    ENABLED_EVENTS: "EnabledEvent",
+    WEBHOOK_ENDPOINT_STATUSES: "WebhookEndpointStatus",
+    WEBHOOK_DISABLED_REASONS: "WebhookDisabledReason",
+    WEBHOOK_DELIVERY_STATUSES: "WebhookDeliveryStatus",
 }
 # A marshmallow field of one of these classes refers to the named object.
 NAMED_FIELDS: dict[type[fields.Field[Any]], str] = {JsonObject: "Metadata"}
@@ -63,8 +75,9 @@ def envelope(name: str) -> Schema:
     }
 
 
-def page(name: str, filters: str) -> Schema:
+def page(name: str, filters: str | None) -> Schema:
     """A page of a list (SPEC.md §8): `data`, `has_more` and `next_cursor`."""
+    same = f" (with the same {filters})" if filters else ""
     return {
         "type": "object",
         "description": f"One page of `{name}` objects, newest first.",
@@ -76,7 +89,7 @@ def page(name: str, filters: str) -> Schema:
             "has_more": {"type": "boolean", "description": "Whether another page follows."},
             "next_cursor": {
                 "type": ["string", "null"],
-                "description": f"Pass as `cursor` (with the same {filters}) for the next page; "
+                "description": f"Pass as `cursor`{same} for the next page; "
                 "null when has_more is false.",
             },
         },
@@ -111,7 +124,7 @@ ERROR_DETAILS: Schema = {
     "description": "More about the error, by code: `validation_error`: field → list of "
     "messages; `insufficient_tokens`: `required`, `balance`; `insufficient_scope`: "
     "`required`; `invalid_transition`: `status` (the current one); `precondition_failed`: "
-    "`etag` (the current one).",
+    "`etag` (the current one); `too_many_webhook_endpoints`: `limit`.",
 }
 
 ERROR_DETAIL: Schema = {
@@ -150,6 +163,23 @@ SHARED: dict[str, Schema] = {
         "What happened to a conversation: `conversation.updated` is a PATCH that changed "
         "something; the lifecycle types are moves that changed the status (no-ops write no "
         "event).",
+    ),
+    "EnabledEvent": enum_schema(
+        ENABLED_EVENTS,
+        "What a webhook endpoint subscribes to: `*` (alone: every type) or an event type.",
+    ),
+    "WebhookEndpointStatus": enum_schema(
+        WEBHOOK_ENDPOINT_STATUSES, "Whether events are sent to a webhook endpoint."
+    ),
+    "WebhookDisabledReason": enum_schema(
+        WEBHOOK_DISABLED_REASONS,
+        "Why a webhook endpoint is disabled: `manual` (a PATCH), `gone` (it answered 410), "
+        "`failing` (no success for WEBHOOK_DISABLE_AFTER_SECONDS while attempts failed).",
+    ),
+    "WebhookDeliveryStatus": enum_schema(
+        WEBHOOK_DELIVERY_STATUSES,
+        "`pending` (an attempt is due or in flight), `succeeded` (a 2xx), `failed` (the "
+        "retries ran out, or the endpoint was disabled or deleted).",
     ),
     "Metadata": METADATA,
     "Error": ERROR,

@@ -28,9 +28,11 @@ from app.errors import (
     RateLimited,
     ServiceError,
     StorageUnavailable,
+    TooManyWebhookEndpoints,
     Unauthorized,
     UnsupportedMediaType,
     ValidationFailed,
+    WebhookEndpointDisabled,
 )
 from app.openapi_components import ref
 from app.openapi_parts import EXAMPLE_REQUEST_ID, Responses, headers
@@ -85,6 +87,14 @@ MEANING: dict[ErrorClass, tuple[str, dict[str, Any] | None]] = {
     ),
     IdempotencyKeyReused: (
         "this Idempotency-Key was used with another method, path or body.",
+        None,
+    ),
+    TooManyWebhookEndpoints: (
+        "the account already has as many webhook endpoints as it may. `details`: `limit`.",
+        {"limit": 16},
+    ),
+    WebhookEndpointDisabled: (
+        "the webhook endpoint is disabled: enable it (PATCH `status: enabled`) first.",
         None,
     ),
     RateLimited: (

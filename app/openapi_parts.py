@@ -11,6 +11,8 @@ from typing import Any
 
 from app.openapi_components import ref
 from app.store.ids import EVENT_ID_RE, ID_RE
+from app.store.webhook_deliveries import DELIVERY_ID_RE
+from app.store.webhook_endpoints import ENDPOINT_ID_RE
 from app.vocabulary import ADMIN, RATE_LIMIT_HEADERS, READ, WRITE
 
 SECURITY_SCHEME = {
@@ -25,6 +27,8 @@ SECURITY_SCHEME = {
 CONVERSATION_ID_PATTERN = ID_RE.pattern
 EXAMPLE_ID = "conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"
 EXAMPLE_EVENT_ID = "evt_01M8BVM4KV0000R6V8B0CE"
+EXAMPLE_ENDPOINT_ID = "we_4Jq2Zt7XbP9kLm3Qw8Rv5Ny1"
+EXAMPLE_DELIVERY_ID = "whd_1795000000123000000_4Jq2Zt7XbP9kLm3Qw8Rv5Ny1"
 Responses = dict[int | str, Any]
 """An operation's responses by status (`"default"` for any other)."""
 
@@ -122,6 +126,24 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "past EVENT_RETENTION_DAYS is simply not found (404), never a 422.",
         "schema": {"type": "string", "pattern": EVENT_ID_RE.pattern},
         "example": EXAMPLE_EVENT_ID,
+    },
+    "WebhookEndpointId": {
+        "name": "endpoint_id",
+        "in": "path",
+        "required": True,
+        "description": "The webhook endpoint's id. An id of any other shape, or another "
+        "account's, is simply not found (404), never a 422.",
+        "schema": {"type": "string", "pattern": ENDPOINT_ID_RE.pattern},
+        "example": EXAMPLE_ENDPOINT_ID,
+    },
+    "WebhookDeliveryId": {
+        "name": "delivery_id",
+        "in": "path",
+        "required": True,
+        "description": "The delivery's id, one of this endpoint's. An id of any other shape, "
+        "or another endpoint's, is simply not found (404), never a 422.",
+        "schema": {"type": "string", "pattern": DELIVERY_ID_RE.pattern},
+        "example": EXAMPLE_DELIVERY_ID,
     },
     "IdempotencyKey": {
         "name": "Idempotency-Key",

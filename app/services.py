@@ -15,6 +15,8 @@ from app.store.events import EventLog
 from app.store.idempotency import IdempotencyStore
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.store.webhook_deliveries import WebhookDeliveryStore
+from app.store.webhook_endpoints import WebhookEndpointStore
 
 
 @dataclasses.dataclass
@@ -28,6 +30,8 @@ class Services:
     events: EventLog
     keys: KeyStore
     idempotency: IdempotencyStore
+    webhook_endpoints: WebhookEndpointStore
+    webhook_deliveries: WebhookDeliveryStore
     _cursors: CursorCodec | None = None
 
     @classmethod
@@ -44,6 +48,8 @@ class Services:
             events=events,
             keys=KeyStore(client, keyspace),
             idempotency=IdempotencyStore(client, keyspace, config.idempotency_ttl_seconds),
+            webhook_endpoints=WebhookEndpointStore(client, keyspace),
+            webhook_deliveries=WebhookDeliveryStore(client, keyspace),
         )
 
     def storage_answers(self) -> bool:

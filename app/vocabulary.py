@@ -34,6 +34,12 @@ EVENT_TYPES = (
     "conversation.deleted",
 )
 
+# SPEC.md §16. An endpoint's `enabled_events` holds `*` (every type) or event types.
+ENABLED_EVENTS = ("*", *EVENT_TYPES)
+WEBHOOK_ENDPOINT_STATUSES = ("enabled", "disabled")
+WEBHOOK_DISABLED_REASONS = ("manual", "gone", "failing")
+WEBHOOK_DELIVERY_STATUSES = ("pending", "succeeded", "failed")
+
 # SPEC.md §1.
 BASE_PATH = "/modules/messaging"
 CONVERSATIONS_PATH = BASE_PATH + "/conversations"

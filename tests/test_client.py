@@ -24,7 +24,12 @@ from saasignal_client import AuthenticatedClient
 from saasignal_client.models import Error
 
 from app.openapi import build_document
-from app.openapi_parts import EXAMPLE_EVENT_ID, EXAMPLE_ID
+from app.openapi_parts import (
+    EXAMPLE_DELIVERY_ID,
+    EXAMPLE_ENDPOINT_ID,
+    EXAMPLE_EVENT_ID,
+    EXAMPLE_ID,
+)
 from clients.generate_python import DEFAULT_OUTPUT, generate
 
 PACKAGE = DEFAULT_OUTPUT / "saasignal_client"
@@ -33,7 +38,12 @@ PACKAGE = DEFAULT_OUTPUT / "saasignal_client"
 IGNORED = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache", ".pdm-build", "build"}
 MODELS_PER_OPERATION = 3
 # A value for each path parameter, by name.
-PATH_EXAMPLES = {"conversation_id": EXAMPLE_ID, "event_id": EXAMPLE_EVENT_ID}
+PATH_EXAMPLES = {
+    "conversation_id": EXAMPLE_ID,
+    "event_id": EXAMPLE_EVENT_ID,
+    "endpoint_id": EXAMPLE_ENDPOINT_ID,
+    "delivery_id": EXAMPLE_DELIVERY_ID,
+}
 
 
 def _files(root: Path) -> dict[str, bytes]:

@@ -29,6 +29,14 @@ OPERATION_IDS = [
     ("Conversations", "reopen_conversation"),
     ("Events", "list_events"),
     ("Events", "get_event"),
+    ("Webhooks", "create_webhook_endpoint"),
+    ("Webhooks", "list_webhook_endpoints"),
+    ("Webhooks", "get_webhook_endpoint"),
+    ("Webhooks", "update_webhook_endpoint"),
+    ("Webhooks", "delete_webhook_endpoint"),
+    ("Webhooks", "rotate_webhook_secret"),
+    ("Webhooks", "list_webhook_deliveries"),
+    ("Webhooks", "retry_webhook_delivery"),
 ]
 CHROMIUM_FLAGS = [
     "--headless",

@@ -23,6 +23,9 @@ BASE = "/modules/messaging/conversations"
 ITEM = BASE + "/{conversation_id}"
 EVENTS = "/modules/messaging/events"
 EVENT = EVENTS + "/{event_id}"
+WEBHOOKS = "/modules/messaging/webhook_endpoints"
+WEBHOOK = WEBHOOKS + "/{endpoint_id}"
+DELIVERIES = WEBHOOK + "/deliveries"
 OPERATIONS = [
     ("post", BASE, "messaging:write", 201),
     ("get", BASE, "messaging:read", 200),
@@ -34,6 +37,14 @@ OPERATIONS = [
     ("post", ITEM + "/reopen", "messaging:write", 200),
     ("get", EVENTS, "messaging:read", 200),
     ("get", EVENT, "messaging:read", 200),
+    ("post", WEBHOOKS, "messaging:admin", 201),
+    ("get", WEBHOOKS, "messaging:admin", 200),
+    ("get", WEBHOOK, "messaging:admin", 200),
+    ("patch", WEBHOOK, "messaging:admin", 200),
+    ("delete", WEBHOOK, "messaging:admin", 200),
+    ("post", WEBHOOK + "/rotate_secret", "messaging:admin", 200),
+    ("get", DELIVERIES, "messaging:admin", 200),
+    ("post", DELIVERIES + "/{delivery_id}/retry", "messaging:admin", 200),
 ]
 OPERATION_IDS = [f"{method} {path}" for method, path, _, _ in OPERATIONS]
 EVERYWHERE = {"401", "402", "403", "429", "503"}
@@ -46,6 +57,15 @@ ERRORS = {
     (ITEM + "/archive", "post"): EVERYWHERE | {"400", "404", "409", "412", "413", "415", "422"},
     (EVENTS, "get"): EVERYWHERE | {"413", "422"},
     (EVENT, "get"): EVERYWHERE | {"404", "413"},
+    (WEBHOOKS, "post"): EVERYWHERE | {"400", "409", "413", "415", "422"},
+    (WEBHOOKS, "get"): EVERYWHERE | {"413", "422"},
+    (WEBHOOK, "get"): EVERYWHERE | {"404", "413"},
+    (WEBHOOK, "patch"): EVERYWHERE | {"400", "404", "413", "415", "422"},
+    (WEBHOOK, "delete"): EVERYWHERE | {"404", "413"},
+    (WEBHOOK + "/rotate_secret", "post"): EVERYWHERE | {"400", "404", "409", "413", "415", "422"},
+    (DELIVERIES, "get"): EVERYWHERE | {"404", "413", "422"},
+    (DELIVERIES + "/{delivery_id}/retry", "post"): EVERYWHERE
+    | {"400", "404", "409", "413", "415", "422"},
 }
 
 
@@ -339,3 +359,63 @@ def test_event_id_pattern_fits_issued_ids_and_other_shapes_are_404(
         EVENTS + "/evt_nope", headers={"Authorization": f"Bearer {api.secret}"}
     )
     assert response.status_code == 404
+
+
+def test_the_webhook_objects_are_named_components(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    endpoint = schemas["WebhookEndpoint"]["properties"]
+    with_secret = schemas["WebhookEndpointWithSecret"]["properties"]
+    assert "secret" not in endpoint and set(with_secret) == set(endpoint) | {"secret"}
+    assert endpoint["object"]["const"] == "webhook_endpoint"
+    assert endpoint["enabled_events"]["items"] == {"$ref": "#/components/schemas/EnabledEvent"}
+    assert endpoint["status"] == {"$ref": "#/components/schemas/WebhookEndpointStatus"}
+    assert endpoint["disabled_reason"]["anyOf"] == [
+        {"$ref": "#/components/schemas/WebhookDisabledReason"},
+        {"type": "null"},
+    ]
+    delivery = schemas["WebhookDelivery"]["properties"]
+    assert delivery["status"] == {"$ref": "#/components/schemas/WebhookDeliveryStatus"}
+    assert delivery["event_type"] == {"$ref": "#/components/schemas/EventType"}
+    assert schemas["EnabledEvent"]["enum"] == ["*", *EVENT_TYPES]
+    assert schemas["WebhookDisabledReason"]["enum"] == ["manual", "gone", "failing"]
+    created = document["paths"][WEBHOOKS]["post"]["responses"]["201"]["content"]
+    assert created["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/WebhookEndpointWithSecretEnvelope"
+    }
+    got = document["paths"][WEBHOOK]["get"]["responses"]["200"]["content"]
+    assert got["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/WebhookEndpointEnvelope"
+    }
+    assert document["paths"][WEBHOOK]["patch"]["requestBody"]["content"].keys() == {
+        "application/merge-patch+json"
+    }
+    assert {tag["name"] for tag in document["tags"]} >= {"Webhooks"}
+
+
+def test_webhook_error_codes_are_listed_where_they_happen(document: dict[str, Any]) -> None:
+    create = document["paths"][WEBHOOKS]["post"]["responses"]["422"]["description"]
+    assert "`too_many_webhook_endpoints`" in create and "`validation_error`" in create
+    retry = document["paths"][DELIVERIES + "/{delivery_id}/retry"]["post"]["responses"]["409"]
+    assert "`webhook_endpoint_disabled`" in retry["description"]
+    assert "409" not in document["paths"][WEBHOOK]["patch"]["responses"]
+
+
+def test_webhook_id_patterns_fit_issued_ids(document: dict[str, Any], api: Api) -> None:
+    headers = {"Authorization": f"Bearer {api.secret}"}
+    made = api.client.post(WEBHOOKS, json={"url": "https://hooks.example.com/"}, headers=headers)
+    endpoint = made.get_json()["data"]
+    api.create()
+    path = WEBHOOKS + f"/{endpoint['id']}/deliveries"
+    [delivery] = api.client.get(path, headers=headers).get_json()["data"]
+    parameters = document["components"]["parameters"]
+    schemas = document["components"]["schemas"]
+    for pattern, value in (
+        (parameters["WebhookEndpointId"]["schema"]["pattern"], endpoint["id"]),
+        (parameters["WebhookDeliveryId"]["schema"]["pattern"], delivery["id"]),
+        (
+            schemas["WebhookEndpointWithSecret"]["properties"]["secret"]["pattern"],
+            endpoint["secret"],
+        ),
+        (schemas["WebhookDelivery"]["properties"]["event_id"]["pattern"], delivery["event_id"]),
+    ):
+        assert re.match(pattern, value), (pattern, value)

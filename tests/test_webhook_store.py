@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 from typing import Any
 
 import pytest
 
-from app.errors import NotFound, TooManyWebhookEndpoints, WebhookEndpointDisabled
+from app.errors import (
+    InsufficientTokens,
+    NotFound,
+    StorageUnavailable,
+    TooManyWebhookEndpoints,
+    WebhookEndpointDisabled,
+)
+from app.store.charges import Charge
 from app.store.connect import connect
 from app.store.keyspace import Keyspace
 from app.store.webhook_deliveries import WebhookDeliveryStore
@@ -267,3 +275,43 @@ def test_the_failing_rule_disables_only_if_no_success_came_between(stores: Store
     stores.queue.finish(again, "t1", Finish(False, 0, disable="failing", status_code=500))
     got = stores.endpoints.get("acme", endpoint.id)
     assert (got.status, got.disabled_reason) == ("disabled", "failing")
+
+
+def test_an_unreachable_redis_is_storage_unavailable() -> None:
+    """Every call of the API's webhook stores turns a Redis error into a 503, not a 500."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # free, and nothing listens on it
+    stores = Stores(f"redis://127.0.0.1:{port}")
+    endpoint_id = "we_" + "a" * 24
+    for call in (
+        lambda: stores.endpoints.create("acme", URL, ["*"], None, NOW),
+        lambda: stores.endpoints.get("acme", endpoint_id),
+        lambda: stores.endpoints.list_page("acme", None, 10),
+        lambda: stores.endpoints.update("acme", endpoint_id, {"url": URL}, NOW),
+        lambda: stores.endpoints.delete("acme", endpoint_id),
+        lambda: stores.endpoints.rotate_secret("acme", endpoint_id, NOW),
+        lambda: stores.deliveries.list_page("acme", endpoint_id, None, 10),
+        lambda: stores.deliveries.retry("acme", endpoint_id, "whd_" + "1" * 19 + "_" + "a" * 24),
+    ):
+        with pytest.raises(StorageUnavailable):
+            call()
+
+
+def test_a_charged_change_takes_its_price_in_the_same_step(stores: Stores) -> None:
+    stores.client.set(stores.keys.tokens("acme"), 5)
+    charge = Charge("acme", 2)
+    made = stores.endpoints.create("acme", URL, ["*"], None, NOW, charge=charge)
+    assert (charge.balance, charge.debited) == (3, True)
+    short = Charge("acme", 4)
+    with pytest.raises(InsufficientTokens):
+        stores.endpoints.update("acme", made.id, {"status": "disabled"}, NOW, charge=short)
+    assert (short.balance, short.debited) == (3, False)
+    assert stores.endpoints.get("acme", made.id).status == "enabled"
+    missing = Charge("acme", 2)
+    with pytest.raises(NotFound):
+        stores.endpoints.delete("acme", "we_" + "Z" * 24, charge=missing)
+    assert (missing.balance, missing.debited) == (1, True)
+    with pytest.raises(InsufficientTokens):
+        stores.endpoints.rotate_secret("acme", made.id, NOW, charge=Charge("acme", 2))
+    assert stores.client.get(stores.keys.tokens("acme")) == "1"

@@ -41,3 +41,16 @@ def run_charged(script: Script, keys: list[str], args: list[Any], charge: Charge
     if code == Code.PRECONDITION_FAILED:
         raise PreconditionFailed(version=int(result[2]))
     return result
+
+
+def run_priced(
+    script: Script, tokens_key: str, keys: list[str], args: list[Any], charge: Charge
+) -> list[Any]:
+    """Run a script that takes the price first (KEYS[1] the balance, ARGV[1] the price,
+    then its own; it answers `{code, balance, ...}`); settle the charge; raise 402."""
+    result: list[Any] = script(keys=[tokens_key, *keys], args=[charge.cost, *args])
+    charge.balance = int(result[1])
+    if int(result[0]) == Code.INSUFFICIENT_TOKENS:
+        raise InsufficientTokens(required=charge.cost, balance=charge.balance)
+    charge.debited = True
+    return result

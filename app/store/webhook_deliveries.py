@@ -6,6 +6,9 @@ webhook_queue.py. A delivery id holds its event's position
 scored by that millisecond, so a page after a cursor (the last id shown) reads the few
 deliveries of the same millisecond that sort below it, then the older ones:
 O(log N + limit), exact whatever is added or trimmed meanwhile.
+
+A request's price (a `Charge`) is taken first: by the retry script itself, in the same
+step; by `debit_tokens` before a page is read.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import NotFound, WebhookEndpointDisabled
+from app.store.charges import Charge, run_charged, run_priced
+from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
@@ -80,16 +85,28 @@ class WebhookDeliveryStore:
         self.keys = keyspace
         self.scripts = register_scripts(client)
 
+    def _debit(self, account: str, charge: Charge | None) -> None:
+        if charge is not None and not charge.debited:
+            keys = [self.keys.tokens(account)]
+            run_charged(self.scripts["debit_tokens"], keys, [charge.cost], charge)
+
     def _check_endpoint(self, account: str, endpoint_id: str) -> None:
         if not ENDPOINT_ID_RE.fullmatch(endpoint_id) or not self.client.exists(
             self.keys.webhook_endpoint(account, endpoint_id)
         ):
             raise NotFound("No such webhook endpoint.")
 
+    @reports_unavailable
     def list_page(
-        self, account: str, endpoint_id: str, before: str | None, limit: int
+        self,
+        account: str,
+        endpoint_id: str,
+        before: str | None,
+        limit: int,
+        charge: Charge | None = None,
     ) -> DeliveryPage:
         """The endpoint's deliveries older than the delivery `before`, newest first."""
+        self._debit(account, charge)
         self._check_endpoint(account, endpoint_id)
         key = self.keys.webhook_endpoint_deliveries(account, endpoint_id)
         if before is None:
@@ -120,6 +137,7 @@ class WebhookDeliveryStore:
             if raw
         ]
 
+    @reports_unavailable
     def get(self, account: str, endpoint_id: str, delivery_id: str) -> StoredDelivery:
         """One delivery of one endpoint; NotFound otherwise."""
         self._check_endpoint(account, endpoint_id)
@@ -128,21 +146,27 @@ class WebhookDeliveryStore:
             raise NotFound("No such webhook delivery.")
         return found[0]
 
-    def retry(self, account: str, endpoint_id: str, delivery_id: str) -> StoredDelivery:
+    @reports_unavailable
+    def retry(
+        self, account: str, endpoint_id: str, delivery_id: str, charge: Charge | None = None
+    ) -> StoredDelivery:
         """Make a delivery due now, whatever its status; 409 when its endpoint is disabled."""
-        self._check_endpoint(account, endpoint_id)
-        if not DELIVERY_ID_RE.fullmatch(delivery_id):
+        if not ENDPOINT_ID_RE.fullmatch(endpoint_id) or not DELIVERY_ID_RE.fullmatch(delivery_id):
+            self._debit(account, charge)
             raise NotFound("No such webhook delivery.")
         keys = [
             self.keys.webhook_delivery(account, delivery_id),
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_due(account),
         ]
-        result = self.scripts["retry_webhook_delivery"](keys=keys, args=[delivery_id, endpoint_id])
+        script = self.scripts["retry_webhook_delivery"]
+        tokens = self.keys.tokens(account)
+        args = [delivery_id, endpoint_id]
+        result = run_priced(script, tokens, keys, args, charge or Charge(account, 0))
         code = int(result[0])
         if code == Code.NOT_FOUND:
             raise NotFound("No such webhook delivery.")
         if code == ENDPOINT_DISABLED:
             raise WebhookEndpointDisabled()
-        raw = result[1]
+        raw = result[2]
         return StoredDelivery.from_hash(delivery_id, dict(zip(raw[::2], raw[1::2], strict=True)))

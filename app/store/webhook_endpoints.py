@@ -4,8 +4,11 @@ Each change is one Lua script that also keeps `P:{A}:wh:subs` equal to the accou
 enabled endpoints and what they subscribe to, which is all the events' fan-out reads.
 The account joins the global `P:webhook-accounts` (where the worker finds accounts to
 poll) before any endpoint of it is enabled, in a command of its own: that set lives in
-another cluster slot. The store never sees Flask and never charges tokens (the HTTP layer
-takes the price of a request before it calls the store).
+another cluster slot. The store never sees Flask.
+
+A request's price (a `Charge`) is taken by the change's own script, first, in the same
+atomic step (SPEC.md §3); a read takes it with `debit_tokens` before it reads. Without a
+charge (the worker's tests, the command line) nothing is taken.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import NotFound, TooManyWebhookEndpoints
+from app.store.charges import Charge, run_charged, run_priced
+from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
 from app.webhook_signing import ROTATION_OVERLAP_MS, SecretState, new_secret
@@ -102,6 +107,26 @@ class WebhookEndpointStore:
     def _not_found(self, endpoint_id: str) -> NotFound:
         return NotFound("No such webhook endpoint.")
 
+    def _run(
+        self, name: str, account: str, keys: list[str], args: list[Any], charge: Charge | None
+    ) -> list[Any]:
+        """Run a write script that takes the price first (nothing without a charge)."""
+        charge = charge or Charge(account, 0)
+        return run_priced(self.scripts[name], self.keys.tokens(account), keys, args, charge)
+
+    def _locate(self, account: str, endpoint_id: str, charge: Charge | None) -> None:
+        """A charged 404 for an id that cannot be an endpoint's."""
+        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
+            self.debit(account, charge)
+            raise self._not_found(endpoint_id)
+
+    def debit(self, account: str, charge: Charge | None) -> None:
+        """Take the price of a request that reads, or stops before storage (402 if short)."""
+        if charge is not None and not charge.debited:
+            keys = [self.keys.tokens(account)]
+            run_charged(self.scripts["debit_tokens"], keys, [charge.cost], charge)
+
+    @reports_unavailable
     def create(
         self,
         account: str,
@@ -110,6 +135,7 @@ class WebhookEndpointStore:
         description: str | None,
         now_ms: int,
         secret: str | None = None,
+        charge: Charge | None = None,
     ) -> StoredEndpoint:
         """Store a new enabled endpoint with a new secret; TooManyWebhookEndpoints past 16."""
         endpoint_id = new_endpoint_id()
@@ -126,7 +152,7 @@ class WebhookEndpointStore:
         args: list[Any] = [MAX_ENDPOINTS, endpoint_id, now_ms, url, events, secret]
         if description is not None:
             args.append(description)
-        result = self.scripts["create_webhook_endpoint"](keys=keys, args=args)
+        result = self._run("create_webhook_endpoint", account, keys, args, charge)
         if int(result[0]) == TOO_MANY_ENDPOINTS:
             raise TooManyWebhookEndpoints(MAX_ENDPOINTS)
         return StoredEndpoint(
@@ -138,22 +164,27 @@ class WebhookEndpointStore:
             disabled_reason=None,
             created_ms=now_ms,
             updated_ms=now_ms,
-            seq=int(result[1]),
+            seq=int(result[2]),
             secrets=SecretState(secret),
             failing_since_ms=None,
         )
 
-    def get(self, account: str, endpoint_id: str) -> StoredEndpoint:
+    @reports_unavailable
+    def get(self, account: str, endpoint_id: str, charge: Charge | None = None) -> StoredEndpoint:
         """One endpoint; NotFound when the account has no such endpoint."""
-        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
-            raise self._not_found(endpoint_id)
+        self.debit(account, charge)
+        self._locate(account, endpoint_id, None)
         raw = self.client.hgetall(self.keys.webhook_endpoint(account, endpoint_id))
         if not raw:
             raise self._not_found(endpoint_id)
         return StoredEndpoint.from_hash(endpoint_id, raw)
 
-    def list_page(self, account: str, before_seq: int | None, limit: int) -> EndpointPage:
+    @reports_unavailable
+    def list_page(
+        self, account: str, before_seq: int | None, limit: int, charge: Charge | None = None
+    ) -> EndpointPage:
         """The page of endpoints created before `before_seq`, newest first."""
+        self.debit(account, charge)
         bound = "+inf" if before_seq is None else f"({before_seq}"
         found = self.client.zrevrangebyscore(
             self.keys.webhook_endpoints(account), bound, "-inf", start=0, num=limit + 1
@@ -171,12 +202,17 @@ class WebhookEndpointStore:
         last = items[-1].seq if items else None
         return EndpointPage(items, len(found) > limit, last)
 
+    @reports_unavailable
     def update(
-        self, account: str, endpoint_id: str, changes: Mapping[str, Any], now_ms: int
+        self,
+        account: str,
+        endpoint_id: str,
+        changes: Mapping[str, Any],
+        now_ms: int,
+        charge: Charge | None = None,
     ) -> StoredEndpoint:
         """Apply a PATCH: `url`, `enabled_events`, `description` (None clears), `status`."""
-        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
-            raise self._not_found(endpoint_id)
+        self._locate(account, endpoint_id, charge)
         args: list[Any] = [endpoint_id, now_ms]
         for name, value in changes.items():
             if name == "description" and value is None:
@@ -192,34 +228,39 @@ class WebhookEndpointStore:
             self.keys.webhook_subscriptions(account),
             self.keys.webhook_endpoint_deliveries(account, endpoint_id),
         ]
-        result = self.scripts["update_webhook_endpoint"](keys=keys, args=args)
+        result = self._run("update_webhook_endpoint", account, keys, args, charge)
         if int(result[0]) == Code.NOT_FOUND:
             raise self._not_found(endpoint_id)
-        return StoredEndpoint.from_hash(endpoint_id, _flat(result[1]))
+        return StoredEndpoint.from_hash(endpoint_id, _flat(result[2]))
 
-    def delete(self, account: str, endpoint_id: str) -> None:
+    @reports_unavailable
+    def delete(self, account: str, endpoint_id: str, charge: Charge | None = None) -> None:
         """Delete an endpoint; nothing is sent to it from this moment on."""
-        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
-            raise self._not_found(endpoint_id)
+        self._locate(account, endpoint_id, charge)
         keys = [
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_endpoint_deliveries(account, endpoint_id),
             self.keys.webhook_subscriptions(account),
             self.keys.webhook_endpoints(account),
         ]
-        result = self.scripts["delete_webhook_endpoint"](keys=keys, args=[endpoint_id])
+        result = self._run("delete_webhook_endpoint", account, keys, [endpoint_id], charge)
         if int(result[0]) == Code.NOT_FOUND:
             raise self._not_found(endpoint_id)
 
+    @reports_unavailable
     def rotate_secret(
-        self, account: str, endpoint_id: str, now_ms: int, secret: str | None = None
+        self,
+        account: str,
+        endpoint_id: str,
+        now_ms: int,
+        secret: str | None = None,
+        charge: Charge | None = None,
     ) -> StoredEndpoint:
         """Give the endpoint a new secret; the old one signs beside it for 24 hours."""
-        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
-            raise self._not_found(endpoint_id)
+        self._locate(account, endpoint_id, charge)
         keys = [self.keys.webhook_endpoint(account, endpoint_id)]
         args: list[Any] = [now_ms, secret or new_secret(), ROTATION_OVERLAP_MS]
-        result = self.scripts["rotate_webhook_secret"](keys=keys, args=args)
+        result = self._run("rotate_webhook_secret", account, keys, args, charge)
         if int(result[0]) == Code.NOT_FOUND:
             raise self._not_found(endpoint_id)
-        return StoredEndpoint.from_hash(endpoint_id, _flat(result[1]))
+        return StoredEndpoint.from_hash(endpoint_id, _flat(result[2]))

@@ -1,20 +1,26 @@
 -- Create a webhook endpoint, enabled, unless the account already has the most it may.
--- KEYS[1] the account's endpoints (zset), KEYS[2] endpoint sequence, KEYS[3] the new
--- endpoint's hash, KEYS[4] the account's subscriptions (hash)
--- ARGV[1] most endpoints an account may have, ARGV[2] endpoint id, ARGV[3] now (ms),
--- ARGV[4] url, ARGV[5] enabled events (`*` or `,type,type,`), ARGV[6] secret,
--- ARGV[7] description, or absent for null
--- Returns {0, seq} | {6} (too many endpoints)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
-  return {6}
+-- KEYS[1] the account's token balance, KEYS[2] the account's endpoints (zset), KEYS[3]
+-- endpoint sequence, KEYS[4] the new endpoint's hash, KEYS[5] the account's subscriptions
+-- (hash)
+-- ARGV[1] the request's price, ARGV[2] most endpoints an account may have, ARGV[3]
+-- endpoint id, ARGV[4] now (ms), ARGV[5] url, ARGV[6] enabled events (`*` or
+-- `,type,type,`), ARGV[7] secret, ARGV[8] description, or absent for null
+-- Returns {0, balance, seq} | {1, balance} (insufficient tokens) | {6, balance} (too many
+-- endpoints, charged)
+local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
+if not paid then
+  return {1, balance}
 end
-local seq = redis.call('INCR', KEYS[2])
-redis.call('HSET', KEYS[3], 'url', ARGV[4], 'ev', ARGV[5], 'st', 'enabled',
-  'c', ARGV[3], 'u', ARGV[3], 'sq', seq, 'sk', ARGV[6])
-if ARGV[7] then
-  redis.call('HSET', KEYS[3], 'd', ARGV[7])
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then
+  return {6, balance}
 end
-redis.call('ZADD', KEYS[1], seq, ARGV[2])
+local seq = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[4], 'url', ARGV[5], 'ev', ARGV[6], 'st', 'enabled',
+  'c', ARGV[4], 'u', ARGV[4], 'sq', seq, 'sk', ARGV[7])
+if ARGV[8] then
+  redis.call('HSET', KEYS[4], 'd', ARGV[8])
+end
+redis.call('ZADD', KEYS[2], seq, ARGV[3])
 -- Subscribed last, in the same step: from here on, every event fans out to it.
-redis.call('HSET', KEYS[4], ARGV[2], ARGV[5])
-return {0, seq}
+redis.call('HSET', KEYS[5], ARGV[3], ARGV[6])
+return {0, balance, seq}

@@ -1,11 +1,17 @@
 -- Give a webhook endpoint a new secret; the one it replaces signs beside it a while more.
--- KEYS[1] the endpoint's hash
--- ARGV[1] now (ms), ARGV[2] the new secret, ARGV[3] how long the old one keeps signing (ms)
--- Returns {0, flat hash} | {2} (no such endpoint)
-local current = redis.call('HGET', KEYS[1], 'sk')
-if not current then
-  return {2}
+-- KEYS[1] the account's token balance, KEYS[2] the endpoint's hash
+-- ARGV[1] the request's price, ARGV[2] now (ms), ARGV[3] the new secret, ARGV[4] how long
+-- the old one keeps signing (ms)
+-- Returns {0, balance, flat hash} | {1, balance} (insufficient tokens) | {2, balance} (no
+-- such endpoint, charged)
+local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
+if not paid then
+  return {1, balance}
 end
-redis.call('HSET', KEYS[1], 'sk', ARGV[2], 'ps', current,
-  'px', tonumber(ARGV[1]) + tonumber(ARGV[3]), 'u', ARGV[1])
-return {0, redis.call('HGETALL', KEYS[1])}
+local current = redis.call('HGET', KEYS[2], 'sk')
+if not current then
+  return {2, balance}
+end
+redis.call('HSET', KEYS[2], 'sk', ARGV[3], 'ps', current,
+  'px', tonumber(ARGV[2]) + tonumber(ARGV[4]), 'u', ARGV[2])
+return {0, balance, redis.call('HGETALL', KEYS[2])}

@@ -1,49 +1,54 @@
 -- Change a webhook endpoint's url, enabled events, description or status (a PATCH).
--- KEYS[1] the endpoint's hash, KEYS[2] the account's subscriptions (hash),
--- KEYS[3] the endpoint's deliveries (zset)
--- ARGV[1] endpoint id, ARGV[2] now (ms), then name, value pairs among
---   url <url> · ev <`*` or `,type,type,`> · d <description> · dnull '' (description
+-- KEYS[1] the account's token balance, KEYS[2] the endpoint's hash, KEYS[3] the account's
+-- subscriptions (hash), KEYS[4] the endpoint's deliveries (zset)
+-- ARGV[1] the request's price, ARGV[2] endpoint id, ARGV[3] now (ms), then name, value
+--   pairs among url <url> · ev <`*` or `,type,type,`> · d <description> · dnull '' (description
 --   to null) · st <enabled|disabled>
--- Returns {0, flat hash} | {2} (no such endpoint)
+-- Returns {0, balance, flat hash} | {1, balance} (insufficient tokens) | {2, balance} (no
+-- such endpoint, charged)
 --
 -- Disabling by hand sets disabled_reason `manual` and unsubscribes it; enabling clears
 -- the reason and the failing clock, and moves the first-attempt watermark past every
 -- delivery made before, so only events written from now on are sent (SPEC.md §16).
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return {2}
+local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
+if not paid then
+  return {1, balance}
 end
-local id, now = ARGV[1], ARGV[2]
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  return {2, balance}
+end
+local id, now = ARGV[2], ARGV[3]
 local changed = false
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   local name, value = ARGV[i], ARGV[i + 1]
   if name == 'dnull' then
-    changed = (redis.call('HDEL', KEYS[1], 'd') == 1) or changed
+    changed = (redis.call('HDEL', KEYS[2], 'd') == 1) or changed
   elseif name == 'st' then
-    local current = redis.call('HGET', KEYS[1], 'st')
+    local current = redis.call('HGET', KEYS[2], 'st')
     if value ~= current then
       changed = true
-      redis.call('HSET', KEYS[1], 'st', value)
+      redis.call('HSET', KEYS[2], 'st', value)
       if value == 'disabled' then
-        redis.call('HSET', KEYS[1], 'dr', 'manual')
+        redis.call('HSET', KEYS[2], 'dr', 'manual')
       else
-        redis.call('HDEL', KEYS[1], 'dr', 'fs', 'ff', 'fx')
-        local newest = redis.call('ZREVRANGE', KEYS[3], 0, 0)[1]
+        redis.call('HDEL', KEYS[2], 'dr', 'fs', 'ff', 'fx')
+        local newest = redis.call('ZREVRANGE', KEYS[4], 0, 0)[1]
         if newest then
-          redis.call('HSET', KEYS[1], 'fw', newest)
+          redis.call('HSET', KEYS[2], 'fw', newest)
         end
       end
     end
-  elseif redis.call('HGET', KEYS[1], name) ~= value then
+  elseif redis.call('HGET', KEYS[2], name) ~= value then
     changed = true
-    redis.call('HSET', KEYS[1], name, value)
+    redis.call('HSET', KEYS[2], name, value)
   end
 end
 if changed then
-  redis.call('HSET', KEYS[1], 'u', now)
+  redis.call('HSET', KEYS[2], 'u', now)
 end
-if redis.call('HGET', KEYS[1], 'st') == 'enabled' then
-  redis.call('HSET', KEYS[2], id, redis.call('HGET', KEYS[1], 'ev'))
+if redis.call('HGET', KEYS[2], 'st') == 'enabled' then
+  redis.call('HSET', KEYS[3], id, redis.call('HGET', KEYS[2], 'ev'))
 else
-  redis.call('HDEL', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
 end
-return {0, redis.call('HGETALL', KEYS[1])}
+return {0, balance, redis.call('HGETALL', KEYS[2])}

@@ -6,9 +6,13 @@ from .conversation_list import ConversationList
 from .conversation_status import ConversationStatus
 from .conversation_type import ConversationType
 from .create_conversation import CreateConversation
+from .create_webhook_endpoint import CreateWebhookEndpoint
 from .deleted_conversation import DeletedConversation
 from .deleted_conversation_envelope import DeletedConversationEnvelope
+from .deleted_webhook_endpoint import DeletedWebhookEndpoint
+from .deleted_webhook_endpoint_envelope import DeletedWebhookEndpointEnvelope
 from .empty_body import EmptyBody
+from .enabled_event import EnabledEvent
 from .error_detail import ErrorDetail
 from .error_details import ErrorDetails
 from .error_envelope import Error
@@ -21,6 +25,18 @@ from .event_type import EventType
 from .metadata import Metadata
 from .previous_attributes import PreviousAttributes
 from .update_conversation import UpdateConversation
+from .update_webhook_endpoint import UpdateWebhookEndpoint
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_envelope import WebhookDeliveryEnvelope
+from .webhook_delivery_list import WebhookDeliveryList
+from .webhook_delivery_status import WebhookDeliveryStatus
+from .webhook_disabled_reason import WebhookDisabledReason
+from .webhook_endpoint import WebhookEndpoint
+from .webhook_endpoint_envelope import WebhookEndpointEnvelope
+from .webhook_endpoint_list import WebhookEndpointList
+from .webhook_endpoint_status import WebhookEndpointStatus
+from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
+from .webhook_endpoint_with_secret_envelope import WebhookEndpointWithSecretEnvelope
 
 __all__ = (
     "Conversation",
@@ -29,9 +45,13 @@ __all__ = (
     "ConversationStatus",
     "ConversationType",
     "CreateConversation",
+    "CreateWebhookEndpoint",
     "DeletedConversation",
     "DeletedConversationEnvelope",
+    "DeletedWebhookEndpoint",
+    "DeletedWebhookEndpointEnvelope",
     "EmptyBody",
+    "EnabledEvent",
     "Error",
     "ErrorDetail",
     "ErrorDetails",
@@ -44,4 +64,16 @@ __all__ = (
     "Metadata",
     "PreviousAttributes",
     "UpdateConversation",
+    "UpdateWebhookEndpoint",
+    "WebhookDelivery",
+    "WebhookDeliveryEnvelope",
+    "WebhookDeliveryList",
+    "WebhookDeliveryStatus",
+    "WebhookDisabledReason",
+    "WebhookEndpoint",
+    "WebhookEndpointEnvelope",
+    "WebhookEndpointList",
+    "WebhookEndpointStatus",
+    "WebhookEndpointWithSecret",
+    "WebhookEndpointWithSecretEnvelope",
 )

@@ -25,7 +25,7 @@ class ErrorDetail:
         request_id (str): The request's `X-Request-Id`: quote it when asking for help.
         details (ErrorDetails | Unset): More about the error, by code: `validation_error`: field → list of messages;
             `insufficient_tokens`: `required`, `balance`; `insufficient_scope`: `required`; `invalid_transition`: `status`
-            (the current one); `precondition_failed`: `etag` (the current one).
+            (the current one); `precondition_failed`: `etag` (the current one); `too_many_webhook_endpoints`: `limit`.
     """
 
     code: str

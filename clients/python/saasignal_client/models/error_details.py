@@ -13,7 +13,7 @@ T = TypeVar("T", bound="ErrorDetails")
 class ErrorDetails:
     """More about the error, by code: `validation_error`: field → list of messages; `insufficient_tokens`: `required`,
     `balance`; `insufficient_scope`: `required`; `invalid_transition`: `status` (the current one);
-    `precondition_failed`: `etag` (the current one).
+    `precondition_failed`: `etag` (the current one); `too_many_webhook_endpoints`: `limit`.
 
     """
 

@@ -1,0 +1,59 @@
+"""The webhook objects of SPEC.md §16, rendered from what the store keeps, and the URL rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.resources import timestamp
+from app.store.ids import make_event_id
+from app.store.webhook_deliveries import StoredDelivery
+from app.store.webhook_endpoints import StoredEndpoint
+from app.webhooks.addresses import Resolver, check_url, system_resolver
+
+
+def url_errors(
+    url: str | None, allow_private: bool, resolver: Resolver = system_resolver
+) -> dict[str, list[str]]:
+    """`{"url": [why]}` when `url` may not be a webhook endpoint's, else `{}`."""
+    if url is None:
+        return {}
+    problem = check_url(url, allow_private, resolver)
+    return {"url": [problem]} if problem else {}
+
+
+def endpoint_resource(stored: StoredEndpoint, with_secret: bool = False) -> dict[str, Any]:
+    """The public webhook endpoint object; its secret only where SPEC.md §16 shows it."""
+    resource: dict[str, Any] = {
+        "id": stored.id,
+        "object": "webhook_endpoint",
+        "url": stored.url,
+        "enabled_events": stored.enabled_events,
+        "description": stored.description,
+        "status": stored.status,
+        "disabled_reason": stored.disabled_reason,
+        "created_at": timestamp(stored.created_ms),
+        "updated_at": timestamp(stored.updated_ms),
+    }
+    if with_secret:
+        resource["secret"] = stored.secrets.current
+    return resource
+
+
+def deleted_endpoint(endpoint_id: str) -> dict[str, Any]:
+    return {"id": endpoint_id, "object": "webhook_endpoint", "deleted": True}
+
+
+def delivery_resource(account: str, stored: StoredDelivery) -> dict[str, Any]:
+    """The public delivery object: its event by public id, times in RFC 3339."""
+    return {
+        "id": stored.id,
+        "object": "webhook_delivery",
+        "event_id": make_event_id(account, stored.event_entry_id),
+        "event_type": stored.event_type,
+        "status": stored.status,
+        "attempts": stored.attempts,
+        "last_attempt_at": timestamp(stored.last_attempt_ms),
+        "last_status_code": stored.last_status_code,
+        "last_error": stored.last_error,
+        "next_attempt_at": timestamp(stored.next_attempt_ms),
+    }

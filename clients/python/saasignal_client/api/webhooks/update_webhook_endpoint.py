@@ -1,0 +1,262 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import Error
+from ...models.update_webhook_endpoint import UpdateWebhookEndpoint
+from ...models.webhook_endpoint_envelope import WebhookEndpointEnvelope
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    endpoint_id: str,
+    *,
+    body: UpdateWebhookEndpoint | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/modules/messaging/webhook_endpoints/{endpoint_id}".format(
+            endpoint_id=quote(str(endpoint_id), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/merge-patch+json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | WebhookEndpointEnvelope:
+    if response.status_code == 200:
+        response_200 = WebhookEndpointEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = Error.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | WebhookEndpointEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateWebhookEndpoint | Unset = UNSET,
+) -> Response[Error | WebhookEndpointEnvelope]:
+    """Update a webhook endpoint
+
+     Sent as `application/merge-patch+json` (plain `application/json` is accepted too): each field given
+    replaces its value, a field left out is unchanged, `description: null` clears it. `status: disabled`
+    stops every delivery (`disabled_reason: manual`); `status: enabled` clears the reason and sends the
+    events written from then on, never those written while it was disabled. A URL that is not
+    `https://`, carries user information, is over 2,048 characters, or whose host is or resolves to a
+    non-public address is 422 `validation_error` with `details.url`.
+
+    Scope: `messaging:admin`.
+
+    Args:
+        endpoint_id (str):
+        body (UpdateWebhookEndpoint | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WebhookEndpointEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateWebhookEndpoint | Unset = UNSET,
+) -> Error | WebhookEndpointEnvelope | None:
+    """Update a webhook endpoint
+
+     Sent as `application/merge-patch+json` (plain `application/json` is accepted too): each field given
+    replaces its value, a field left out is unchanged, `description: null` clears it. `status: disabled`
+    stops every delivery (`disabled_reason: manual`); `status: enabled` clears the reason and sends the
+    events written from then on, never those written while it was disabled. A URL that is not
+    `https://`, carries user information, is over 2,048 characters, or whose host is or resolves to a
+    non-public address is 422 `validation_error` with `details.url`.
+
+    Scope: `messaging:admin`.
+
+    Args:
+        endpoint_id (str):
+        body (UpdateWebhookEndpoint | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WebhookEndpointEnvelope
+    """
+
+    return sync_detailed(
+        endpoint_id=endpoint_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateWebhookEndpoint | Unset = UNSET,
+) -> Response[Error | WebhookEndpointEnvelope]:
+    """Update a webhook endpoint
+
+     Sent as `application/merge-patch+json` (plain `application/json` is accepted too): each field given
+    replaces its value, a field left out is unchanged, `description: null` clears it. `status: disabled`
+    stops every delivery (`disabled_reason: manual`); `status: enabled` clears the reason and sends the
+    events written from then on, never those written while it was disabled. A URL that is not
+    `https://`, carries user information, is over 2,048 characters, or whose host is or resolves to a
+    non-public address is 422 `validation_error` with `details.url`.
+
+    Scope: `messaging:admin`.
+
+    Args:
+        endpoint_id (str):
+        body (UpdateWebhookEndpoint | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WebhookEndpointEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateWebhookEndpoint | Unset = UNSET,
+) -> Error | WebhookEndpointEnvelope | None:
+    """Update a webhook endpoint
+
+     Sent as `application/merge-patch+json` (plain `application/json` is accepted too): each field given
+    replaces its value, a field left out is unchanged, `description: null` clears it. `status: disabled`
+    stops every delivery (`disabled_reason: manual`); `status: enabled` clears the reason and sends the
+    events written from then on, never those written while it was disabled. A URL that is not
+    `https://`, carries user information, is over 2,048 characters, or whose host is or resolves to a
+    non-public address is 422 `validation_error` with `details.url`.
+
+    Scope: `messaging:admin`.
+
+    Args:
+        endpoint_id (str):
+        body (UpdateWebhookEndpoint | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WebhookEndpointEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            endpoint_id=endpoint_id,
+            client=client,
+            body=body,
+        )
+    ).parsed
