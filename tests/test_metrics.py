@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +15,13 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.store.webhook_endpoints import WebhookEndpointStore
 from app.vocabulary import SCOPES
-from harness.servers import Gunicorn, RedisServer, wait_until
+from harness.servers import Gunicorn, RedisServer, free_port, wait_until
 from tests.live import BASE, Reply, call, parallel
+from tests.receiver import Receiver
+from tests.receiver import Reply as HookReply
+from tests.webhook_stack import WORKER_ENV, WorkerProcess
 
 pytestmark = pytest.mark.live
 
@@ -30,9 +36,9 @@ class Live:
     def __init__(self, redis_server: RedisServer, metrics_dir: Path) -> None:
         self.metrics_dir = metrics_dir
         self.redis = redis.Redis.from_url(redis_server.url, decode_responses=True)
-        prefix = f"met{uuid.uuid4().hex[:10]}"
+        self.prefix = prefix = f"met{uuid.uuid4().hex[:10]}"
         self.keys = KeyStore(self.redis, Keyspace(prefix))
-        env = {
+        self.env = env = {
             "REDIS_URL": redis_server.url,
             "REDIS_KEY_PREFIX": prefix,
             "RATE_LIMIT": f"{RATE_LIMIT} per minute",
@@ -47,9 +53,10 @@ class Live:
     def call(self, method: str, path: str, secret: str, body: object = None) -> Reply:
         return call(self.server.url, method, BASE + path, secret, body=body)
 
-    def scrape(self) -> Samples:
-        """Every sample of /metrics, by name and labels."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+    def scrape(self, port: int | None = None) -> Samples:
+        """Every sample of /metrics (of gunicorn, or of `port`), by name and labels."""
+        port = self.server.port if port is None else port
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         try:
             connection.request("GET", "/metrics")
             response = connection.getresponse()
@@ -154,3 +161,35 @@ def test_metrics_needs_no_key_and_is_not_enveloped(live: Live) -> None:
     assert response.getheader("X-Request-Id")
     assert text.startswith("# HELP")
     assert "saasignal_http_request_duration_seconds_bucket" in text
+
+
+def test_a_workers_deliveries_show_in_the_web_metrics_and_its_own(live: Live) -> None:
+    """A worker sharing PROMETHEUS_MULTIPROC_DIR with gunicorn on its host is summed into
+    the web's /metrics; `--metrics-port` serves the same counts from the worker itself."""
+    account = f"w{uuid.uuid4().hex[:8]}"
+    secret = live.keys.create(account, list(SCOPES), 1000)[1]
+    endpoints = WebhookEndpointStore(live.redis, Keyspace(live.prefix))
+    port = free_port()
+    with Receiver() as receiver:
+        receiver.script("/hook", HookReply(500))  # then 200: one failed attempt, one success
+        endpoints.create(account, receiver.url("/hook"), ["*"], None, int(time.time() * 1000))
+        before = live.scrape()
+        env = {**live.env, "PROMETHEUS_MULTIPROC_DIR": str(live.metrics_dir), **WORKER_ENV}
+        worker = WorkerProcess({**os.environ, **env}, ["--metrics-port", str(port)])
+        try:
+            assert live.call("POST", "", secret, body={"title": "hooked"}).status == 201
+            receiver.wait_for(2)
+            deliveries = "saasignal_webhook_deliveries_total"
+            duration = "saasignal_webhook_attempt_duration_seconds_count"
+
+            def counted(samples: Samples) -> tuple[float, float, float]:
+                return tuple(  # type: ignore[return-value]
+                    value(samples, name, **labels) - value(before, name, **labels)
+                    for name, labels in [(deliveries, {"outcome": "http_5xx"}),
+                                         (deliveries, {"outcome": "success"}), (duration, {})]
+                )  # fmt: skip
+
+            wait_until(lambda: counted(live.scrape()) == (1, 1, 2), what="the web's counts")
+            wait_until(lambda: counted(live.scrape(port)) == (1, 1, 2), what="the worker's")
+        finally:
+            worker.stop()
