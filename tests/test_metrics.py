@@ -54,26 +54,30 @@ class Live:
         return call(self.server.url, method, BASE + path, secret, body=body)
 
     def scrape(self, port: int | None = None) -> Samples:
-        """Every sample of /metrics (of gunicorn, or of `port`), by name and labels."""
-        port = self.server.port if port is None else port
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        try:
-            connection.request("GET", "/metrics")
-            response = connection.getresponse()
-            assert response.status == 200
-            assert response.getheader("Content-Type", "").startswith("text/plain")
-            text = response.read().decode()
-        finally:
-            connection.close()
-        return {
-            (sample.name, frozenset(sample.labels.items())): sample.value
-            for family in text_string_to_metric_families(text)
-            for sample in family.samples
-        }
+        """Every sample of gunicorn's /metrics (or of `port`'s)."""
+        return scrape(self.server.port if port is None else port)
 
     def stop(self) -> None:
         self.server.stop()
         self.redis.close()
+
+
+def scrape(port: int) -> Samples:
+    """Every sample of /metrics on `port`, by name and labels."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", "/metrics")
+        response = connection.getresponse()
+        assert response.status == 200
+        assert response.getheader("Content-Type", "").startswith("text/plain")
+        text = response.read().decode()
+    finally:
+        connection.close()
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
 
 
 def value(samples: Samples, name: str, **labels: str) -> float:
@@ -193,3 +197,40 @@ def test_a_workers_deliveries_show_in_the_web_metrics_and_its_own(live: Live) ->
             wait_until(lambda: counted(live.scrape(port)) == (1, 1, 2), what="the worker's")
         finally:
             worker.stop()
+
+
+def test_a_web_process_started_after_the_worker_keeps_its_samples(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """gunicorn clears an earlier run's samples when it starts, never a running worker's."""
+    prefix = f"met{uuid.uuid4().hex[:10]}"
+    client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    secret = KeyStore(client, Keyspace(prefix)).create("acme", list(SCOPES), 100)[1]
+    env = {"REDIS_URL": redis_server.url, "REDIS_KEY_PREFIX": prefix,
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}  # fmt: skip
+    with Receiver() as receiver:
+        endpoints = WebhookEndpointStore(client, Keyspace(prefix))
+        endpoints.create("acme", receiver.url("/hook"), ["*"], None, int(time.time() * 1000))
+        worker = WorkerProcess({**os.environ, **env, **WORKER_ENV}, [])
+        server = Gunicorn(env, workers=1)
+        try:
+            wait_until(lambda: "Delivering webhooks" in worker.output(), what="the worker")
+            earlier = tmp_path / "counter_999999999.db"  # a process no longer running
+            earlier.write_bytes(b"")
+            server.start()
+            assert not earlier.exists()
+            assert call(server.url, "POST", BASE, secret, body={"title": "x"}).status == 201
+            receiver.wait_for(1)
+
+            def counted() -> tuple[float, float]:
+                samples = scrape(server.port)
+                return (
+                    value(samples, "saasignal_webhook_deliveries_total", outcome="success"),
+                    value(samples, "saasignal_webhook_attempt_duration_seconds_count"),
+                )
+
+            wait_until(lambda: counted() == (1, 1), what="the worker's samples in /metrics")
+        finally:
+            server.stop()
+            worker.stop()
+            client.close()
