@@ -88,7 +88,7 @@ def test_a_429_waits_for_its_retry_after(stack: Stack) -> None:
 @pytest.mark.parametrize(
     ("reply", "outcome", "status_code", "error"),
     [
-        (Reply(delay=3), "timeout", None, "timeout"),
+        (Reply(delay=5), "timeout", None, "timeout"),  # WEBHOOK_TIMEOUT_SECONDS=1
         (Reply(302, location="/elsewhere"), "http_3xx", 302, None),
         (Reply(404), "http_4xx", 404, None),
     ],
@@ -98,13 +98,14 @@ def test_a_failed_attempt_is_retried_and_recorded(
 ) -> None:
     stack.receiver.script("/hook", reply)
     endpoint = stack.endpoint()
-    worker = stack.worker(WEBHOOK_TIMEOUT_SECONDS="0.5")
+    worker = stack.worker(WEBHOOK_TIMEOUT_SECONDS="1")
     stack.api.create(title="Second time lucky")
     stack.wait_status(endpoint, "succeeded")
-    first, second = worker.wait_attempts(2)
+    wait_until(lambda: worker.attempts()[-1]["outcome"] == "success", what="the success logged")
+    first = worker.attempts()[0]
     assert (first["outcome"], first["status_code"], first["error"]) == (outcome, status_code, error)
-    assert (first["delivery_status"], second["outcome"]) == ("pending", "success")
-    assert [r.path for r in stack.receiver.received()] == ["/hook", "/hook"]  # no redirect
+    assert first["delivery_status"] == "pending"
+    assert {r.path for r in stack.receiver.received()} == {"/hook"}  # no redirect followed
     stack.check("/hook", endpoint.secrets.current)
 
 
