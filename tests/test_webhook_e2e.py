@@ -13,20 +13,15 @@ from collections.abc import Iterator
 import pytest
 
 from harness.servers import wait_until
-from tests.receiver import Receiver, Reply
-from tests.webhook_stack import Stack
+from tests.receiver import Reply
+from tests.webhook_stack import Stack, open_stack
 
 pytestmark = pytest.mark.live
 
 
 @pytest.fixture(params=["redis", "cluster"])
 def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
-    fixture = "redis_server" if request.param == "redis" else "redis_cluster"
-    url = request.getfixturevalue(fixture).url
-    with Receiver() as receiver:
-        made = Stack(url, receiver)
-        yield made
-        made.stop()
+    yield from open_stack(request, request.param)
 
 
 def test_every_change_arrives_signed_in_order_as_the_feed_shows_it(stack: Stack) -> None:

@@ -15,8 +15,8 @@ import pytest
 
 from harness.servers import Gunicorn, wait_until
 from tests.live import BASE, call, parallel
-from tests.receiver import Receiver, Reply
-from tests.webhook_stack import Stack
+from tests.receiver import Reply
+from tests.webhook_stack import Stack, open_stack
 
 pytestmark = pytest.mark.live
 
@@ -29,23 +29,14 @@ SUBSCRIPTIONS = {
 }
 
 
-def make_stack(request: pytest.FixtureRequest, backend: str) -> Iterator[Stack]:
-    fixture = "redis_server" if backend == "redis" else "redis_cluster"
-    url = request.getfixturevalue(fixture).url
-    with Receiver() as receiver:
-        made = Stack(url, receiver)
-        yield made
-        made.stop()
-
-
 @pytest.fixture(params=["redis", "cluster"])
 def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
-    yield from make_stack(request, request.param)
+    yield from open_stack(request, request.param)
 
 
 @pytest.fixture
 def cluster_stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
-    yield from make_stack(request, "cluster")
+    yield from open_stack(request, "cluster")
 
 
 def test_a_worker_killed_mid_attempt_leaves_its_deliveries_to_another(

@@ -22,9 +22,12 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import pytest
 
 from app import create_app
 from app.store.webhook_deliveries import StoredDelivery, WebhookDeliveryStore
@@ -163,3 +166,13 @@ class Stack:
             assert request.headers["webhook-id"] == body["id"]
             assert body == self.feed(f"/{body['id']}")["data"]
         return bodies
+
+
+def open_stack(request: pytest.FixtureRequest, backend: str) -> Iterator[Stack]:
+    """A stack on the session's redis-server (`redis`) or cluster (`cluster`), for a fixture."""
+    fixture = "redis_server" if backend == "redis" else "redis_cluster"
+    url = request.getfixturevalue(fixture).url
+    with Receiver() as receiver:
+        made = Stack(url, receiver)
+        yield made
+        made.stop()
