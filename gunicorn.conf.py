@@ -70,16 +70,30 @@ accesslog = None
 limit_request_line = 8190
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: running
+        pass
+    return True
+
+
 def on_starting(server: Any) -> None:
     """Refuse workers given on the command line too; start the metrics from zero.
 
     `-w`/`--workers` and GUNICORN_CMD_ARGS override this file, so the embedded store's
     one-worker rule is checked again on the settings gunicorn will really use. Samples of
-    an earlier run's workers would be summed into the metrics, so they are removed.
+    an earlier run's processes would be summed into the metrics, so they are removed; a
+    running process's are kept: a `saasignal worker` on this host that shares the directory
+    and started first is still writing to its files (`<kind>_<pid>.db`).
     """
     _refuse_workers_without_redis(server.cfg.workers, "workers")
     for stale in Path(os.environ[_METRICS_ENV]).glob("*.db"):
-        stale.unlink()
+        pid = stale.stem.rpartition("_")[2]
+        if not (pid.isdigit() and _running(int(pid))):
+            stale.unlink()
 
 
 def child_exit(server: Any, worker: Any) -> None:

@@ -5,19 +5,22 @@ Modes:
              beside a bare Flask app, the floor (the bare app plus two Redis round trips)
              and json-server 0.17.4 over 20,000 rows; list page time in a
              1,000,000-conversation account vs a 100 one; events feed page time in a
-             100,000-event account vs a 100 one, and memory per event; then every
-             target, ✓ or ✗
+             100,000-event account vs a 100 one, and memory per event; webhook
+             first-attempt latency and deliveries per second of one worker
+             (bench/webhooks.py); then every target, ✓ or ✗
     quick    the same, short and small (a smoke run of the harness)
     workers  the service under each gunicorn worker class and count (sync, gthread, gevent)
     profile  Redis round trips per request and a Python profile, for GET one, create, a
              transition, delete and list 25 (bench/profile.py)
-    <name>   one scenario of bench/scenarios.py: throughput, list_scaling, memory,
-             events_feed, workers (BENCH_QUICK=1 gives it the quick mode's settings)
+    <name>   one scenario: throughput, list_scaling, memory, events_feed, webhooks,
+             workers (BENCH_QUICK=1 gives it the quick mode's settings)
 
 Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
 BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_BIG conversations in the
 big account (1000000; quick 20000), BENCH_MEMORY_N (100000; quick 20000), BENCH_EVENTS
-events in the big events account (100000; quick 20000), BENCH_QUICK=1 (same as the quick
+events in the big events account (100000; quick 20000), BENCH_WEBHOOK_WRITES writes timed
+for the first-attempt latency (1000; quick 200), BENCH_WEBHOOK_EVENTS events waiting for
+the deliveries-per-second runs (2000), BENCH_QUICK=1 (same as the quick
 mode; with a scenario's name, that scenario with the quick mode's settings), BENCH_CACHE
 where json-server is installed (bench/.cache), WEB_CONCURRENCY gunicorn workers (default:
 gunicorn.conf.py's).
@@ -31,6 +34,7 @@ import sys
 from typing import Any
 
 from bench import jsonserver, profile, results, targets, wrk
+from bench import webhooks as _webhooks  # noqa: F401 (registers its scenario)
 from bench.rig import Rig
 from bench.scenarios import MODES, PLANNED, SCENARIOS
 from bench.servers import start_redis
@@ -53,6 +57,8 @@ def settings(quick: bool) -> dict[str, Any]:
         "big": int(_number("BENCH_BIG", 20_000 if quick else 1_000_000)),
         "memory_n": int(_number("BENCH_MEMORY_N", 20_000 if quick else 100_000)),
         "events": int(_number("BENCH_EVENTS", 20_000 if quick else 100_000)),
+        "webhook_writes": int(_number("BENCH_WEBHOOK_WRITES", 200 if quick else 1000)),
+        "webhook_events": int(_number("BENCH_WEBHOOK_EVENTS", 2000)),
         "web_concurrency": os.environ.get("WEB_CONCURRENCY") or "gunicorn.conf.py's default",
     }
 

@@ -139,6 +139,22 @@ def events_feed(found: dict[str, Any]) -> str:
     )
 
 
+def webhooks(found: dict[str, Any]) -> str:
+    seen = found["latency"]
+    rows = [
+        ["first attempt after the write", f"{seen['count']:,} writes, one at a time",
+         f"p50 {seen['p50_ms']:.1f} ms, p99 {seen['p99_ms']:.1f} ms, max {seen['max_ms']:.1f} ms"],
+    ]  # fmt: skip
+    for name in ("one_endpoint", "endpoints"):
+        rate = found[name]
+        rows.append([
+            "deliveries per second, one worker",
+            f"{rate['deliveries']:,} waiting events, {rate['endpoints']} endpoint(s)",
+            f"{rate['per_second']:.0f} /s ({rate['seconds']:.1f} s)",
+        ])  # fmt: skip
+    return table(["measure", "load", "figure"], rows)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Target):
         return {**dataclasses.asdict(value), "met": value.met}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +15,13 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.store.webhook_endpoints import WebhookEndpointStore
 from app.vocabulary import SCOPES
-from harness.servers import Gunicorn, RedisServer, wait_until
+from harness.servers import Gunicorn, RedisServer, free_port, wait_until
 from tests.live import BASE, Reply, call, parallel
+from tests.receiver import Receiver
+from tests.receiver import Reply as HookReply
+from tests.webhook_stack import WORKER_ENV, WorkerProcess
 
 pytestmark = pytest.mark.live
 
@@ -30,9 +36,9 @@ class Live:
     def __init__(self, redis_server: RedisServer, metrics_dir: Path) -> None:
         self.metrics_dir = metrics_dir
         self.redis = redis.Redis.from_url(redis_server.url, decode_responses=True)
-        prefix = f"met{uuid.uuid4().hex[:10]}"
+        self.prefix = prefix = f"met{uuid.uuid4().hex[:10]}"
         self.keys = KeyStore(self.redis, Keyspace(prefix))
-        env = {
+        self.env = env = {
             "REDIS_URL": redis_server.url,
             "REDIS_KEY_PREFIX": prefix,
             "RATE_LIMIT": f"{RATE_LIMIT} per minute",
@@ -47,26 +53,31 @@ class Live:
     def call(self, method: str, path: str, secret: str, body: object = None) -> Reply:
         return call(self.server.url, method, BASE + path, secret, body=body)
 
-    def scrape(self) -> Samples:
-        """Every sample of /metrics, by name and labels."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
-        try:
-            connection.request("GET", "/metrics")
-            response = connection.getresponse()
-            assert response.status == 200
-            assert response.getheader("Content-Type", "").startswith("text/plain")
-            text = response.read().decode()
-        finally:
-            connection.close()
-        return {
-            (sample.name, frozenset(sample.labels.items())): sample.value
-            for family in text_string_to_metric_families(text)
-            for sample in family.samples
-        }
+    def scrape(self, port: int | None = None) -> Samples:
+        """Every sample of gunicorn's /metrics (or of `port`'s)."""
+        return scrape(self.server.port if port is None else port)
 
     def stop(self) -> None:
         self.server.stop()
         self.redis.close()
+
+
+def scrape(port: int) -> Samples:
+    """Every sample of /metrics on `port`, by name and labels."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", "/metrics")
+        response = connection.getresponse()
+        assert response.status == 200
+        assert response.getheader("Content-Type", "").startswith("text/plain")
+        text = response.read().decode()
+    finally:
+        connection.close()
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
 
 
 def value(samples: Samples, name: str, **labels: str) -> float:
@@ -154,3 +165,72 @@ def test_metrics_needs_no_key_and_is_not_enveloped(live: Live) -> None:
     assert response.getheader("X-Request-Id")
     assert text.startswith("# HELP")
     assert "saasignal_http_request_duration_seconds_bucket" in text
+
+
+def test_a_workers_deliveries_show_in_the_web_metrics_and_its_own(live: Live) -> None:
+    """A worker sharing PROMETHEUS_MULTIPROC_DIR with gunicorn on its host is summed into
+    the web's /metrics; `--metrics-port` serves the same counts from the worker itself."""
+    account = f"w{uuid.uuid4().hex[:8]}"
+    secret = live.keys.create(account, list(SCOPES), 1000)[1]
+    endpoints = WebhookEndpointStore(live.redis, Keyspace(live.prefix))
+    port = free_port()
+    with Receiver() as receiver:
+        receiver.script("/hook", HookReply(500))  # then 200: one failed attempt, one success
+        endpoints.create(account, receiver.url("/hook"), ["*"], None, int(time.time() * 1000))
+        before = live.scrape()
+        env = {**live.env, "PROMETHEUS_MULTIPROC_DIR": str(live.metrics_dir), **WORKER_ENV}
+        worker = WorkerProcess({**os.environ, **env}, ["--metrics-port", str(port)])
+        try:
+            assert live.call("POST", "", secret, body={"title": "hooked"}).status == 201
+            receiver.wait_for(2)
+            deliveries = "saasignal_webhook_deliveries_total"
+            duration = "saasignal_webhook_attempt_duration_seconds_count"
+
+            def counted(samples: Samples) -> tuple[float, float, float]:
+                return tuple(  # type: ignore[return-value]
+                    value(samples, name, **labels) - value(before, name, **labels)
+                    for name, labels in [(deliveries, {"outcome": "http_5xx"}),
+                                         (deliveries, {"outcome": "success"}), (duration, {})]
+                )  # fmt: skip
+
+            wait_until(lambda: counted(live.scrape()) == (1, 1, 2), what="the web's counts")
+            wait_until(lambda: counted(live.scrape(port)) == (1, 1, 2), what="the worker's")
+        finally:
+            worker.stop()
+
+
+def test_a_web_process_started_after_the_worker_keeps_its_samples(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """gunicorn clears an earlier run's samples when it starts, never a running worker's."""
+    prefix = f"met{uuid.uuid4().hex[:10]}"
+    client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    secret = KeyStore(client, Keyspace(prefix)).create("acme", list(SCOPES), 100)[1]
+    env = {"REDIS_URL": redis_server.url, "REDIS_KEY_PREFIX": prefix,
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}  # fmt: skip
+    with Receiver() as receiver:
+        endpoints = WebhookEndpointStore(client, Keyspace(prefix))
+        endpoints.create("acme", receiver.url("/hook"), ["*"], None, int(time.time() * 1000))
+        worker = WorkerProcess({**os.environ, **env, **WORKER_ENV}, [])
+        server = Gunicorn(env, workers=1)
+        try:
+            wait_until(lambda: "Delivering webhooks" in worker.output(), what="the worker")
+            earlier = tmp_path / "counter_999999999.db"  # a process no longer running
+            earlier.write_bytes(b"")
+            server.start()
+            assert not earlier.exists()
+            assert call(server.url, "POST", BASE, secret, body={"title": "x"}).status == 201
+            receiver.wait_for(1)
+
+            def counted() -> tuple[float, float]:
+                samples = scrape(server.port)
+                return (
+                    value(samples, "saasignal_webhook_deliveries_total", outcome="success"),
+                    value(samples, "saasignal_webhook_attempt_duration_seconds_count"),
+                )
+
+            wait_until(lambda: counted() == (1, 1), what="the worker's samples in /metrics")
+        finally:
+            server.stop()
+            worker.stop()
+            client.close()

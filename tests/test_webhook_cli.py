@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import pytest
 
 from harness.servers import ROOT, free_port
+from tests.webhook_stack import SAASIGNAL
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | env
     return subprocess.run(
-        [sys.executable, "-m", "tests.run_worker", "worker", *args],
+        [str(SAASIGNAL), "worker", *args],
         cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
 

@@ -1,4 +1,8 @@
-"""Webhook endpoints and deliveries in Redis: the scripts, on fakeredis, Redis and a cluster."""
+"""Webhook endpoints and deliveries in Redis: the scripts, on fakeredis, Redis and a cluster.
+
+Events and their deliveries come from real conversation writes through the app (the
+`api` fixture), on the same store as the webhook stores under test.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from app.domain.events import render_event
 from app.errors import (
     InsufficientTokens,
     NotFound,
@@ -21,30 +26,34 @@ from app.store.keyspace import Keyspace
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import MAX_ENDPOINTS, WebhookEndpointStore
 from app.store.webhook_queue import Finish, WebhookQueue
-from tests.webhook_fanout import write_event
+from tests.conftest import Api
 
 NOW = 1_795_000_000_000
 URL = "https://hooks.example.com/in"
 
 
 class Stores:
-    def __init__(self, url: str | None) -> None:
-        self.client = connect(url)
-        self.keys = Keyspace(f"t{uuid.uuid4().hex[:12]}")
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.client = api.services.client
+        self.keys = api.services.keyspace
         self.endpoints = WebhookEndpointStore(self.client, self.keys)
         self.deliveries = WebhookDeliveryStore(self.client, self.keys)
         self.queue = WebhookQueue(self.client, self.keys)
 
-    def event(self, event_type: str = "conversation.created", account: str = "acme") -> str:
-        return write_event(self.client, self.keys, account, event_type, conv="conv_1")
+    def event(self) -> str:
+        """Create a conversation (one `conversation.created` event); its event's entry id."""
+        self.api.create(title="Support")
+        [(entry, _)] = self.client.xrevrange(self.keys.account("acme", "events"), count=1)
+        return str(entry)
 
     def subscriptions(self, account: str = "acme") -> dict[str, str]:
         return dict(self.client.hgetall(self.keys.webhook_subscriptions(account)))
 
 
 @pytest.fixture
-def stores(backend: str | None) -> Stores:
-    return Stores(backend)
+def stores(api: Api) -> Stores:
+    return Stores(api)
 
 
 def test_create_subscribes_the_endpoint_and_registers_the_account(stores: Stores) -> None:
@@ -130,8 +139,8 @@ def test_rotation_keeps_the_old_secret_for_24_hours(stores: Stores) -> None:
 def test_events_fan_out_to_subscribed_endpoints_only(stores: Stores) -> None:
     every = stores.endpoints.create("acme", URL, ["*"], None, NOW)
     closed = stores.endpoints.create("acme", URL, ["conversation.closed"], None, NOW)
-    stores.event("conversation.created")
-    stores.event("conversation.closed")
+    conversation = stores.api.create(title="Support")["id"]
+    assert stores.api.post(f"/{conversation}/close").status_code == 200
     assert len(stores.deliveries.list_page("acme", every.id, None, 10).items) == 2
     [only] = stores.deliveries.list_page("acme", closed.id, None, 10).items
     assert (only.event_type, only.status, only.attempts) == ("conversation.closed", "pending", 0)
@@ -161,7 +170,9 @@ def test_a_claim_leases_and_a_second_claim_gets_nothing(stores: Stores) -> None:
     [claimed] = claim_all(stores)
     assert (claimed.endpoint_id, claimed.event_entry_id, claimed.attempt) == (
         endpoint.id, entry, 1)  # fmt: skip
-    assert claimed.event_fields == {"ty": "conversation.created", "conv": "conv_1"}
+    assert claimed.event_fields is not None
+    event = render_event("acme", entry, claimed.event_fields)
+    assert (event["type"], event["data"]["object"]["title"]) == ("conversation.created", "Support")
     assert claimed.url == URL and claimed.secrets.current == endpoint.secrets.current
     assert claim_all(stores, "t2") == []
     assert stores.queue.finish(claimed, "t2", Finish(success=True)) is None  # not its lease
@@ -232,7 +243,9 @@ def test_retry_of_a_disabled_endpoints_delivery_is_refused(stores: Stores) -> No
     with pytest.raises(WebhookEndpointDisabled):
         stores.deliveries.retry("acme", endpoint.id, listed.id)
     with pytest.raises(NotFound):
-        stores.deliveries.retry("acme", endpoint.id, listed.id[:-1] + "x")
+        # A delivery id that names no delivery (the random id may itself end in "x").
+        other = "0" if listed.id[-1] != "0" else "1"
+        stores.deliveries.retry("acme", endpoint.id, listed.id[:-1] + other)
 
 
 def test_first_attempts_go_one_at_a_time_in_event_order(stores: Stores) -> None:
@@ -282,17 +295,19 @@ def test_an_unreachable_redis_is_storage_unavailable() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # free, and nothing listens on it
-    stores = Stores(f"redis://127.0.0.1:{port}")
+    client, keys = connect(f"redis://127.0.0.1:{port}"), Keyspace(f"u{uuid.uuid4().hex[:8]}")
+    endpoints = WebhookEndpointStore(client, keys)
+    deliveries = WebhookDeliveryStore(client, keys)
     endpoint_id = "we_" + "a" * 24
     for call in (
-        lambda: stores.endpoints.create("acme", URL, ["*"], None, NOW),
-        lambda: stores.endpoints.get("acme", endpoint_id),
-        lambda: stores.endpoints.list_page("acme", None, 10),
-        lambda: stores.endpoints.update("acme", endpoint_id, {"url": URL}, NOW),
-        lambda: stores.endpoints.delete("acme", endpoint_id),
-        lambda: stores.endpoints.rotate_secret("acme", endpoint_id, NOW),
-        lambda: stores.deliveries.list_page("acme", endpoint_id, None, 10),
-        lambda: stores.deliveries.retry("acme", endpoint_id, "whd_" + "1" * 19 + "_" + "a" * 24),
+        lambda: endpoints.create("acme", URL, ["*"], None, NOW),
+        lambda: endpoints.get("acme", endpoint_id),
+        lambda: endpoints.list_page("acme", None, 10),
+        lambda: endpoints.update("acme", endpoint_id, {"url": URL}, NOW),
+        lambda: endpoints.delete("acme", endpoint_id),
+        lambda: endpoints.rotate_secret("acme", endpoint_id, NOW),
+        lambda: deliveries.list_page("acme", endpoint_id, None, 10),
+        lambda: deliveries.retry("acme", endpoint_id, "whd_" + "1" * 19 + "_" + "a" * 24),
     ):
         with pytest.raises(StorageUnavailable):
             call()
