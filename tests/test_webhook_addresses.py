@@ -43,6 +43,10 @@ BLOCKED_HOSTS = [
     "[64:ff9b::a00:1]",
     "[2002:7f00:1::]",
     "[2001:db8::1]",
+    "[fec0::1]",  # IPv6 site-local: Python's is_private and is_global both miss it
+    "192.0.0.8",  # IETF protocol assignments, public to Pythons before 3.11.10
+    "192.88.99.1",  # 6to4 relay anycast, likewise
+    "[3fff::1]",  # documentation (RFC 9637), likewise
     "2130706433",
     "0177.0.0.1",
     "0x7f.0.0.1",
@@ -157,6 +161,7 @@ def test_a_name_that_does_not_resolve_is_accepted_at_creation_but_fails_the_atte
         "https://127.0.0.1./",
         "https://a..b/",
         "https://[::1/",
+        "https://[2606:4700::1%25eth0]/",  # a zone names an interface of this host
         "https://93.184.216.34/" + "a" * 2048,
         "https://bücher.example/",
     ],

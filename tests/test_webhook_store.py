@@ -330,3 +330,21 @@ def test_a_charged_change_takes_its_price_in_the_same_step(stores: Stores) -> No
     with pytest.raises(InsufficientTokens):
         stores.endpoints.rotate_secret("acme", made.id, NOW, charge=Charge("acme", 2))
     assert stores.client.get(stores.keys.tokens("acme")) == "1"
+
+
+@pytest.mark.parametrize("outcome", ["failure", "success"])
+def test_an_attempt_that_ends_after_its_endpoint_was_deleted_leaves_no_endpoint(
+    stores: Stores, outcome: str
+) -> None:
+    endpoint = stores.endpoints.create("acme", URL, ["*"], None, NOW)
+    stores.event()
+    [claimed] = claim_all(stores)
+    stores.endpoints.delete("acme", endpoint.id)  # while the attempt is in flight
+    finish = Finish(outcome == "success", None, status_code=200 if outcome == "success" else 500)
+    stores.queue.finish(claimed, "t1", finish)
+    assert not stores.client.exists(stores.keys.webhook_endpoint("acme", endpoint.id))
+    with pytest.raises(NotFound):
+        stores.endpoints.get("acme", endpoint.id)
+    stores.event()  # a later event fans out to no one
+    assert stores.subscriptions() == {}
+    assert claim_all(stores) == []

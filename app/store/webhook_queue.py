@@ -69,6 +69,11 @@ class WebhookQueue:
         """Every account that has or had a webhook endpoint."""
         return sorted(self.client.smembers(self.keys.webhook_accounts()))
 
+    def clock_ms(self) -> int:
+        """Redis's clock, in ms: due times and leases are on it, whatever the host's says."""
+        seconds, micros = self.client.time()
+        return int(seconds) * 1000 + int(micros) // 1000
+
     def due_accounts(self, accounts: Sequence[str], now_ms: int) -> list[str]:
         """The accounts with a delivery due at `now_ms` (one pipelined read each)."""
         if not accounts:

@@ -104,6 +104,12 @@ def _ipv4_number(part: str) -> int:
     return int(part)
 
 
+# Special-purpose blocks that Python's `is_global` knows only from 3.11.10 on (IANA's
+# registries): listed here so the check does not depend on the patch release.
+_NOT_GLOBAL_V4 = tuple(ipaddress.IPv4Network(block) for block in ("192.0.0.0/24", "192.88.99.0/24"))
+_NOT_GLOBAL_V6 = (ipaddress.IPv6Network("3fff::/20"),)
+
+
 def is_blocked(address: Address) -> bool:
     """Whether the address is loopback, private, link-local, shared, multicast, reserved,
     unspecified or otherwise not global; IPv4 inside IPv6 is judged as IPv4."""
@@ -117,7 +123,9 @@ def is_blocked(address: Address) -> bool:
             return is_blocked(embedded)
         if address in _NAT64_LOCAL:
             return True
-    elif address in _SHARED:
+        if address.is_site_local or any(address in net for net in _NOT_GLOBAL_V6):
+            return True
+    elif address in _SHARED or any(address in net for net in _NOT_GLOBAL_V4):
         return True
     return (
         not address.is_global
@@ -163,9 +171,12 @@ def _literal(host: str) -> Address | None:
     be an IPv4 address (as WHATWG URLs rule): a resolver might read it some other way."""
     if ":" in host:
         try:
-            return ipaddress.IPv6Address(host)
+            literal = ipaddress.IPv6Address(host)
         except ValueError:
             raise InvalidUrl("Must name a valid host.") from None
+        if literal.scope_id is not None:  # a zone id names an interface of this host
+            raise InvalidUrl("Must not name a zone (%) in an IPv6 address.")
+        return literal
     address = parse_ipv4(host)
     if address is None and _NUMBER.fullmatch(host.rstrip(".").rsplit(".", 1)[-1]):
         raise InvalidUrl("Must name a valid host.")

@@ -92,6 +92,7 @@ class Worker:
         self._in_flight = 0
         self._accounts: list[str] = []
         self._accounts_read = 0.0
+        self._clock_offset_ms = 0
         self._turn = 0
 
     def stop(self) -> None:
@@ -122,8 +123,10 @@ class Worker:
         now = time.time()
         if now - self._accounts_read >= ACCOUNTS_REFRESH_SECONDS:
             self._accounts = self.queue.accounts()
+            # Due times are Redis's clock (the scripts' TIME): learn how far this host's is off.
+            self._clock_offset_ms = self.queue.clock_ms() - int(time.time() * 1000)
             self._accounts_read = now
-        due = self.queue.due_accounts(self._accounts, int(now * 1000))
+        due = self.queue.due_accounts(self._accounts, int(now * 1000) + self._clock_offset_ms)
         if not due:
             return
         self._turn = (self._turn + 1) % len(due)  # no account always goes first

@@ -34,13 +34,18 @@ if redis.call('HGET', KEYS[2], 'ff') == id then
   end
 end
 
+-- The endpoint may have been deleted while the attempt was in flight: then nothing of it
+-- is written again (a hash with only `fs` would be an endpoint with no url or secret).
+local endpoint_exists = redis.call('HEXISTS', KEYS[2], 'url') == 1
 local enabled = redis.call('HGET', KEYS[2], 'st') == 'enabled'
 local status
 if ARGV[3] == 'success' then
   status = 'succeeded'
   redis.call('HDEL', KEYS[2], 'fs')
 else
-  redis.call('HSETNX', KEYS[2], 'fs', now)
+  if endpoint_exists then
+    redis.call('HSETNX', KEYS[2], 'fs', now)
+  end
   local disable = ARGV[5] == 'gone'
   if ARGV[5] == 'failing' then
     disable = (redis.call('HGET', KEYS[2], 'fs') or '') == (ARGV[6] ~= '' and ARGV[6] or
