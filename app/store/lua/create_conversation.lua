@@ -20,7 +20,8 @@ redis.call('HSET', key, unpack(ARGV, 5))
 for _, index in ipairs(indexes_of(FIRST_INDEX, ARGV[4], 'o')) do
   redis.call('ZADD', index, seq, seq)
 end
-local object = redis.call('HGETALL', key)
+-- The new hash holds exactly the pairs just set: the event's object, without reading it back.
+local object = {unpack(ARGV, 5)}
 emit_event(ctx, 'conversation.created', seq, object, nil)
 commit_idempotency(ctx, seq, object)
 return {0, balance, seq}
