@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import time
+from flask import Blueprint, Response
 
-from flask import Blueprint, Response, request
-
-from app.api.envelope import json_response, ok
+from app.api.envelope import ok, page_response
 from app.api.guard import RequestContext, guarded
 from app.api.requests import (
-    charge_and_raise,
+    cursor_position,
     if_match,
     if_none_match,
     json_body,
+    list_query,
     load,
+    now_ms,
     refuse_oversized_body,
-    single_valued,
 )
 from app.domain import conversations as domain
 from app.domain.resources import conversation_resource, deleted_resource
-from app.errors import InvalidCursor
 from app.schemas import (
     CreateConversationSchema,
     EmptySchema,
@@ -37,10 +35,6 @@ _empty_schema = EmptySchema()
 _list_schema = ListQuerySchema()
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 def _conversation(stored: Stored, status: int = 200) -> Response:
     response = ok(conversation_resource(stored), status)
     response.headers["ETag"] = entity_tag(stored["version"])
@@ -51,34 +45,26 @@ def _conversation(stored: Stored, status: int = 200) -> Response:
 @guarded(WRITE)
 def create_conversation(ctx: RequestContext) -> Response:
     data = load(ctx, _create_schema, json_body(ctx))
-    fields = domain.new_conversation(data, _now_ms())
+    fields = domain.new_conversation(data, now_ms())
     return _conversation(ctx.services.conversations.create(ctx.charge, fields, ctx.origin()), 201)
 
 
 @bp.get("")
 @guarded(READ)
 def list_conversations(ctx: RequestContext) -> Response:
-    refuse_oversized_body(ctx)
-    query = load(ctx, _list_schema, single_valued(ctx, request.args))
+    query = list_query(ctx, _list_schema)
     type_, status = query.get("type"), query.get("status")
     cursors = ctx.services.cursors()
-    before = None
-    if "cursor" in query:
-        try:
-            before = cursors.decode(ctx.account, query["cursor"], type_, status)
-        except InvalidCursor as error:
-            charge_and_raise(ctx, error)
+    before = cursor_position(
+        ctx, query, lambda cursor: cursors.decode(ctx.account, cursor, type_, status)
+    )
     page = ctx.services.conversations.list_page(ctx.charge, type_, status, before, query["limit"])
     next_cursor = None
     if page.has_more and page.last_seq is not None:
         next_cursor = cursors.encode(ctx.account, type_, status, page.last_seq)
-    body = {
-        "status": "ok",
-        "data": [conversation_resource(item) for item in page.items],
-        "has_more": page.has_more,
-        "next_cursor": next_cursor,
-    }
-    return json_response(200, body)
+    return page_response(
+        [conversation_resource(item) for item in page.items], page.has_more, next_cursor
+    )
 
 
 @bp.get("/<conversation>")
@@ -100,7 +86,7 @@ def update_conversation(ctx: RequestContext, conversation: str) -> Response:
     store = ctx.services.conversations
     return _conversation(
         domain.update_conversation(
-            store, ctx.charge, conversation, patch, if_match(), _now_ms(), ctx.origin()
+            store, ctx.charge, conversation, patch, if_match(), now_ms(), ctx.origin()
         )
     )
 
@@ -109,14 +95,14 @@ def update_conversation(ctx: RequestContext, conversation: str) -> Response:
 @guarded(ADMIN)
 def delete_conversation(ctx: RequestContext, conversation: str) -> Response:
     refuse_oversized_body(ctx)
-    ctx.services.conversations.delete(ctx.charge, conversation, if_match(), _now_ms(), ctx.origin())
+    ctx.services.conversations.delete(ctx.charge, conversation, if_match(), now_ms(), ctx.origin())
     return ok(deleted_resource(conversation))
 
 
 def _transition(ctx: RequestContext, conversation: str, action: str) -> Response:
     load(ctx, _empty_schema, json_body(ctx))
     stored = ctx.services.conversations.transition(
-        ctx.charge, conversation, action, if_match(), _now_ms(), ctx.origin()
+        ctx.charge, conversation, action, if_match(), now_ms(), ctx.origin()
     )
     return _conversation(stored)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
-from app.api.envelope import json_response, ok
+from app.api.envelope import ok, page_response
 from app.api.guard import RequestContext, guarded
-from app.api.requests import charge_and_raise, load, refuse_oversized_body, single_valued
+from app.api.requests import (
+    cursor_position,
+    list_query,
+    refuse_oversized_body,
+)
 from app.domain.events import render_event
-from app.errors import InvalidCursor
 from app.schemas import EventListQuerySchema
 from app.store.ids import ConversationRef, parse_id
 from app.vocabulary import EVENTS_PATH, READ
@@ -23,18 +26,14 @@ _NO_CONVERSATION = ConversationRef(seq=0, created_ms=0)
 @bp.get("")
 @guarded(READ)
 def list_events(ctx: RequestContext) -> Response:
-    refuse_oversized_body(ctx)
-    query = load(ctx, _list_schema, single_valued(ctx, request.args))
+    query = list_query(ctx, _list_schema)
     event_type, conversation_id = query.get("type"), query.get("conversation_id")
     cursors = ctx.services.cursors()
-    before = None
-    if "cursor" in query:
-        try:
-            before = cursors.decode_events(
-                ctx.account, query["cursor"], event_type, conversation_id
-            )
-        except InvalidCursor as error:
-            charge_and_raise(ctx, error)
+    before = cursor_position(
+        ctx,
+        query,
+        lambda cursor: cursors.decode_events(ctx.account, cursor, event_type, conversation_id),
+    )
     conversation = None
     if conversation_id is not None:
         conversation = parse_id(ctx.account, conversation_id) or _NO_CONVERSATION
@@ -46,13 +45,11 @@ def list_events(ctx: RequestContext) -> Response:
         next_cursor = cursors.encode_events(
             ctx.account, event_type, conversation_id, page.last_read
         )
-    body = {
-        "status": "ok",
-        "data": [render_event(ctx.account, entry, fields) for entry, fields in page.items],
-        "has_more": page.has_more,
-        "next_cursor": next_cursor,
-    }
-    return json_response(200, body)
+    return page_response(
+        [render_event(ctx.account, entry, fields) for entry, fields in page.items],
+        page.has_more,
+        next_cursor,
+    )
 
 
 @bp.get("/<event_id>")

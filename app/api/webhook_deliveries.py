@@ -6,19 +6,17 @@ is charged by `charge_and_raise`.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
-from app.api.envelope import json_response, ok
+from app.api.envelope import ok, page_response
 from app.api.guard import RequestContext, guarded
 from app.api.requests import (
-    charge_and_raise,
+    cursor_position,
     json_body,
+    list_query,
     load,
-    refuse_oversized_body,
-    single_valued,
 )
 from app.domain.webhooks import delivery_resource
-from app.errors import InvalidCursor
 from app.schemas import EmptySchema
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
 from app.webhook_schemas import WebhookListQuerySchema
@@ -36,27 +34,21 @@ _empty_schema = EmptySchema()
 @bp.get("")
 @guarded(ADMIN)
 def list_webhook_deliveries(ctx: RequestContext, endpoint_id: str) -> Response:
-    refuse_oversized_body(ctx)
-    query = load(ctx, _list_schema, single_valued(ctx, request.args))
+    query = list_query(ctx, _list_schema)
     cursors = ctx.services.cursors()
-    before = None
-    if "cursor" in query:
-        try:
-            before = cursors.decode_webhook_deliveries(ctx.account, query["cursor"], endpoint_id)
-        except InvalidCursor as error:
-            charge_and_raise(ctx, error)
+    before = cursor_position(
+        ctx,
+        query,
+        lambda cursor: cursors.decode_webhook_deliveries(ctx.account, cursor, endpoint_id),
+    )
     deliveries = ctx.services.webhook_deliveries
     page = deliveries.list_page(ctx.account, endpoint_id, before, query["limit"], charge=ctx.charge)
     next_cursor = None
     if page.has_more and page.last_id is not None:
         next_cursor = cursors.encode_webhook_deliveries(ctx.account, endpoint_id, page.last_id)
-    body = {
-        "status": "ok",
-        "data": [delivery_resource(ctx.account, item) for item in page.items],
-        "has_more": page.has_more,
-        "next_cursor": next_cursor,
-    }
-    return json_response(200, body)
+    return page_response(
+        [delivery_resource(ctx.account, item) for item in page.items], page.has_more, next_cursor
+    )
 
 
 @bp.post("/<delivery_id>/retry")

@@ -6,21 +6,21 @@ script), and input that fails before it is charged by `charge_and_raise`.
 
 from __future__ import annotations
 
-import time
+from flask import Blueprint, Response
 
-from flask import Blueprint, Response, request
-
-from app.api.envelope import json_response, ok
+from app.api.envelope import ok, page_response
 from app.api.guard import RequestContext, guarded
 from app.api.requests import (
     charge_and_raise,
+    cursor_position,
     json_body,
+    list_query,
     load,
+    now_ms,
     refuse_oversized_body,
-    single_valued,
 )
 from app.domain.webhooks import deleted_endpoint, endpoint_resource, url_errors
-from app.errors import InvalidCursor, ValidationFailed
+from app.errors import ValidationFailed
 from app.schemas import EmptySchema
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
 from app.webhook_schemas import (
@@ -35,10 +35,6 @@ _create_schema = CreateWebhookEndpointSchema()
 _update_schema = UpdateWebhookEndpointSchema()
 _list_schema = WebhookListQuerySchema()
 _empty_schema = EmptySchema()
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def _check_url(ctx: RequestContext, url: str | None) -> None:
@@ -58,7 +54,7 @@ def create_webhook_endpoint(ctx: RequestContext) -> Response:
         data["url"],
         data["enabled_events"],
         data["description"],
-        _now_ms(),
+        now_ms(),
         charge=ctx.charge,
     )
     return ok(endpoint_resource(made, with_secret=True), 201)
@@ -67,28 +63,20 @@ def create_webhook_endpoint(ctx: RequestContext) -> Response:
 @bp.get("")
 @guarded(ADMIN)
 def list_webhook_endpoints(ctx: RequestContext) -> Response:
-    refuse_oversized_body(ctx)
-    query = load(ctx, _list_schema, single_valued(ctx, request.args))
+    query = list_query(ctx, _list_schema)
     cursors = ctx.services.cursors()
-    before = None
-    if "cursor" in query:
-        try:
-            before = cursors.decode_webhook_endpoints(ctx.account, query["cursor"])
-        except InvalidCursor as error:
-            charge_and_raise(ctx, error)
+    before = cursor_position(
+        ctx, query, lambda cursor: cursors.decode_webhook_endpoints(ctx.account, cursor)
+    )
     page = ctx.services.webhook_endpoints.list_page(
         ctx.account, before, query["limit"], charge=ctx.charge
     )
     next_cursor = None
     if page.has_more and page.last_seq is not None:
         next_cursor = cursors.encode_webhook_endpoints(ctx.account, page.last_seq)
-    body = {
-        "status": "ok",
-        "data": [endpoint_resource(item) for item in page.items],
-        "has_more": page.has_more,
-        "next_cursor": next_cursor,
-    }
-    return json_response(200, body)
+    return page_response(
+        [endpoint_resource(item) for item in page.items], page.has_more, next_cursor
+    )
 
 
 @bp.get("/<endpoint_id>")
@@ -105,7 +93,7 @@ def update_webhook_endpoint(ctx: RequestContext, endpoint_id: str) -> Response:
     changes = load(ctx, _update_schema, json_body(ctx))
     _check_url(ctx, changes.get("url"))
     updated = ctx.services.webhook_endpoints.update(
-        ctx.account, endpoint_id, changes, _now_ms(), charge=ctx.charge
+        ctx.account, endpoint_id, changes, now_ms(), charge=ctx.charge
     )
     return ok(endpoint_resource(updated))
 
@@ -123,6 +111,6 @@ def delete_webhook_endpoint(ctx: RequestContext, endpoint_id: str) -> Response:
 def rotate_webhook_secret(ctx: RequestContext, endpoint_id: str) -> Response:
     load(ctx, _empty_schema, json_body(ctx))
     rotated = ctx.services.webhook_endpoints.rotate_secret(
-        ctx.account, endpoint_id, _now_ms(), charge=ctx.charge
+        ctx.account, endpoint_id, now_ms(), charge=ctx.charge
     )
     return ok(endpoint_resource(rotated, with_secret=True))
