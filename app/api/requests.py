@@ -51,10 +51,9 @@ def raw_body() -> bytes | None:
 def charge_and_raise(ctx: RequestContext, error: ServiceError) -> NoReturn:
     """Take the request's price (402 wins if the balance is short), then fail with `error`.
 
-    A charge already taken is not taken twice.
+    A charge already taken is not taken twice (`take_price`).
     """
-    if not ctx.charge.debited:
-        ctx.services.conversations.debit(ctx.charge)
+    ctx.services.conversations.debit(ctx.charge)
     raise error
 
 

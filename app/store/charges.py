@@ -43,6 +43,13 @@ def run_charged(script: Script, keys: list[str], args: list[Any], charge: Charge
     return result
 
 
+def take_price(scripts: dict[str, Script], tokens_key: str, charge: Charge) -> None:
+    """Take a request's price, once: a request that stops before storage (bad input, bad
+    id), or that reads; 402 when the balance is short. A price already taken stays so."""
+    if not charge.debited:
+        run_charged(scripts["debit_tokens"], [tokens_key], [charge.cost], charge)
+
+
 def run_priced(
     script: Script, tokens_key: str, keys: list[str], args: list[Any], charge: Charge
 ) -> list[Any]:

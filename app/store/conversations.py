@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import InvalidTransition, NotFound
-from app.store.charges import Charge, run_charged
+from app.store.charges import Charge, run_charged, take_price
 from app.store.events import EventLog, Origin
 from app.store.failures import REDIS_ERRORS, reports_unavailable
 from app.store.ids import ConversationRef, make_id, parse_id
@@ -111,7 +111,7 @@ class ConversationStore:
     @reports_unavailable
     def debit(self, charge: Charge) -> None:
         """Take the price of a request that stops before storage (bad input, bad id)."""
-        self._run("debit_tokens", [self.keys.tokens(charge.account)], [charge.cost], charge)
+        take_price(self.scripts, self.keys.tokens(charge.account), charge)
 
     def refund(self, charge: Charge) -> bool:
         """Give back the price of a request that ended in a 5xx (at most once).

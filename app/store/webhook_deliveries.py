@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import NotFound, WebhookEndpointDisabled
-from app.store.charges import Charge, run_charged, run_priced
+from app.store.charges import Charge, run_priced, take_price
 from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
@@ -86,9 +86,8 @@ class WebhookDeliveryStore:
         self.scripts = register_scripts(client)
 
     def _debit(self, account: str, charge: Charge | None) -> None:
-        if charge is not None and not charge.debited:
-            keys = [self.keys.tokens(account)]
-            run_charged(self.scripts["debit_tokens"], keys, [charge.cost], charge)
+        if charge is not None:
+            take_price(self.scripts, self.keys.tokens(account), charge)
 
     def _check_endpoint(self, account: str, endpoint_id: str) -> None:
         if not ENDPOINT_ID_RE.fullmatch(endpoint_id) or not self.client.exists(

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import NotFound, TooManyWebhookEndpoints
-from app.store.charges import Charge, run_charged, run_priced
+from app.store.charges import Charge, run_priced, take_price
 from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
@@ -122,9 +122,8 @@ class WebhookEndpointStore:
 
     def debit(self, account: str, charge: Charge | None) -> None:
         """Take the price of a request that reads, or stops before storage (402 if short)."""
-        if charge is not None and not charge.debited:
-            keys = [self.keys.tokens(account)]
-            run_charged(self.scripts["debit_tokens"], keys, [charge.cost], charge)
+        if charge is not None:
+            take_price(self.scripts, self.keys.tokens(account), charge)
 
     @reports_unavailable
     def create(
