@@ -16,7 +16,7 @@ from limits import parse_many
 from redis.connection import parse_url
 
 from app.vocabulary import DEFAULT_TOKEN_COSTS, PRICE_NAMES
-from app.webhook_schedule import DEFAULT_SCHEDULE, RetrySchedule, parse_schedule, parse_seconds
+from app.webhooks.schedule import DEFAULT_SCHEDULE, RetrySchedule, parse_schedule, parse_seconds
 
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+cluster://")
@@ -204,7 +204,7 @@ def _secret_key(raw: str) -> str:
     return raw
 
 
-# An attempt must end well inside the 60-second lease of its delivery (app/webhooks/worker.py)
+# An attempt must end well inside the 60-second lease of its delivery (app/worker/loop.py)
 # or another worker could start a second attempt of it meanwhile.
 _MAX_WEBHOOK_TIMEOUT = 50
 

@@ -1,4 +1,4 @@
-"""The error tree of the service (SPEC.md §5): plain Python, rendered by app/api/errors.py.
+"""The error tree of the service (SPEC.md §5): plain Python, rendered by app/web/errors.py.
 
     ServiceError                      status  code
     ├── InvalidJson                   400     invalid_json
@@ -23,7 +23,7 @@
     └── StorageUnavailable            503     service_unavailable
 
 The tree is plain Python: the store and the domain raise these errors without knowing of
-HTTP frameworks. `app/api/errors.py` renders them, and translates werkzeug's HTTPExceptions
+HTTP frameworks. `app/web/errors.py` renders them, and translates werkzeug's HTTPExceptions
 (unknown routes, 405, 413 from the body limit) and marshmallow's ValidationError into
 them, so every response has the same envelope.
 """

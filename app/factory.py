@@ -10,13 +10,13 @@ from flask import Flask
 from redis.exceptions import RedisClusterException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import accesslog, metrics
-from app.api import context, conversations, docs, events, ops, webhook_deliveries, webhooks
-from app.api.errors import register_error_handlers
+from app.api import conversations, docs, events, ops, webhook_deliveries, webhook_endpoints
 from app.config import Config, ConfigError
-from app.limits import RateLimits
 from app.services import Services
 from app.store.connect import connect
+from app.web import accesslog, context, metrics
+from app.web.errors import register_error_handlers
+from app.web.ratelimit import RateLimits
 
 log = logging.getLogger("saasignal")
 
@@ -58,7 +58,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
 
     app.register_blueprint(conversations.bp)
     app.register_blueprint(events.bp)
-    app.register_blueprint(webhooks.bp)
+    app.register_blueprint(webhook_endpoints.bp)
     app.register_blueprint(webhook_deliveries.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(docs.bp)

@@ -9,7 +9,7 @@ from typing import Any
 from redis.exceptions import RedisClusterException, RedisError
 
 from app.config import Config
-from app.cursors import CursorCodec
+from app.domain.cursors import CursorCodec
 from app.store.conversations import ConversationStore
 from app.store.events import EventLog
 from app.store.idempotency import IdempotencyStore

@@ -2,7 +2,7 @@
 
     python -m clients.generate_python [OUTPUT]      # default: clients/python (`make client`)
 
-The document is built in Python (`app.openapi.build_document`, what `saasignal openapi`
+The document is built in Python (`app.openapi.build.build_document`, what `saasignal openapi`
 prints), then the pinned openapi-python-client of the dev extras generates the package with
 the committed configuration `clients/openapi-python-client.yaml`. Its post-hooks (ruff fix
 and format) run the ruff of the same environment, also pinned, so the output depends only
@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from app.openapi import build_document
+from app.openapi.build import build_document
 
 CLIENTS = Path(__file__).resolve().parent
 CONFIG = CLIENTS / "openapi-python-client.yaml"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import Api
+from tests.support.api import Api
 
 LOGGER = "saasignal.access"
 

@@ -24,7 +24,7 @@ from app.store.connect import connect
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from harness.servers import RedisServer, free_port, wait_until
-from tests.conftest import Api
+from tests.support.api import Api
 
 SAASIGNAL = str(Path(sys.executable).parent / "saasignal")
 SECRET_RE = re.compile(r"^sk_live_[A-Za-z0-9]{40,}$")

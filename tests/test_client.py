@@ -23,8 +23,8 @@ import pytest
 from saasignal_client import AuthenticatedClient
 from saasignal_client.models import Error
 
-from app.openapi import build_document
-from app.openapi_parts import (
+from app.openapi.build import build_document
+from app.openapi.parts import (
     EXAMPLE_DELIVERY_ID,
     EXAMPLE_ENDPOINT_ID,
     EXAMPLE_EVENT_ID,

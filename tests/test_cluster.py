@@ -25,9 +25,9 @@ from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
 from harness.servers import Gunicorn, RedisCluster
-from tests.conftest import Api
-from tests.history import HOT, Writers, check_history, fetch_live
-from tests.live import BASE, call, parallel
+from tests.support.api import Api
+from tests.support.history import HOT, Writers, check_history, fetch_live
+from tests.support.live import BASE, call, parallel
 
 ACCOUNTS = [f"acct{number:02d}" for number in range(30)]
 

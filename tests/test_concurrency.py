@@ -13,9 +13,9 @@ from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
 from harness.servers import Gunicorn, RedisServer
-from tests.feed import walk_events
-from tests.history import HOT, Writers, check_history, fetch_live
-from tests.live import BASE, Reply, call, parallel
+from tests.support.feed import walk_events
+from tests.support.history import HOT, Writers, check_history, fetch_live
+from tests.support.live import BASE, Reply, call, parallel
 
 pytestmark = pytest.mark.live
 

@@ -13,7 +13,7 @@ import pytest
 from app import create_app
 from app.config import Config, ConfigError
 from harness.servers import ROOT, free_port
-from tests.conftest import Api, error_code
+from tests.support.api import Api, error_code
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api, error_code
-from tests.metadata import nested, sized
+from tests.support.api import Api, error_code
+from tests.support.metadata import nested, sized
 
 ID_RE = re.compile(r"^conv_[A-Za-z0-9_-]+$")
 TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Api, error_code
+from tests.support.api import Api, error_code
 
 FILTERS = [
     {},

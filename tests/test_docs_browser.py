@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from harness.servers import Gunicorn
-from tests.conftest import missing
+from tests.support.api import missing
 
 OPERATION_IDS = [
     ("Conversations", "create_conversation"),

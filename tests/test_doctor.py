@@ -19,7 +19,7 @@ from app.store.doctor import check_account
 from app.store.ids import parse_id
 from app.vocabulary import STATUSES, TYPES
 from harness.servers import RedisServer
-from tests.conftest import Api
+from tests.support.api import Api
 
 SAASIGNAL = str(Path(sys.executable).parent / "saasignal")
 

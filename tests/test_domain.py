@@ -20,7 +20,7 @@ from app.store.connect import embedded_client
 from app.store.conversations import Charge, ConversationStore, Stored
 from app.store.events import EventLog, Origin
 from app.store.keyspace import Keyspace
-from tests.metadata import nested, sized
+from tests.support.metadata import nested, sized
 
 ORIGIN = Origin("req_test")
 

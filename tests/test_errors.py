@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 from app import create_app
 from app.store.conversations import ConversationStore
 from harness.servers import free_port
-from tests.conftest import Api, error_code
+from tests.support.api import Api, error_code
 
 GENERATED_ID = re.compile(r"^req_[A-Za-z0-9]+$")
 MISSING = "/conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"

@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 from app import create_app
 from app.store.ids import EVENT_ID_RE, make_event_id, make_id, parse_id
 from app.vocabulary import RATE_LIMIT_HEADERS
-from tests.conftest import Api, error_code
+from tests.support.api import Api, error_code
 
 EVENTS = "/modules/messaging/events"
 MISSING = "conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"

@@ -17,9 +17,9 @@ from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
 from harness.servers import Gunicorn, RedisServer, wait_until
-from tests.conftest import redis_or_skip
-from tests.history import Writers, check_history, fetch_live
-from tests.live import BASE, Reply, call
+from tests.support.api import redis_or_skip
+from tests.support.history import Writers, check_history, fetch_live
+from tests.support.live import BASE, Reply, call
 
 pytestmark = pytest.mark.live
 DURABLE = ["--appendonly", "yes", "--appendfsync", "always"]

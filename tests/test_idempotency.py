@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.store.conversations import ConversationStore
-from tests.conftest import Api, error_code
+from tests.support.api import Api, error_code
 
 JSON = {"Content-Type": "application/json"}
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import Api, error_code
+from tests.support.api import Api, error_code
 
 JSON = {"Content-Type": "application/json"}
 EXACT = [

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api, error_code
+from tests.support.api import Api, error_code
 
 # (from status, action) → resulting status; "" is a no-op, None is 409 invalid_transition.
 TABLE: dict[tuple[str, str], str | None] = {

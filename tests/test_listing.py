@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api, error_code
+from tests.support.api import Api, error_code
 
 TYPES = ("direct", "group")
 STATUSES = ("open", "closed", "archived")

@@ -18,10 +18,10 @@ from app.store.keyspace import Keyspace
 from app.store.webhook_endpoints import WebhookEndpointStore
 from app.vocabulary import SCOPES
 from harness.servers import Gunicorn, RedisServer, free_port, wait_until
-from tests.live import BASE, Reply, call, parallel
-from tests.receiver import Receiver
-from tests.receiver import Reply as HookReply
-from tests.webhook_stack import WORKER_ENV, WorkerProcess
+from tests.support.live import BASE, Reply, call, parallel
+from tests.support.receiver import Receiver
+from tests.support.receiver import Reply as HookReply
+from tests.support.webhook_stack import WORKER_ENV, WorkerProcess
 
 pytestmark = pytest.mark.live
 

@@ -17,9 +17,9 @@ from werkzeug.test import TestResponse
 from app import create_app
 from app.store.connect import connect
 from harness.servers import RedisServer
-from tests.conftest import Api
-from tests.feed import Event, api_events
-from tests.proxy import ReplyDroppingProxy
+from tests.support.api import Api
+from tests.support.feed import Event, api_events
+from tests.support.proxy import ReplyDroppingProxy
 
 SCRIPTS = ["create_conversation", "transition_conversation"]
 LOST_TITLE = "lost reply"

@@ -15,9 +15,9 @@ from openapi_spec_validator import validate
 from app import create_app
 from app.cli import main
 from app.domain.conversations import TITLE_MAX
-from app.openapi_parts import EXAMPLE_ID
+from app.openapi.parts import EXAMPLE_ID
 from app.vocabulary import DEFAULT_TOKEN_COSTS, EVENT_TYPES
-from tests.conftest import Api
+from tests.support.api import Api
 
 BASE = "/modules/messaging/conversations"
 ITEM = BASE + "/{conversation_id}"

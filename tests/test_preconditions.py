@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api, error_code
+from tests.support.api import Api, error_code
 
 WRITES = [
     ("PATCH", "", {"title": "changed"}),

@@ -24,8 +24,8 @@ from app.store.keyspace import Keyspace
 from app.vocabulary import READ, SCOPES
 from harness.roundtrips import RoundTrips
 from harness.servers import Gunicorn, RedisCluster, RedisServer
-from tests.conftest import Api
-from tests.live import BASE, Reply, call, parallel
+from tests.support.api import Api
+from tests.support.live import BASE, Reply, call, parallel
 
 SAASIGNAL = str(Path(sys.executable).parent / "saasignal")
 # What a client sends on its own account (a new connection's handshake, a cluster client

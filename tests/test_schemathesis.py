@@ -20,14 +20,14 @@ from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.vocabulary import SCOPES
 from harness.servers import ROOT, Gunicorn, RedisServer
-from tests.conftest import redis_or_skip
+from tests.support.api import redis_or_skip
 
 SEED = 20261125
 MAX_EXAMPLES = 150
 
 # Valid input may also meet 412 (an If-Match naming another version) and 422 (an opaque
 # cursor the server never issued, an Idempotency-Key reused across requests): outcomes of
-# server state no schema can express. tests/schemathesis_hooks.py narrows that 422 back to
+# server state no schema can express. tests/support/schemathesis_hooks.py narrows that 422 back to
 # exactly those two codes, so any other 422 to valid input still fails the run.
 CONFIG = """\
 [checks.positive_data_acceptance]
@@ -103,7 +103,7 @@ def test_schemathesis_finds_nothing(live: tuple[Gunicorn, str], tmp_path: Path) 
         timeout=300,
         env={
             **os.environ,
-            "SCHEMATHESIS_HOOKS": "tests.schemathesis_hooks",
+            "SCHEMATHESIS_HOOKS": "tests.support.schemathesis_hooks",
             "PYTHONPATH": str(ROOT),
         },
         cwd=tmp_path,

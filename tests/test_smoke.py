@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.conftest import Api
+from tests.support.api import Api
 
 
 def test_create_then_get(api: Api) -> None:

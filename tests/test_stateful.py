@@ -28,8 +28,8 @@ from werkzeug.test import TestResponse
 from app import create_app
 from app.store.doctor import run_doctor
 from app.vocabulary import EVENT_TYPES, EVENTS_PATH, STATUSES, TYPES
-from tests.conftest import Api
-from tests.feed import Event, fetch_with, walk_events
+from tests.support.api import Api
+from tests.support.feed import Event, fetch_with, walk_events
 
 MOVES = {
     "archive": {"open": "archived", "closed": "archived", "archived": "archived"},

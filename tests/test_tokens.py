@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from app import create_app
-from tests.conftest import Api, error_code
+from tests.support.api import Api, error_code
 
 MISSING = "/conv_01JD8X5Q7WZ3T9M2K4R6V8B0CE"
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from harness.servers import wait_until
-from tests.conftest import Api, error_code
-from tests.metadata import nested, sized
+from tests.support.api import Api, error_code
+from tests.support.metadata import nested, sized
 
 ORIGINAL = {"a": {"x": 1, "y": 2}, "b": [1, 2], "c": "keep"}
 

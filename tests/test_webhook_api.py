@@ -17,7 +17,7 @@ from app import create_app
 from app.store.ids import EVENT_ID_RE
 from app.store.webhook_queue import Finish, WebhookQueue
 from app.vocabulary import ADMIN, RATE_LIMIT_HEADERS, READ, WRITE
-from tests.conftest import Api, error_code
+from tests.support.api import Api, error_code
 
 WEBHOOKS = "/modules/messaging/webhook_endpoints"
 EVENTS = "/modules/messaging/events"

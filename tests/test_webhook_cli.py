@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from harness.servers import ROOT, free_port
-from tests.webhook_stack import SAASIGNAL
+from tests.support.webhook_stack import SAASIGNAL
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from app.webhook_signing import new_secret
 from app.webhooks.addresses import check_url
-from app.webhooks.delivery import Deliverer, Outcome, parse_retry_after
+from app.webhooks.signing import new_secret
+from app.worker.delivery import Deliverer, Outcome, parse_retry_after
 from harness.servers import free_port
-from tests.conftest import missing
-from tests.receiver import Receiver, Reply
+from tests.support.api import missing
+from tests.support.receiver import Receiver, Reply
 
 BODY = b'{"id":"evt_1","object":"event","type":"conversation.created"}'
 

@@ -1,7 +1,7 @@
 """SPEC.md §16 end to end: real writes, real `saasignal worker` processes, a real receiver.
 
 Every test runs on a real redis-server and on the 3-master cluster. Events come from the
-app's own write scripts (tests/webhook_stack.py); every body a receiver gets is checked
+app's own write scripts (tests/support/webhook_stack.py); every body a receiver gets is checked
 with `standardwebhooks` and against the events feed's object of that event.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 
 from harness.servers import wait_until
-from tests.receiver import Reply
-from tests.webhook_stack import Stack, open_stack
+from tests.support.receiver import Reply
+from tests.support.webhook_stack import Stack, open_stack
 
 pytestmark = pytest.mark.live
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from harness.servers import Gunicorn, wait_until
-from tests.live import BASE, call, parallel
-from tests.receiver import Reply
-from tests.webhook_stack import Stack, open_stack
+from tests.support.live import BASE, call, parallel
+from tests.support.receiver import Reply
+from tests.support.webhook_stack import Stack, open_stack
 
 pytestmark = pytest.mark.live
 

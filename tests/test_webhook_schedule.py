@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from app.webhook_schedule import (
+from app.webhooks.schedule import (
     DEFAULT_SCHEDULE,
     MAX_RETRY_AFTER_SECONDS,
     parse_schedule,

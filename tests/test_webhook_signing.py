@@ -9,7 +9,7 @@ import pytest
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from app.webhook_signing import (
+from app.webhooks.signing import (
     ROTATION_OVERLAP_MS,
     SecretState,
     new_secret,

@@ -26,7 +26,7 @@ from app.store.keyspace import Keyspace
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import MAX_ENDPOINTS, WebhookEndpointStore
 from app.store.webhook_queue import Finish, WebhookQueue
-from tests.conftest import Api
+from tests.support.api import Api
 
 NOW = 1_795_000_000_000
 URL = "https://hooks.example.com/in"

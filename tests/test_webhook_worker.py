@@ -23,11 +23,11 @@ from app.store.ids import make_event_id
 from app.store.webhook_deliveries import StoredDelivery, WebhookDeliveryStore
 from app.store.webhook_endpoints import StoredEndpoint, WebhookEndpointStore
 from app.vocabulary import EVENTS_PATH
-from app.webhooks import worker as worker_module
-from app.webhooks.worker import Worker
+from app.worker import loop as worker_module
+from app.worker.loop import Worker
 from harness.servers import wait_until
-from tests.conftest import Api
-from tests.receiver import Receiver, Reply
+from tests.support.api import Api
+from tests.support.receiver import Receiver, Reply
 
 NOW = 1_795_000_000_000
 

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from app.api.envelope import ok, page_response
-from app.api.guard import RequestContext, guarded
-from app.api.requests import (
+from app.domain import conversations as domain
+from app.domain.resources import conversation_resource, deleted_resource
+from app.schemas.common import EmptySchema
+from app.schemas.conversations import (
+    CreateConversationSchema,
+    ListQuerySchema,
+    UpdateConversationSchema,
+)
+from app.store.conversations import Stored
+from app.vocabulary import ADMIN, CONVERSATIONS_PATH, READ, WRITE, entity_tag
+from app.web.envelope import ok, page_response
+from app.web.guard import RequestContext, guarded
+from app.web.inputs import (
     cursor_position,
     if_match,
     if_none_match,
@@ -16,16 +26,6 @@ from app.api.requests import (
     now_ms,
     refuse_oversized_body,
 )
-from app.domain import conversations as domain
-from app.domain.resources import conversation_resource, deleted_resource
-from app.schemas import (
-    CreateConversationSchema,
-    EmptySchema,
-    ListQuerySchema,
-    UpdateConversationSchema,
-)
-from app.store.conversations import Stored
-from app.vocabulary import ADMIN, CONVERSATIONS_PATH, READ, WRITE, entity_tag
 
 bp = Blueprint("conversations", __name__, url_prefix=CONVERSATIONS_PATH)
 

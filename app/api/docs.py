@@ -14,7 +14,7 @@ from flask import Blueprint, Response, send_from_directory, url_for
 
 from app.errors import NotFound
 from app.jsontext import dumps
-from app.openapi import build_document
+from app.openapi.build import build_document
 
 bp = Blueprint("docs", __name__)
 

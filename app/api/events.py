@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from app.api.envelope import ok, page_response
-from app.api.guard import RequestContext, guarded
-from app.api.requests import (
+from app.domain.events import render_event
+from app.schemas.events import EventListQuerySchema
+from app.store.ids import ConversationRef, parse_id
+from app.vocabulary import EVENTS_PATH, READ
+from app.web.envelope import ok, page_response
+from app.web.guard import RequestContext, guarded
+from app.web.inputs import (
     cursor_position,
     list_query,
     refuse_oversized_body,
 )
-from app.domain.events import render_event
-from app.schemas import EventListQuerySchema
-from app.store.ids import ConversationRef, parse_id
-from app.vocabulary import EVENTS_PATH, READ
 
 bp = Blueprint("events", __name__, url_prefix=EVENTS_PATH)
 

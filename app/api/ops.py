@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from app.api.context import services
-from app.api.envelope import ok
 from app.errors import StorageUnavailable
+from app.web.context import services
+from app.web.envelope import ok
 
 bp = Blueprint("ops", __name__)
 

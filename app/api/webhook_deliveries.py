@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from app.api.envelope import ok, page_response
-from app.api.guard import RequestContext, guarded
-from app.api.requests import (
+from app.domain.webhooks import delivery_resource
+from app.schemas.common import EmptySchema
+from app.schemas.webhooks import WebhookListQuerySchema
+from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
+from app.web.envelope import ok, page_response
+from app.web.guard import RequestContext, guarded
+from app.web.inputs import (
     cursor_position,
     json_body,
     list_query,
     load,
 )
-from app.domain.webhooks import delivery_resource
-from app.schemas import EmptySchema
-from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
-from app.webhook_schemas import WebhookListQuerySchema
 
 bp = Blueprint(
     "webhook_deliveries",

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Any
 
-from app.openapi import build_document
+from app.openapi.build import build_document
 
 
 def cmd_openapi(args: argparse.Namespace) -> None:

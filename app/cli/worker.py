@@ -16,8 +16,8 @@ from app.cli.args import port
 from app.config import Config, ConfigError, int_between
 from app.domain.events import render_event
 from app.store.connect import connect
-from app.webhooks import metrics
-from app.webhooks.worker import Worker
+from app.worker import metrics
+from app.worker.loop import Worker
 
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 256

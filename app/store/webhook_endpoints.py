@@ -25,7 +25,7 @@ from app.store.charges import Charge, run_priced, take_price
 from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
-from app.webhook_signing import ROTATION_OVERLAP_MS, SecretState, new_secret
+from app.webhooks.signing import ROTATION_OVERLAP_MS, SecretState, new_secret
 
 MAX_ENDPOINTS = 16
 ENDPOINT_ID_RE = re.compile(r"^we_[A-Za-z0-9]{24}$")

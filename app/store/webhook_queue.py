@@ -17,7 +17,7 @@ from typing import Any
 
 from app.store.keyspace import Keyspace
 from app.store.scripts import register_scripts
-from app.webhook_signing import SecretState
+from app.webhooks.signing import SecretState
 
 LEASE_MS = 60_000
 LEASE_LOST = 8

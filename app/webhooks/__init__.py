@@ -1,4 +1,4 @@
-"""Webhooks (SPEC.md §16): address rules, signing, one delivery attempt, the retry schedule.
-
-Nothing here imports Flask: the HTTP layer and the `saasignal worker` process both use it.
+"""Pure webhook rules (SPEC.md §16): which addresses may be called, how an attempt is
+signed, when a failed delivery is tried again. They import nothing back from the store,
+the web or the worker, so every layer may use them.
 """

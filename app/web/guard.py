@@ -12,11 +12,11 @@ from typing import Any
 
 from flask import Response, current_app, request
 
-from app.api.context import RequestContext, current
-from app.api.idempotency import run_idempotent
-from app.auth import authenticate, require_scope
-from app.limits import RateLimits
 from app.store.conversations import Charge
+from app.web.auth import authenticate, require_scope
+from app.web.context import RequestContext, current
+from app.web.idempotency import run_idempotent
+from app.web.ratelimit import RateLimits
 
 View = Callable[..., Response]
 

@@ -20,9 +20,10 @@ from app.errors import (
     ValidationFailed,
     WebhookEndpointDisabled,
 )
-from app.openapi_errors import AUTHENTICATED, WITH_BODY, error_responses
-from app.openapi_events import EXAMPLE_EVENT
-from app.openapi_parts import (
+from app.openapi.conversations import MERGE_PATCH
+from app.openapi.errors import AUTHENTICATED, WITH_BODY, error_responses
+from app.openapi.events import EXAMPLE_EVENT
+from app.openapi.parts import (
     EXAMPLE_DELIVERY_ID,
     EXAMPLE_ENDPOINT_ID,
     json_body,
@@ -30,7 +31,6 @@ from app.openapi_parts import (
     parameter,
     success,
 )
-from app.openapi_paths import MERGE_PATCH
 from app.store.webhook_endpoints import MAX_ENDPOINTS
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
 

@@ -14,14 +14,14 @@ import time
 
 from flask import Flask, Response, current_app, g, request
 
-from app import accesslog, metrics
-from app.api.envelope import request_id
-from app.limits import LimitState
 from app.services import Services
 from app.store.conversations import Charge
 from app.store.events import Origin
 from app.store.idempotency import Claim
 from app.store.keys import ApiKey
+from app.web import accesslog, metrics
+from app.web.envelope import request_id
+from app.web.ratelimit import LimitState
 
 log = logging.getLogger("saasignal")
 

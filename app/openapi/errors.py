@@ -34,8 +34,8 @@ from app.errors import (
     ValidationFailed,
     WebhookEndpointDisabled,
 )
-from app.openapi_components import ref
-from app.openapi_parts import EXAMPLE_REQUEST_ID, Responses, headers
+from app.openapi.components import ref
+from app.openapi.parts import EXAMPLE_REQUEST_ID, Responses, headers
 from app.vocabulary import RATE_LIMIT_HEADERS, WRITE
 
 ErrorClass = type[ServiceError]

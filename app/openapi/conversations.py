@@ -1,7 +1,7 @@
 """The operations of the OpenAPI document: SPEC.md §1's eight endpoints.
 
-Each operation is built from `app/openapi_parts.py` (success, parameters, bodies) and
-`app/openapi_errors.py` (the errors it can answer, as classes of the error tree), and refers
+Each operation is built from `app/openapi/parts.py` (success, parameters, bodies) and
+`app/openapi/errors.py` (the errors it can answer, as classes of the error tree), and refers
 to components only: no inline object, so a generated client has one class per component.
 """
 
@@ -21,8 +21,8 @@ from app.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from app.openapi_errors import AUTHENTICATED, WITH_BODY, error_responses
-from app.openapi_parts import (
+from app.openapi.errors import AUTHENTICATED, WITH_BODY, error_responses
+from app.openapi.parts import (
     EXAMPLE_CONVERSATION,
     EXAMPLE_ID,
     json_body,

@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.schemas import CURSOR_MAX, LIMIT_DEFAULT, LIMIT_MAX, QueryInteger
+from app.schemas.common import CURSOR_MAX, LIMIT_DEFAULT, LIMIT_MAX, QueryInteger
 from app.store.ids import EVENT_ID_RE
 from app.store.webhook_deliveries import DELIVERY_ID_RE
 from app.store.webhook_endpoints import ENDPOINT_ID_RE

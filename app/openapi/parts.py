@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.openapi_components import ref
+from app.openapi.components import ref
 from app.store.ids import EVENT_ID_RE, ID_RE
 from app.store.webhook_deliveries import DELIVERY_ID_RE
 from app.store.webhook_endpoints import ENDPOINT_ID_RE

@@ -1,6 +1,6 @@
 """The operations of the OpenAPI document for the events feed (SPEC.md §15).
 
-Built like the conversation operations (`app/openapi_paths.py`): components and `$ref`s
+Built like the conversation operations (`app/openapi/conversations.py`): components and `$ref`s
 only, the errors as classes of the error tree.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 from marshmallow import Schema
 
 from app.errors import InvalidCursor, NotFound, PayloadTooLarge, ValidationFailed
-from app.openapi_errors import AUTHENTICATED, error_responses
-from app.openapi_parts import (
+from app.openapi.errors import AUTHENTICATED, error_responses
+from app.openapi.parts import (
     EXAMPLE_CONVERSATION,
     EXAMPLE_EVENT_ID,
     EXAMPLE_REQUEST_ID,

@@ -13,15 +13,15 @@ from collections.abc import Callable
 
 from flask import Response, request
 
-from app.api.context import RequestContext
-from app.api.envelope import JSON_MIMETYPE, ok
-from app.api.errors import render
-from app.api.requests import raw_body
 from app.domain.resources import conversation_resource
 from app.errors import ServiceError, ValidationFailed
 from app.jsontext import NotJson, canonical
 from app.store.conversations import Charge, from_hash
 from app.store.idempotency import Replay
+from app.web.context import RequestContext
+from app.web.envelope import JSON_MIMETYPE, ok
+from app.web.errors import render
+from app.web.inputs import raw_body
 
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x20-\x7e]{1,255}$")
 

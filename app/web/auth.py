@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from app.errors import InsufficientScope, Unauthorized
-from app.limits import RateLimits
 from app.store.keys import SECRET_RE, ApiKey, KeyStore, Lookup, digest
 from app.vocabulary import SCOPE_RANK
+from app.web.ratelimit import RateLimits
 
 
 def bearer_secret(header: str | None) -> str:

@@ -34,8 +34,8 @@ from app.store.webhook_deliveries import StoredDelivery, WebhookDeliveryStore
 from app.store.webhook_endpoints import StoredEndpoint, WebhookEndpointStore
 from app.vocabulary import EVENTS_PATH
 from harness.servers import wait_until
-from tests.conftest import Api
-from tests.receiver import Receiver
+from tests.support.api import Api
+from tests.support.receiver import Receiver
 
 SAASIGNAL = Path(sys.executable).parent / "saasignal"
 WORKER_ENV = {

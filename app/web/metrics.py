@@ -29,7 +29,7 @@ from app.vocabulary import PRICE_NAMES
 
 # The webhook families (SPEC.md §16) are the worker's to record; importing them registers
 # them here too, so `/metrics` always lists them (summed with a worker's on the same host).
-from app.webhooks import metrics as webhook_metrics  # noqa: F401
+from app.worker import metrics as webhook_metrics  # noqa: F401
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _UNMATCHED = "<unmatched>"
@@ -111,5 +111,5 @@ def record(response: Response, elapsed: float, charge: Charge | None, scope: str
 
 
 def init_app(app: Flask) -> None:
-    """Serve /metrics; `app.api.context.finish` records every request."""
+    """Serve /metrics; `app.web.context.finish` records every request."""
     app.register_blueprint(bp)

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from app.vocabulary import EVENTS_PATH
-from tests.conftest import Api
+from tests.support.api import Api
 
 Event = dict[str, Any]
 # GET a path (with its query) and answer the decoded body; the caller asserts the status.

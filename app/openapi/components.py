@@ -18,7 +18,7 @@ from typing import Any
 from marshmallow import fields, validate
 
 from app.domain.conversations import METADATA_MAX_BYTES, METADATA_MAX_DEPTH
-from app.schemas import JsonObject
+from app.schemas.common import JsonObject
 from app.vocabulary import (
     ENABLED_EVENTS,
     EVENT_TYPES,
@@ -186,7 +186,7 @@ SHARED: dict[str, Schema] = {
     "ErrorDetail": ERROR_DETAIL,
     "ErrorDetails": ERROR_DETAILS,
 }
-"""Components that name no marshmallow schema (those come from `app/schemas.py`)."""
+"""Components that name no marshmallow schema (those come from `app/schemas/conversations.py`)."""
 
 
 def _component_of(field: fields.Field[Any]) -> str | None:

@@ -1,10 +1,10 @@
 """The OpenAPI 3.1 document, built from the marshmallow schemas that validate requests.
 
-apispec's marshmallow plugin turns `app/schemas.py` into JSON Schema, so what the service
-validates and what it documents cannot drift apart. The named components and the rules SDK
-generators need are in `app/openapi_components.py`; headers and parameters in
-`app/openapi_parts.py`; errors in `app/openapi_errors.py`; the operations in
-`app/openapi_paths.py`.
+apispec's marshmallow plugin turns the schemas of `app/schemas/` into JSON Schema, so what
+the service validates and what it documents cannot drift apart. The named components and
+the rules SDK generators need are in `app/openapi/components.py`; headers and parameters in
+`app/openapi/parts.py`; errors in `app/openapi/errors.py`; the operations in
+`app/openapi/conversations.py`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from app.openapi_components import (
+from app.openapi.components import (
     SHARED,
     constant_field,
     deleted,
@@ -25,25 +25,25 @@ from app.openapi_components import (
     page,
     refer_to_components,
 )
-from app.openapi_events import event_paths
-from app.openapi_parts import HEADERS, PARAMETERS, SECURITY_SCHEME
-from app.openapi_paths import JSON_TYPES, conversation_paths
-from app.openapi_webhooks import webhook_paths
-from app.schemas import (
+from app.openapi.conversations import JSON_TYPES, conversation_paths
+from app.openapi.events import event_paths
+from app.openapi.parts import HEADERS, PARAMETERS, SECURITY_SCHEME
+from app.openapi.webhooks import webhook_paths
+from app.schemas.common import EmptySchema, JsonObject
+from app.schemas.conversations import (
     ConversationSchema,
     CreateConversationSchema,
-    EmptySchema,
+    ListQuerySchema,
+    UpdateConversationSchema,
+)
+from app.schemas.events import (
     EventDataSchema,
     EventListQuerySchema,
     EventRequestSchema,
     EventSchema,
-    JsonObject,
-    ListQuerySchema,
     PreviousAttributesSchema,
-    UpdateConversationSchema,
 )
-from app.vocabulary import DEFAULT_TOKEN_COSTS
-from app.webhook_schemas import (
+from app.schemas.webhooks import (
     CreateWebhookEndpointSchema,
     UpdateWebhookEndpointSchema,
     WebhookDeliverySchema,
@@ -51,6 +51,7 @@ from app.webhook_schemas import (
     WebhookEndpointWithSecretSchema,
     WebhookListQuerySchema,
 )
+from app.vocabulary import DEFAULT_TOKEN_COSTS
 
 _PRICES = ", ".join(f"{scope} {price}" for scope, price in DEFAULT_TOKEN_COSTS.items())
 

@@ -17,8 +17,6 @@ from limits.errors import StorageError
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from app.api.context import current
-from app.api.envelope import error_response
 from app.errors import (
     BadRequest,
     InternalError,
@@ -31,6 +29,8 @@ from app.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from app.web.context import current
+from app.web.envelope import error_response
 
 log = logging.getLogger("saasignal")
 

@@ -16,7 +16,6 @@ from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.api.context import RequestContext, current
 from app.errors import (
     InvalidCursor,
     InvalidJson,
@@ -26,6 +25,7 @@ from app.errors import (
     ValidationFailed,
 )
 from app.jsontext import NotJson, TooDeep, loads
+from app.web.context import RequestContext, current
 
 Position = TypeVar("Position")
 _VERSION_RE = re.compile(r"^[1-9][0-9]{0,17}$")

@@ -31,9 +31,9 @@ from redis.exceptions import RedisClusterException, RedisError
 from app.config import Config
 from app.store.keyspace import Keyspace
 from app.store.webhook_queue import Claimed, Finish, WebhookQueue
-from app.webhook_schedule import retry_delay, should_disable
-from app.webhooks import metrics
-from app.webhooks.delivery import Deliverer, Outcome
+from app.webhooks.schedule import retry_delay, should_disable
+from app.worker import metrics
+from app.worker.delivery import Deliverer, Outcome
 
 # (account, event stream entry id, entry fields) -> the public event object
 Renderer = Callable[[str, str, dict[str, str]], dict[str, Any]]

@@ -58,7 +58,7 @@ def write(response: Response, request_id: str, elapsed: float, charge: Charge | 
 
 
 def init_app() -> None:
-    """Add the stderr handler, once per process; `app.api.context.finish` writes the lines."""
+    """Add the stderr handler, once per process; `app.web.context.finish` writes the lines."""
     if not any(isinstance(handler, StderrHandler) for handler in log.handlers):
         handler = StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))

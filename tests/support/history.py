@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from tests.feed import Event, Fetch, walk_events
-from tests.live import BASE, Reply, call
+from tests.support.feed import Event, Fetch, walk_events
+from tests.support.live import BASE, Reply, call
 
 ACTIONS = ("archive", "close", "reopen")
 # How often each kind of write is drawn; HOT keeps few conversations, so writes race more.

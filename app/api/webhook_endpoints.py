@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from app.api.envelope import ok, page_response
-from app.api.guard import RequestContext, guarded
-from app.api.requests import (
+from app.domain.webhooks import deleted_endpoint, endpoint_resource, url_errors
+from app.errors import ValidationFailed
+from app.schemas.common import EmptySchema
+from app.schemas.webhooks import (
+    CreateWebhookEndpointSchema,
+    UpdateWebhookEndpointSchema,
+    WebhookListQuerySchema,
+)
+from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
+from app.web.envelope import ok, page_response
+from app.web.guard import RequestContext, guarded
+from app.web.inputs import (
     charge_and_raise,
     cursor_position,
     json_body,
@@ -18,15 +27,6 @@ from app.api.requests import (
     load,
     now_ms,
     refuse_oversized_body,
-)
-from app.domain.webhooks import deleted_endpoint, endpoint_resource, url_errors
-from app.errors import ValidationFailed
-from app.schemas import EmptySchema
-from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
-from app.webhook_schemas import (
-    CreateWebhookEndpointSchema,
-    UpdateWebhookEndpointSchema,
-    WebhookListQuerySchema,
 )
 
 bp = Blueprint("webhook_endpoints", __name__, url_prefix=WEBHOOK_ENDPOINTS_PATH)

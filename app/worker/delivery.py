@@ -30,7 +30,6 @@ from urllib3.exceptions import (
     SSLError,
 )
 
-from app.webhook_signing import signature_headers
 from app.webhooks.addresses import (
     BlockedAddress,
     InvalidUrl,
@@ -40,7 +39,8 @@ from app.webhooks.addresses import (
     pin,
     system_resolver,
 )
-from app.webhooks.watchdog import HTTPPool, HTTPSPool, deadline
+from app.webhooks.signing import signature_headers
+from app.worker.watchdog import HTTPPool, HTTPSPool, deadline
 
 USER_AGENT = "SaaSignal-Webhooks/1.0"
 MAX_RESPONSE_BYTES = 64 * 1024

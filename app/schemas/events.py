@@ -1,0 +1,105 @@
+"""The events feed's query and the documented event object (SPEC.md §15)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.domain.conversations import DESCRIPTION_MAX, TITLE_MAX
+from app.schemas.common import CURSOR_MAX, LIMIT_DEFAULT, LIMIT_MAX, JsonObject, QueryInteger
+from app.schemas.conversations import ConversationSchema
+from app.store.ids import EVENT_ID_RE, ID_RE
+from app.vocabulary import EVENT_TYPES, STATUSES
+
+
+class EventListQuerySchema(Schema):
+    """Query of GET /events."""
+
+    type = fields.String(
+        validate=validate.OneOf(EVENT_TYPES), metadata={"description": "Only events of this type."}
+    )
+    conversation_id = fields.String(
+        validate=validate.Regexp(ID_RE, error="Not a conversation id."),
+        metadata={
+            "pattern": ID_RE.pattern,
+            "description": "Only events of this conversation (its `conversation.deleted` "
+            "included). Another account's id, or one never issued, matches no event.",
+        },
+    )
+    limit = QueryInteger(load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX))
+    cursor = fields.String(metadata={"minLength": 1, "maxLength": CURSOR_MAX})
+
+
+class EventRequestSchema(Schema):
+    """`request` of an event: the request that made the change."""
+
+    id = fields.String(
+        required=True,
+        metadata={"description": "The request's `X-Request-Id` (the client's own, or `req_...`)."},
+    )
+    idempotency_key = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The request's `Idempotency-Key`, or null when it sent none."},
+    )
+
+
+class PreviousAttributesSchema(Schema):
+    """`data.previous_attributes` of an event: former values of exactly the changed fields."""
+
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    title = fields.String(allow_none=True, validate=validate.Length(max=TITLE_MAX))
+    description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
+    metadata = JsonObject()
+    version = fields.Integer(validate=validate.Range(min=1))
+    updated_at = fields.String(metadata={"format": "date-time"})
+    closed_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    archived_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
+class EventDataSchema(Schema):
+    """`data` of an event: the conversation, and what the change replaced."""
+
+    object = fields.Nested(
+        ConversationSchema,
+        required=True,
+        metadata={
+            "description": "The conversation after the change; for `conversation.deleted`, "
+            "as it was when it was deleted."
+        },
+    )
+    previous_attributes = fields.Nested(
+        PreviousAttributesSchema,
+        metadata={
+            "description": "The former values of exactly the fields that changed (an update "
+            "or a lifecycle move); absent for `conversation.created` and "
+            "`conversation.deleted`."
+        },
+    )
+
+
+class EventSchema(Schema):
+    """The event object (SPEC.md §15); documents what `render_event` renders."""
+
+    id = fields.String(
+        required=True,
+        metadata={
+            "description": "`evt_` and 22 characters; unique, never reused.",
+            "pattern": EVENT_ID_RE.pattern,
+            "example": "evt_01M8BVM4KV0000R6V8B0CE",
+        },
+    )
+    object = fields.Constant("event", required=True)
+    type = fields.String(required=True, validate=validate.OneOf(EVENT_TYPES))
+    created_at = fields.String(
+        required=True,
+        metadata={"format": "date-time", "description": "When the change was committed."},
+    )
+    conversation_id = fields.String(
+        required=True,
+        metadata={
+            "description": "The id of the conversation that changed.",
+            "pattern": ID_RE.pattern,
+        },
+    )
+    data = fields.Nested(EventDataSchema, required=True)
+    request = fields.Nested(EventRequestSchema, required=True)
