@@ -7,7 +7,7 @@ from typing import Any
 
 from app.cli.args import CliError, Parser, account, count, key_store
 from app.domain.resources import timestamp
-from app.store.keys import KeyStore
+from app.store.tokens import TokenStore
 from app.vocabulary import DEFAULT_KEY_SCOPES, SCOPES
 
 MAX_BALANCE = 2**63 - 1  # Redis integers are signed 64-bit
@@ -41,7 +41,7 @@ def register(commands: Any) -> None:
     show.set_defaults(run=cmd_tokens_show)
 
 
-def check_grant(store: KeyStore, account: str, tokens: int) -> None:
+def check_grant(store: TokenStore, account: str, tokens: int) -> None:
     """Refuse a grant that would take the balance past what Redis can hold."""
     balance = store.balance(account)
     if balance + tokens > MAX_BALANCE:
@@ -54,7 +54,7 @@ def check_grant(store: KeyStore, account: str, tokens: int) -> None:
 def cmd_keys_create(args: argparse.Namespace) -> None:
     store = key_store()
     if args.tokens is not None:
-        check_grant(store, args.account, args.tokens)
+        check_grant(store.tokens, args.account, args.tokens)
     key, secret = store.create(args.account, args.scopes or list(DEFAULT_KEY_SCOPES), args.tokens)
     print(f"key_id: {key.key_id}")
     print(f"account: {key.account}")
@@ -78,10 +78,10 @@ def cmd_keys_revoke(args: argparse.Namespace) -> None:
 
 
 def cmd_tokens_grant(args: argparse.Namespace) -> None:
-    store = key_store()
-    check_grant(store, args.account, args.amount)
-    print(store.grant(args.account, args.amount))
+    tokens = key_store().tokens
+    check_grant(tokens, args.account, args.amount)
+    print(tokens.grant(args.account, args.amount))
 
 
 def cmd_tokens_show(args: argparse.Namespace) -> None:
-    print(key_store().balance(args.account))
+    print(key_store().tokens.balance(args.account))
