@@ -10,6 +10,8 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
     P:{A}:idx:status:<status>            zset     seqs in one status
     P:{A}:idx:type:<type>:status:<s>     zset     seqs of one type in one status
     P:{A}:keys                           zset     the account's API key ids, scored by creation ms
+    P:{A}:key:<sha256 of the secret>     hash     the key as requests check it: id, scopes,
+                                                  revoked (read by each request's own script)
     P:{A}:idem:<sha256 of the key>       hash     one Idempotency-Key record (TTL)
     P:{A}:events                         stream   the account's events (SPEC.md §15), trimmed
                                                   to EVENT_RETENTION_DAYS as events are added
@@ -22,14 +24,16 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
     P:{A}:wh:dlv:<delivery id>           hash     one webhook delivery (fields below; TTL: the
                                                   event retention)
     P:{A}:wh:due                         zset     pending delivery ids by due time (ms)
-    P:secret:<sha256 of the secret>      hash     secret digest → key id, account, scopes
+    P:secret:<sha256 of the secret>      hash     secret digest → account, key id (the global
+                                                  index: a secret names no account)
     P:key:<key id>                       hash     key record: account, scopes, created, revoked
     P:cursor-secret                      string   HMAC key for cursors when SECRET_KEY is unset
     P:webhook-accounts                   set      accounts that have or had webhook endpoints
                                                   (how workers find due deliveries)
     P:limits:...                         flask-limiter's own keys, through `limits`: the
-                                         per-key bucket (named by the secret's SHA-256
-                                         digest) and the per-address failed logins
+                                         per-key bucket (named by the account's hash tag
+                                         and the secret's SHA-256 digest, so in the
+                                         account's slot) and the per-address failed logins
 
 Every key of one account carries the hash tag `{A}`, so each operation on an account
 touches one Redis Cluster slot and runs as one Lua script. The `secret`, `key` and
@@ -145,6 +149,9 @@ class Keyspace:
         """The account's slot, named where a script takes an Idempotency-Key record and the
         request carries none: never written."""
         return self.account(account, "idem", "-")
+
+    def key_record(self, account: str, digest: str) -> str:
+        return self.account(account, "key", digest)
 
     def secret(self, digest: str) -> str:
         return f"{self.prefix}:secret:{digest}"
