@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict app
 	$(BIN)/lint-imports
+	$(BIN)/vulture app bench harness tests clients/generate_python.py --min-confidence 80
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

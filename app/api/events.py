@@ -8,8 +8,9 @@ from app.domain.events import render_event
 from app.schemas.events import EventListQuerySchema
 from app.store.ids import ConversationRef, parse_id
 from app.vocabulary import EVENTS_PATH, READ
+from app.web.context import RequestContext
 from app.web.envelope import ok, page_response
-from app.web.guard import RequestContext, guarded
+from app.web.guard import guarded
 from app.web.inputs import (
     cursor_position,
     list_query,

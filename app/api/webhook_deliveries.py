@@ -12,8 +12,9 @@ from app.domain.webhooks import delivery_resource
 from app.schemas.common import EmptySchema
 from app.schemas.webhooks import WebhookListQuerySchema
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
+from app.web.context import RequestContext
 from app.web.envelope import ok, page_response
-from app.web.guard import RequestContext, guarded
+from app.web.guard import guarded
 from app.web.inputs import (
     cursor_position,
     json_body,

@@ -17,8 +17,9 @@ from app.schemas.webhooks import (
     WebhookListQuerySchema,
 )
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
+from app.web.context import RequestContext
 from app.web.envelope import ok, page_response
-from app.web.guard import RequestContext, guarded
+from app.web.guard import guarded
 from app.web.inputs import (
     charge_and_raise,
     cursor_position,

@@ -41,7 +41,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     client.ping()  # unreachable Redis: one line from the console script, not a loop of warnings
     worker = Worker(client, config, args.concurrency, render_event)
 
-    def stop(signum: int, frame: FrameType | None) -> None:
+    def stop(_signum: int, _frame: FrameType | None) -> None:
         worker.stop()
 
     signal.signal(signal.SIGTERM, stop)

@@ -14,7 +14,7 @@ from flask import Response, current_app, request
 
 from app.store.conversations import Charge
 from app.web.auth import authenticate, require_scope
-from app.web.context import RequestContext, current
+from app.web.context import current
 from app.web.idempotency import run_idempotent
 from app.web.ratelimit import RateLimits
 
@@ -47,4 +47,4 @@ def guarded(scope: str) -> Callable[[View], View]:
     return decorate
 
 
-__all__ = ["RequestContext", "guarded"]
+__all__ = ["guarded"]
