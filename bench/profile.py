@@ -23,7 +23,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from app import create_app, metrics
+from app import create_app
+from app.web import metrics
 from bench.populate import Populator
 from bench.rig import bench_redis
 from harness.roundtrips import RoundTrips, calibrate
