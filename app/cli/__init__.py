@@ -12,12 +12,12 @@ from collections.abc import Sequence
 
 from redis import exceptions as redis_errors
 
-from app.cli import doctor, keys, openapi, serve, worker
+from app.cli import doctor, keys, openapi, serve, tokens, worker
 from app.cli.args import CliError, Parser
 from app.config import ConfigError
 from app.errors import StorageUnavailable
 
-COMMAND_GROUPS = (serve, keys, doctor, openapi, worker)
+COMMAND_GROUPS = (serve, keys, tokens, doctor, openapi, worker)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""`saasignal keys …` and `saasignal tokens …`: API keys and token balances in Redis."""
+"""`saasignal keys …`: API keys in Redis (create, list, revoke)."""
 
 from __future__ import annotations
 
@@ -28,17 +28,6 @@ def register(commands: Any) -> None:
     revoke = keys.add_parser("revoke", help="revoke a key")
     revoke.add_argument("key_id")
     revoke.set_defaults(run=cmd_keys_revoke)
-
-    tokens = commands.add_parser("tokens", help="manage token balances").add_subparsers(
-        dest="tokens_command", required=True, parser_class=Parser
-    )
-    grant = tokens.add_parser("grant", help="add tokens to an account")
-    grant.add_argument("--account", type=account, required=True)
-    grant.add_argument("amount", type=count)
-    grant.set_defaults(run=cmd_tokens_grant)
-    show = tokens.add_parser("show", help="show an account's balance")
-    show.add_argument("--account", type=account, required=True)
-    show.set_defaults(run=cmd_tokens_show)
 
 
 def check_grant(store: KeyStore, account: str, tokens: int) -> None:
@@ -75,13 +64,3 @@ def cmd_keys_revoke(args: argparse.Namespace) -> None:
     if not key_store().revoke(args.key_id):
         raise CliError(f"no key {args.key_id!r}")
     print(f"revoked {args.key_id}")
-
-
-def cmd_tokens_grant(args: argparse.Namespace) -> None:
-    store = key_store()
-    check_grant(store, args.account, args.amount)
-    print(store.grant(args.account, args.amount))
-
-
-def cmd_tokens_show(args: argparse.Namespace) -> None:
-    print(key_store().balance(args.account))
