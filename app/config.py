@@ -87,6 +87,21 @@ class Config:
                 raise ConfigError(f"{variable}={raw!r} is invalid: {exc}") from None
         return cls(**values)
 
+    def start_warnings(self, env: Mapping[str, str] | None = None) -> list[str]:
+        """What the web start says once, before serving: settings that work but are risky.
+
+        On Heroku (`DYNO` set) the router is the only peer; with PROXY_HOPS=0 every client
+        has its address, so the failed-login limit of one (SPEC.md §4) would lock out all.
+        """
+        env = os.environ if env is None else env
+        warnings = []
+        if env.get("DYNO") and self.proxy_hops == 0:
+            warnings.append(
+                "DYNO is set but PROXY_HOPS=0: every client will look like the router's "
+                "address, and one client's failed logins will lock out all; set PROXY_HOPS=1"
+            )
+        return warnings
+
     def price(self, scope: str) -> int:
         """What a request to an endpoint of `scope` costs (SPEC.md §3)."""
         return self.token_costs[PRICE_NAMES[scope]]
