@@ -48,6 +48,10 @@ except ConfigError as error:
     sys.stderr.write(f"saasignal: {error}\n")
     raise SystemExit(1) from None
 
+# Here, not in create_app: this file runs once, in the master, whatever the worker count.
+for _warning in _config.start_warnings():
+    sys.stderr.write(f"saasignal: warning: {_warning}\n")
+
 bind = f"0.0.0.0:{_int_env('PORT', 8000, 65535)}"
 # Two workers a core on Redis (README, "Performance"); one on the embedded store.
 _default_workers = 2 * (os.cpu_count() or 1) if _config.redis_url is not None else 1

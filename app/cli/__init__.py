@@ -46,7 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageUnavailable as error:
         # The store reports Redis failures as unavailability; the operator needs the cause.
         cause = error.__cause__
-        return _fail(_redis_failure(cause) if isinstance(cause, Exception) else error.text)
+        return _fail(
+            _redis_failure(cause) if isinstance(cause, Exception) else error.cause or error.text
+        )
     except (redis_errors.RedisError, redis_errors.RedisClusterException) as error:
         return _fail(_redis_failure(error))
     except KeyboardInterrupt:

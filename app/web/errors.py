@@ -71,7 +71,7 @@ def from_http_exception(exc: HTTPException) -> ServiceError:
 def render(error: ServiceError) -> Response:
     """Render a ServiceError in the envelope, with its headers."""
     if isinstance(error, StorageUnavailable):
-        cause = error.__cause__ or error.text
+        cause = error.__cause__ or error.cause or error.text
         log.warning("storage unavailable (request %s): %s", current().request_id, cause)
     response = error_response(
         error.status, error.code, error.text, error.details, current().request_id
@@ -101,7 +101,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StorageError)
     def _limiter_storage_error(error: StorageError) -> Response:
         # flask-limiter's storage failed: limits are never skipped, the request is a 503.
-        return render(StorageUnavailable(str(error)))
+        # Its text names the address and port: the log gets it, the body never does.
+        return render(StorageUnavailable(f"rate-limit storage: {error}"))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
