@@ -32,14 +32,22 @@ def _concurrency(value: str) -> int:
     return concurrency
 
 
+def build_worker(client: Any, config: Config, concurrency: int = DEFAULT_CONCURRENCY) -> Worker:
+    """The worker of `saasignal worker`, and of `saasignal serve` on the embedded store."""
+    return Worker(client, config, concurrency, render_event)
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
     """Deliver webhooks until SIGTERM or SIGINT."""
     config = Config.from_env()
     if config.redis_url is None:
-        raise ConfigError("REDIS_URL is not set: the worker delivers what the web process stores")
+        raise ConfigError(
+            "REDIS_URL is not set: the worker delivers what the web process stores"
+            " (on the embedded store, `saasignal serve` delivers webhooks itself)"
+        )
     client = connect(config.redis_url)
     client.ping()  # unreachable Redis: one line from the console script, not a loop of warnings
-    worker = Worker(client, config, args.concurrency, render_event)
+    worker = build_worker(client, config, args.concurrency)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         worker.stop()
