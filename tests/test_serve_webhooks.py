@@ -114,7 +114,7 @@ def test_an_explicit_flag_of_zero_keeps_loopback_refused() -> None:
     served = Served(WEBHOOK_ALLOW_PRIVATE_TARGETS="0")
     try:
         key = served.key_after("Development key")
-        assert any("public https:// addresses only" in line for line in served.lines)
+        assert any("https:// to public addresses only" in line for line in served.lines)
         status, body = served.request("POST", ENDPOINTS, key, {"url": "http://127.0.0.1:9/h"})
         assert status == 422, body
     finally:

@@ -19,6 +19,7 @@ from app.cli.args import CliError, port, secret
 from app.config import is_port
 from app.store.keys import SECRET_RE
 from app.vocabulary import SCOPES
+from app.webhooks.addresses import describe_rule
 
 DEV_ACCOUNT = "dev"
 DEV_TOKENS = 1_000_000
@@ -114,10 +115,6 @@ def deliver_webhooks(services: Any) -> Any:
 
     worker = build_worker(services.client, services.config, WEBHOOK_CONCURRENCY)
     threading.Thread(target=worker.run, name="webhook-worker", daemon=True).start()
-    rule = (
-        "http:// and https://, loopback and private addresses allowed"
-        if services.config.webhook_allow_private_targets
-        else "public https:// addresses only"
-    )
-    print(f"Delivering webhooks in this process ({rule})", flush=True)
+    rule = describe_rule(services.config.webhook_allow_private_targets)
+    print(f"Delivering webhooks in this process; {rule}", flush=True)
     return worker

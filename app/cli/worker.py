@@ -8,6 +8,7 @@ the graceful way: no new claims, the attempts in flight finish and are recorded.
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 from types import FrameType
 from typing import Any
@@ -16,6 +17,7 @@ from app.cli.args import port
 from app.config import Config, ConfigError, int_between
 from app.domain.events import render_event
 from app.store.connect import connect
+from app.webhooks.addresses import describe_rule
 from app.worker import metrics
 from app.worker.loop import Worker
 
@@ -48,6 +50,9 @@ def cmd_worker(args: argparse.Namespace) -> None:
     client = connect(config.redis_url)
     client.ping()  # unreachable Redis: one line from the console script, not a loop of warnings
     worker = build_worker(client, config, args.concurrency)
+    logging.getLogger("saasignal.webhooks").info(
+        describe_rule(config.webhook_allow_private_targets)
+    )
 
     def stop(signum: int, frame: FrameType | None) -> None:
         worker.stop()
