@@ -10,6 +10,7 @@ allowed (WEBHOOK_ALLOW_PRIVATE_TARGETS=1 unless the environment sets it).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import socket
 import threading
@@ -82,7 +83,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # SystemExit; the server takes a duplicate of the socket.
     with listen(args.host, port) as sock:
         app = create_app(overrides)
-        server = make_server(args.host, port, app, threaded=True, fd=sock.fileno())
+        server = make_server(
+            args.host, port, app, threaded=True, fd=sock.fileno(), request_handler=quiet_handler()
+        )
+    # One line a request: the access log's own (it has its handler; the root one the console
+    # script configures would print it a second time, prefixed).
+    logging.getLogger("saasignal.access").propagate = False
     services = app.extensions["saasignal"]
     worker = None
     if services.config.redis_url is None:
@@ -95,6 +101,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
     finally:
         if worker is not None:
             worker.stop()
+
+
+def quiet_handler() -> Any:
+    """werkzeug's request handler without its own line per request (the access log says it)."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            pass
+
+    return QuietHandler
 
 
 def print_dev_keys(services: Any, secret: str | None) -> None:
