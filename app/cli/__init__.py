@@ -9,11 +9,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from redis import exceptions as redis_errors
 
 from app.cli import doctor, keys, openapi, serve, tokens, worker
-from app.cli.args import CliError, Parser
+from app.cli.args import CliError, Parser, show_help
 from app.config import ConfigError
 from app.errors import StorageUnavailable
 
@@ -22,10 +23,19 @@ COMMAND_GROUPS = (serve, keys, tokens, doctor, openapi, worker)
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="saasignal", description="The SaaSignal Conversations service.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    parser.add_argument("--version", action="version", version=f"saasignal {_version()}")
+    commands = parser.add_subparsers(dest="command", parser_class=Parser)
+    show_help(parser)
     for group in COMMAND_GROUPS:
         group.register(commands)
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("saasignal-conversations")
+    except metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown"
 
 
 def _fail(message: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.args import CliError, Parser, account, count, key_store
+from app.cli.args import CliError, Parser, account, count, key_store, show_help
 from app.domain.resources import timestamp
 from app.store.keys import KeyStore
 from app.vocabulary import DEFAULT_KEY_SCOPES, SCOPES
@@ -14,9 +14,9 @@ MAX_BALANCE = 2**63 - 1  # Redis integers are signed 64-bit
 
 
 def register(commands: Any) -> None:
-    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(
-        dest="keys_command", required=True, parser_class=Parser
-    )
+    keys_group = commands.add_parser("keys", help="manage API keys")
+    show_help(keys_group)
+    keys = keys_group.add_subparsers(dest="keys_command", parser_class=Parser)
     create = keys.add_parser("create", help="create a key (and its account if new)")
     create.add_argument("--account", type=account, required=True)
     create.add_argument("--scope", action="append", choices=SCOPES, dest="scopes")
@@ -52,7 +52,10 @@ def cmd_keys_create(args: argparse.Namespace) -> None:
 
 
 def cmd_keys_list(args: argparse.Namespace) -> None:
-    for record in key_store().list(args.account):
+    records = key_store().list(args.account)
+    if not records:
+        raise CliError(f"account {args.account!r} has no keys (or does not exist)")
+    for record in records:
         state = "revoked" if record.get("revoked") == "1" else "active"
         print(
             f"{record['key_id']}  {record['scopes'].replace(' ', ',')}  "

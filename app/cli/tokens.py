@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.args import Parser, account, count, key_store
+from app.cli.args import Parser, account, count, key_store, show_help
 from app.cli.keys import check_grant
 
 
 def register(commands: Any) -> None:
-    tokens = commands.add_parser("tokens", help="manage token balances").add_subparsers(
-        dest="tokens_command", required=True, parser_class=Parser
-    )
+    tokens_group = commands.add_parser("tokens", help="manage token balances")
+    show_help(tokens_group)
+    tokens = tokens_group.add_subparsers(dest="tokens_command", parser_class=Parser)
     grant = tokens.add_parser("grant", help="add tokens to an account")
     grant.add_argument("--account", type=account, required=True)
     grant.add_argument("amount", type=count)
