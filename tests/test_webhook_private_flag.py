@@ -89,7 +89,9 @@ def test_a_name_resolving_to_the_metadata_address_is_refused_under_the_flag() ->
         return ["169.254.169.254"]
 
     assert check_url("http://metadata.internal/", True, metadata) is not None
-    assert check_url("http://dual.example/", True, lambda _h, _p: ["10.0.0.1", "fe80::1"]) is not None
+    assert (
+        check_url("http://dual.example/", True, lambda _h, _p: ["10.0.0.1", "fe80::1"]) is not None
+    )
     assert check_url("http://localhost/", True, lambda _h, _p: ["127.0.0.1", "::1"]) is None
 
 
