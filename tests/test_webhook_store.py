@@ -78,7 +78,7 @@ def test_endpoints_list_newest_first_by_pages(stores: Stores) -> None:
     made = [stores.endpoints.create("acme", URL, ["*"], str(i), NOW + i) for i in range(5)]
     first = stores.endpoints.list_page("acme", None, 2)
     assert [e.id for e in first.items] == [made[4].id, made[3].id] and first.has_more
-    second = stores.endpoints.list_page("acme", first.last_seq, 3)
+    second = stores.endpoints.list_page("acme", first.last, 3)
     assert [e.id for e in second.items] == [made[2].id, made[1].id, made[0].id]
     assert not second.has_more
 
@@ -156,7 +156,7 @@ def test_deliveries_list_newest_first_with_exact_cursors(stores: Stores) -> None
         seen += [d.event_entry_id for d in page.items]
         if not page.has_more:
             break
-        before = page.last_id
+        before = page.last
     assert seen == entries[::-1]
 
 

@@ -7,7 +7,6 @@ raises the service's errors from the scripts' result codes, and never sees Flask
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -25,6 +24,7 @@ from app.store.keyspace import (
     TYPE_NAMES,
     Keyspace,
 )
+from app.store.pages import Page
 from app.store.scripts import Code, register_scripts
 
 __all__ = ["Charge", "ConversationStore", "Origin", "Page", "Stored"]
@@ -32,15 +32,6 @@ __all__ = ["Charge", "ConversationStore", "Origin", "Page", "Stored"]
 log = logging.getLogger("saasignal")
 
 Stored = dict[str, str]
-
-
-@dataclasses.dataclass(frozen=True)
-class Page:
-    """One page of a listing: conversations, whether more follow, and where it ended."""
-
-    items: list[Stored]
-    has_more: bool
-    last_seq: int | None
 
 
 def to_hash(fields: Mapping[str, str]) -> list[str]:
@@ -230,7 +221,7 @@ class ConversationStore:
         status: str | None,
         before_seq: int | None,
         limit: int,
-    ) -> Page:
+    ) -> Page[Stored]:
         """Charge and read the page of the filter's index below `before_seq`, newest first.
 
         One script reads the index and the rows together: one round trip, one snapshot.
@@ -245,4 +236,4 @@ class ConversationStore:
             from_hash(account, seq, flat) for seq, flat in zip(rows[::2], rows[1::2], strict=True)
         ]
         last_seq = int(rows[-2]) if rows else None
-        return Page(items=items, has_more=bool(int(result[3])), last_seq=last_seq)
+        return Page(items, bool(int(result[3])), last_seq)

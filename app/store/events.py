@@ -24,6 +24,7 @@ from app.store.failures import reports_unavailable
 from app.store.idempotency import Claim
 from app.store.ids import ConversationRef, parse_event_id
 from app.store.keyspace import Keyspace
+from app.store.pages import Page
 from app.store.scripts import register_scripts
 
 DAY_SECONDS = 86400
@@ -38,15 +39,6 @@ class Origin:
     request_id: str
     idempotency_key: str | None = None
     claim: Claim | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class EventPage:
-    """One page of events (stream id, fields), whether more follow, and the last id read."""
-
-    items: list[tuple[str, dict[str, str]]]
-    has_more: bool
-    last_read: str | None
 
 
 def as_dict(flat: list[str]) -> dict[str, str]:
@@ -103,7 +95,7 @@ class EventLog:
         conversation: ConversationRef | None,
         before: str | None,
         limit: int,
-    ) -> EventPage:
+    ) -> Page[tuple[str, dict[str, str]]]:
         """Charge and read a page of events older than `before`, newest first, filtered."""
         account = charge.account
         keys = [self.keys.tokens(account), self.keys.events(account)]
@@ -121,7 +113,7 @@ class EventLog:
         flat = result[2]
         pairs = zip(flat[::2], flat[1::2], strict=True)
         items = [(entry_id, as_dict(fields)) for entry_id, fields in pairs]
-        return EventPage(items, bool(int(result[3])), result[4] or None)
+        return Page(items, bool(int(result[3])), result[4] or None)
 
     @reports_unavailable
     def get(self, charge: Charge, event_id: str) -> tuple[str, dict[str, str]]:

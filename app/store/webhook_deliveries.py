@@ -22,6 +22,7 @@ from app.errors import NotFound, WebhookEndpointDisabled
 from app.store.charges import Charge, run_priced, take_price
 from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
+from app.store.pages import Page
 from app.store.scripts import Code, register_scripts
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
 
@@ -65,13 +66,6 @@ class StoredDelivery:
         )
 
 
-@dataclasses.dataclass(frozen=True)
-class DeliveryPage:
-    items: list[StoredDelivery]
-    has_more: bool
-    last_id: str | None
-
-
 class WebhookDeliveryStore:
     """Deliveries of every account's endpoints, as the API reads and retries them."""
 
@@ -98,7 +92,7 @@ class WebhookDeliveryStore:
         before: str | None,
         limit: int,
         charge: Charge | None = None,
-    ) -> DeliveryPage:
+    ) -> Page[StoredDelivery]:
         """The endpoint's deliveries older than the delivery `before`, newest first."""
         self._debit(account, charge)
         self._check_endpoint(account, endpoint_id)
@@ -116,7 +110,7 @@ class WebhookDeliveryStore:
             ids = [member for member in same if member < before] + older
         shown = ids[:limit]
         items = self._read(account, shown)
-        return DeliveryPage(items, len(ids) > limit, shown[-1] if shown else None)
+        return Page(items, len(ids) > limit, shown[-1] if shown else None)
 
     def _read(self, account: str, ids: Sequence[str]) -> list[StoredDelivery]:
         if not ids:

@@ -24,6 +24,7 @@ from app.errors import NotFound, TooManyWebhookEndpoints
 from app.store.charges import Charge, run_priced, take_price
 from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
+from app.store.pages import Page
 from app.store.scripts import Code, register_scripts
 from app.webhooks.signing import ROTATION_OVERLAP_MS, SecretState, new_secret
 
@@ -83,13 +84,6 @@ class StoredEndpoint:
             ),
             failing_since_ms=int(raw["fs"]) if raw.get("fs") else None,
         )
-
-
-@dataclasses.dataclass(frozen=True)
-class EndpointPage:
-    items: list[StoredEndpoint]
-    has_more: bool
-    last_seq: int | None
 
 
 def _flat(result: Sequence[Any]) -> dict[str, str]:
@@ -184,7 +178,7 @@ class WebhookEndpointStore:
     @reports_unavailable
     def list_page(
         self, account: str, before_seq: int | None, limit: int, charge: Charge | None = None
-    ) -> EndpointPage:
+    ) -> Page[StoredEndpoint]:
         """The page of endpoints created before `before_seq`, newest first."""
         self.debit(account, charge)
         bound = "+inf" if before_seq is None else f"({before_seq}"
@@ -202,7 +196,7 @@ class WebhookEndpointStore:
             if raw  # deleted between the two reads
         ]
         last = items[-1].seq if items else None
-        return EndpointPage(items, len(found) > limit, last)
+        return Page(items, len(found) > limit, last)
 
     @reports_unavailable
     def update(

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 from flask import request
 from marshmallow import Schema, ValidationError
@@ -17,7 +16,6 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.errors import (
-    InvalidCursor,
     InvalidJson,
     PayloadTooLarge,
     ServiceError,
@@ -27,7 +25,6 @@ from app.errors import (
 from app.jsontext import NotJson, TooDeep, loads
 from app.web.context import RequestContext, current
 
-Position = TypeVar("Position")
 _VERSION_RE = re.compile(r"^[1-9][0-9]{0,17}$")
 
 
@@ -110,35 +107,6 @@ def single_valued(ctx: RequestContext, args: MultiDict[str, str]) -> dict[str, s
 def now_ms() -> int:
     """The time a change is stamped with, in epoch milliseconds."""
     return int(time.time() * 1000)
-
-
-def list_query(ctx: RequestContext, schema: Schema) -> dict[str, Any]:
-    """A list's query, validated (SPEC.md §8): 413 / 422 after charging."""
-    refuse_oversized_body(ctx)
-    try:
-        return load(ctx, schema, single_valued(ctx, request.args))
-    except ValidationFailed as error:
-        # marshmallow's words are a body's: in a query string an unknown name is a parameter.
-        details = error.details or {}
-        for name, messages in details.items():
-            if isinstance(messages, list):
-                details[name] = [_UNKNOWN.get(m, m) for m in messages]
-        raise
-
-
-_UNKNOWN = {"Unknown field.": "Unknown parameter."}
-
-
-def cursor_position(
-    ctx: RequestContext, query: Mapping[str, Any], decode: Callable[[str], Position]
-) -> Position | None:
-    """Where the query's cursor continues (None without one); 422 after charging."""
-    if "cursor" not in query:
-        return None
-    try:
-        return decode(query["cursor"])
-    except InvalidCursor as error:
-        charge_and_raise(ctx, error)
 
 
 def load(ctx: RequestContext, schema: Schema, data: Any) -> dict[str, Any]:
