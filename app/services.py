@@ -15,6 +15,7 @@ from app.store.events import EventLog
 from app.store.idempotency import IdempotencyStore
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.store.tokens import TokenStore
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import WebhookEndpointStore
 
@@ -29,6 +30,7 @@ class Services:
     conversations: ConversationStore
     events: EventLog
     keys: KeyStore
+    tokens: TokenStore
     idempotency: IdempotencyStore
     webhook_endpoints: WebhookEndpointStore
     webhook_deliveries: WebhookDeliveryStore
@@ -47,6 +49,7 @@ class Services:
             conversations=ConversationStore(client, keyspace, events),
             events=events,
             keys=KeyStore(client, keyspace),
+            tokens=TokenStore(client, keyspace),
             idempotency=IdempotencyStore(client, keyspace, config.idempotency_ttl_seconds),
             webhook_endpoints=WebhookEndpointStore(client, keyspace),
             webhook_deliveries=WebhookDeliveryStore(client, keyspace),

@@ -64,7 +64,7 @@ def test_tokens_admit_exactly_floor_balance_over_cost(
     statuses = sorted(reply.status for reply in replies)
     admitted = balance // 2
     assert statuses == [201] * admitted + [402] * (attempts - admitted)
-    assert live.keys.balance(account) == balance % 2
+    assert live.keys.tokens.balance(account) == balance % 2
     assert live.conversations(account) == admitted
     refused = [reply for reply in replies if reply.status == 402]
     assert all(r.body["error"]["details"]["required"] == 2 for r in refused)
@@ -81,7 +81,7 @@ def test_a_burst_with_one_idempotency_key_creates_one_conversation(live: Live) -
     created = {reply.body["data"]["id"] for reply in replies if reply.status == 201}
     assert len(created) == 1
     assert live.conversations(account) == 1
-    assert live.keys.balance(account) == 998  # one debit, replays and 409s are free
+    assert live.keys.tokens.balance(account) == 998  # one debit, replays and 409s are free
     [event] = walk_events(fetch_live(live.server.url, secret))
     assert event["conversation_id"] in created
     assert (event["type"], event["request"]["idempotency_key"]) == ("conversation.created", "burst")

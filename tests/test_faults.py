@@ -116,7 +116,7 @@ def test_an_outage_loses_no_acknowledged_write(stack: Stack) -> None:
     titles = [client.hget(stack.keyspace.conversation("acme", seq), "n") for seq in stored]
     assert len(titles) == len(set(titles))
     # Exact books: every stored conversation was paid for once, nothing else was kept.
-    assert stack.store().balance("acme") == 100_000 - 2 * len(stored)
+    assert stack.store().tokens.balance("acme") == 100_000 - 2 * len(stored)
 
 
 def test_an_outage_leaves_no_change_without_its_event_and_no_event_without_its_change(

@@ -587,7 +587,7 @@ def test_a_short_balance_changes_nothing(api: Api) -> None:
     api.create()
     [delivery] = deliveries(api, made["id"])
     broke = api.key("acme", [ADMIN])
-    api.services.keys.grant("acme", 1 - api.balance())  # leaves 1: less than the price
+    api.services.tokens.grant("acme", 1 - api.balance())  # leaves 1: less than the price
     path = f"/{made['id']}"
     for method, where, body in [
         ("POST", "", {"url": URL}),

@@ -20,9 +20,9 @@ from app.errors import (
     TooManyWebhookEndpoints,
     WebhookEndpointDisabled,
 )
-from app.store.charges import Charge
 from app.store.connect import connect
 from app.store.keyspace import Keyspace
+from app.store.tokens import Charge
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import MAX_ENDPOINTS, WebhookEndpointStore
 from app.store.webhook_queue import Finish, WebhookQueue

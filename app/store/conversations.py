@@ -1,20 +1,19 @@
 """Conversations in Redis: every write is one Lua script that also takes the request's price.
 
 The store speaks in `Stored` conversations (public field names, times in epoch ms, metadata
-as compact JSON text) and in `Charge`s; it translates to the compact hash of keyspace.py,
-raises the service's errors from the scripts' result codes, and never sees Flask.
+as compact JSON text) and takes each request's `Charge` through its TokenStore; it
+translates to the compact hash of keyspace.py, raises the service's errors from the
+scripts' result codes, and never sees Flask.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import InvalidTransition, NotFound
-from app.store.charges import Charge, run_charged, take_price
 from app.store.events import EventLog, Origin
-from app.store.failures import REDIS_ERRORS, reports_unavailable
+from app.store.failures import reports_unavailable
 from app.store.ids import ConversationRef, make_id, parse_id
 from app.store.keyspace import (
     HASH_FIELDS,
@@ -25,11 +24,10 @@ from app.store.keyspace import (
     Keyspace,
 )
 from app.store.pages import Page
-from app.store.scripts import Code, register_scripts
+from app.store.scripts import Code, pairs
+from app.store.tokens import Charge, TokenStore
 
-__all__ = ["Charge", "ConversationStore", "Origin", "Page", "Stored"]
-
-log = logging.getLogger("saasignal")
+__all__ = ["ConversationStore", "Origin", "Page", "Stored"]
 
 Stored = dict[str, str]
 
@@ -48,7 +46,7 @@ def to_hash(fields: Mapping[str, str]) -> list[str]:
 
 def from_hash(account: str, seq: int | str, flat: Sequence[str] | Mapping[str, str]) -> Stored:
     """The compact hash (flat pairs or a dict) → a Stored conversation with its id."""
-    raw = flat if isinstance(flat, Mapping) else dict(zip(flat[::2], flat[1::2], strict=True))
+    raw = flat if isinstance(flat, Mapping) else pairs(flat)
     stored = {PUBLIC_FIELDS[name]: value for name, value in raw.items()}
     stored["type"] = TYPE_NAMES[stored["type"]]
     stored["status"] = STATUS_NAMES[stored["status"]]
@@ -66,11 +64,8 @@ class ConversationStore:
         self.client = client
         self.keys = keyspace
         self.events = events
-        self.scripts = register_scripts(client)
-
-    def _run(self, name: str, keys: list[str], args: list[Any], charge: Charge) -> list[Any]:
-        """Run a script and settle the charge from its answer; raise 402 / 404 / 412."""
-        return run_charged(self.scripts[name], keys, args, charge)
+        self.tokens = TokenStore(client, keyspace)
+        self.scripts = self.tokens.scripts
 
     def _write(
         self,
@@ -85,8 +80,8 @@ class ConversationStore:
         """Run a write script: the price, the event keys and context (lib.lua), its own."""
         account = charge.account
         context = self.events.context(account, origin, status, now_ms)
-        all_keys = [self.keys.tokens(account), *self.events.write_keys(account, origin), *keys]
-        result = self._run(name, all_keys, [charge.cost, context, *args], charge)
+        all_keys = [*self.events.write_keys(account, origin), *keys]
+        result = self.tokens.run(name, charge, all_keys, [context, *args])
         if origin.claim is not None and int(result[0]) == 0:
             origin.claim.committed = True  # the script recorded the outcome (lib.lua)
         return result
@@ -95,30 +90,9 @@ class ConversationStore:
         """Where an id points in the charge's account; charged 404 when it cannot be there."""
         ref = parse_id(charge.account, conversation_id)
         if ref is None:
-            self.debit(charge)
+            self.tokens.debit(charge)
             raise NotFound()
         return ref
-
-    @reports_unavailable
-    def debit(self, charge: Charge) -> None:
-        """Take the price of a request that stops before storage (bad input, bad id)."""
-        take_price(self.scripts, self.keys.tokens(charge.account), charge)
-
-    def refund(self, charge: Charge) -> bool:
-        """Give back the price of a request that ended in a 5xx (at most once).
-
-        False when Redis did not take the refund: the failure is logged, the response
-        (already a 5xx) goes out as it is.
-        """
-        if not (charge.debited and charge.cost > 0):
-            return False
-        try:
-            self.client.incrby(self.keys.tokens(charge.account), charge.cost)
-        except REDIS_ERRORS:
-            log.error("refund of %s tokens to %s failed", charge.cost, charge.account)
-            return False
-        charge.debited = False
-        return True
 
     @reports_unavailable
     def create(self, charge: Charge, fields: Mapping[str, str], origin: Origin) -> Stored:
@@ -135,8 +109,8 @@ class ConversationStore:
     def get(self, charge: Charge, conversation_id: str) -> Stored:
         """Charge and read one conversation."""
         ref = self._locate(charge, conversation_id)
-        keys = [self.keys.tokens(charge.account), self.keys.conversation(charge.account, ref.seq)]
-        result = self._run("get_conversation", keys, [charge.cost, ref.created_ms], charge)
+        keys = [self.keys.conversation(charge.account, ref.seq)]
+        result = self.tokens.run("get_conversation", charge, keys, [ref.created_ms])
         return from_hash(charge.account, ref.seq, result[2])
 
     @reports_unavailable
@@ -227,13 +201,11 @@ class ConversationStore:
         One script reads the index and the rows together: one round trip, one snapshot.
         """
         account = charge.account
-        keys = [self.keys.tokens(account), self.keys.index(account, type_, status)]
+        keys = [self.keys.index(account, type_, status)]
         bound = "+inf" if before_seq is None else f"({before_seq}"
         prefix = self.keys.conversation(account, "")
-        result = self._run("list_conversations", keys, [charge.cost, bound, limit, prefix], charge)
+        result = self.tokens.run("list_conversations", charge, keys, [bound, limit, prefix])
         rows: list[Any] = result[2]
-        items = [
-            from_hash(account, seq, flat) for seq, flat in zip(rows[::2], rows[1::2], strict=True)
-        ]
+        items = [from_hash(account, seq, flat) for seq, flat in pairs(rows).items()]
         last_seq = int(rows[-2]) if rows else None
         return Page(items, bool(int(result[3])), last_seq)

@@ -7,8 +7,8 @@ scored by that millisecond, so a page after a cursor (the last id shown) reads t
 deliveries of the same millisecond that sort below it, then the older ones:
 O(log N + limit), exact whatever is added or trimmed meanwhile.
 
-A request's price (a `Charge`) is taken first: by the retry script itself, in the same
-step; by `debit_tokens` before a page is read.
+A request's price (a `Charge`) is taken first, through the TokenStore: by the retry script
+itself, in the same step; by `debit_tokens` before a page is read.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import NotFound, WebhookEndpointDisabled
-from app.store.charges import Charge, run_priced, take_price
 from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
 from app.store.pages import Page
-from app.store.scripts import Code, register_scripts
+from app.store.scripts import Code, pairs
+from app.store.tokens import Charge, TokenStore
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
 
 DELIVERY_ID_RE = re.compile(r"^whd_[0-9]{19}_[A-Za-z0-9]{24}$")
-ENDPOINT_DISABLED = 7
+MISSING = "No such webhook delivery."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,11 +72,11 @@ class WebhookDeliveryStore:
     def __init__(self, client: Any, keyspace: Keyspace) -> None:
         self.client = client
         self.keys = keyspace
-        self.scripts = register_scripts(client)
+        self.tokens = TokenStore(client, keyspace)
 
     def _debit(self, account: str, charge: Charge | None) -> None:
         if charge is not None:
-            take_price(self.scripts, self.keys.tokens(account), charge)
+            self.tokens.debit(charge)
 
     def _check_endpoint(self, account: str, endpoint_id: str) -> None:
         if not ENDPOINT_ID_RE.fullmatch(endpoint_id) or not self.client.exists(
@@ -147,14 +147,9 @@ class WebhookDeliveryStore:
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_due(account),
         ]
-        script = self.scripts["retry_webhook_delivery"]
-        tokens = self.keys.tokens(account)
         args = [delivery_id, endpoint_id]
-        result = run_priced(script, tokens, keys, args, charge or Charge(account, 0))
-        code = int(result[0])
-        if code == Code.NOT_FOUND:
-            raise NotFound("No such webhook delivery.")
-        if code == ENDPOINT_DISABLED:
+        charge = charge or Charge(account, 0)
+        result = self.tokens.run("retry_webhook_delivery", charge, keys, args, MISSING)
+        if int(result[0]) == Code.ENDPOINT_DISABLED:
             raise WebhookEndpointDisabled()
-        raw = result[2]
-        return StoredDelivery.from_hash(delivery_id, dict(zip(raw[::2], raw[1::2], strict=True)))
+        return StoredDelivery.from_hash(delivery_id, pairs(result[2]))

@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.store.keyspace import Keyspace
-from app.store.scripts import register_scripts
+from app.store.scripts import Code, pairs, register_scripts
 from app.webhooks.signing import SecretState
 
 LEASE_MS = 60_000
-LEASE_LOST = 8
 # Due entries one claim looks at: enough to skip a few waiting first attempts.
 SCAN = 200
 
@@ -108,7 +107,7 @@ class WebhookQueue:
                 int(previous_ends) if _text(previous_ends) else None,
             ),
             failing_since_ms=int(failing_since) if _text(failing_since) else None,
-            event_fields=dict(zip(flat[::2], flat[1::2], strict=True)) if flat else None,
+            event_fields=pairs(flat) if flat else None,
             claimed_ms=now,
         )
 
@@ -135,6 +134,6 @@ class WebhookQueue:
             self.keys.webhook_prefix(account),
         ]
         result = self.scripts["finish_webhook_delivery"](keys=keys, args=args)
-        if int(result[0]) == LEASE_LOST:
+        if int(result[0]) == Code.LEASE_LOST:
             return None
         return _text(result[1])

@@ -16,8 +16,9 @@ from flask import Response, request
 from app.domain.resources import conversation_resource
 from app.errors import ServiceError, ValidationFailed
 from app.jsontext import NotJson, canonical
-from app.store.conversations import Charge, from_hash
+from app.store.conversations import from_hash
 from app.store.idempotency import Replay
+from app.store.tokens import Charge
 from app.web.context import RequestContext
 from app.web.envelope import JSON_MIMETYPE, ok
 from app.web.errors import render
@@ -76,7 +77,7 @@ def run_idempotent(ctx: RequestContext, charge: Charge, run: Callable[[], Respon
     outcome = records.claim(charge.account, key, fingerprint())
     if isinstance(outcome, Replay):
         return replay(charge.account, outcome)
-    ctx.bill = charge
+    ctx.charge = charge
     ctx.idempotency_key = key
     ctx.claim = outcome
     try:

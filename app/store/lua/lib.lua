@@ -11,7 +11,9 @@
 -- Index members are the conversation's sequence number, also its score.
 -- Result codes shared by the scripts (app/store/scripts.py names them):
 --   0 ok, 1 insufficient tokens, 2 not found, 3 precondition failed,
---   4 invalid transition, 5 stale read (nothing charged)
+--   4 invalid transition, 5 stale read (nothing charged), 6 too many endpoints,
+--   7 endpoint disabled, 8 lease lost, 9 replay, 10 idempotency in progress,
+--   11 idempotency key reused
 local TYPE_POS = {d = 0, g = 1}
 local STATUS_POS = {o = 0, c = 1, a = 2}
 
