@@ -19,7 +19,7 @@ from app.store.connect import connect
 from app.worker import metrics
 from app.worker.loop import Worker
 
-DEFAULT_CONCURRENCY = 8
+DEFAULT_CONCURRENCY = 32
 MAX_CONCURRENCY = 256
 
 
