@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app import create_app
 from app.config import Config, ConfigError
+from app.store.connect import check_redis_version, connect
 
 
 def test_defaults_are_the_contracts() -> None:
@@ -74,3 +76,26 @@ def test_a_bad_value_stops_with_one_line_naming_the_variable(variable: str, valu
         Config.from_env({variable: value})
     message = str(caught.value)
     assert message.startswith(f"{variable}=") and "\n" not in message
+
+
+class OldRedis:
+    """A client whose server says it is Redis 6.0 (INFO server)."""
+
+    def __init__(self, version: str = "6.0.16") -> None:
+        self.version = version
+
+    def info(self, section: str) -> dict[str, str]:
+        return {"redis_version": self.version}
+
+
+def test_a_redis_older_than_6_2_stops_the_web_start_in_one_line() -> None:
+    with pytest.raises(ConfigError) as caught:
+        create_app(client=OldRedis())
+    message = str(caught.value)
+    assert "6.0.16 is older than 6.2" in message and "\n" not in message
+
+
+def test_redis_6_2_and_the_embedded_store_start() -> None:
+    check_redis_version(OldRedis("6.2.0"))
+    check_redis_version(OldRedis("7.0.15"))
+    check_redis_version(connect(None))  # fakeredis has no INFO: its version is not a server's
