@@ -20,6 +20,7 @@ from prometheus_client import REGISTRY
 
 from app.domain.events import render_event
 from app.store.ids import make_event_id
+from app.store.keyspace import WEBHOOK_SHARDS, webhook_shard
 from app.store.webhook_deliveries import StoredDelivery, WebhookDeliveryStore
 from app.store.webhook_endpoints import StoredEndpoint, WebhookEndpointStore
 from app.vocabulary import EVENTS_PATH
@@ -209,3 +210,27 @@ def test_a_worker_whose_clock_is_behind_redis_still_attempts_at_once(
     harness.start()
     harness.event()
     harness.wait_status(endpoint, "succeeded")
+
+
+def test_work_whose_hint_and_index_entry_were_lost_is_found_by_the_sweep(
+    harness: Harness,
+) -> None:
+    endpoint = harness.endpoint()
+    harness.event()  # its hint goes to no one: no worker listens yet
+    ready = harness.keys.webhook_ready(webhook_shard("acme"))
+    harness.client.delete(ready)  # and the index lost it too (a failover, say)
+    harness.start()
+    harness.wait_status(endpoint, "succeeded")
+
+
+def test_a_worker_claims_only_from_the_shards_it_owns(harness: Harness) -> None:
+    worker = harness.start()
+    wait_until(lambda: bool(worker.membership.shards), what="the worker's first heartbeat")
+    other = harness.start()
+    wait_until(
+        lambda: (
+            len(worker.membership.shards) + len(other.membership.shards) == WEBHOOK_SHARDS
+            and not set(worker.membership.shards) & set(other.membership.shards)
+        ),
+        what="the shards shared between the two workers",
+    )
