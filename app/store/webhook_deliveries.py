@@ -20,11 +20,13 @@ from typing import Any
 
 from app.errors import NotFound, WebhookEndpointDisabled
 from app.store.failures import reports_unavailable
+from app.store.idempotency import Claim
 from app.store.keyspace import Keyspace
 from app.store.pages import Page
 from app.store.scripts import Code, pairs
 from app.store.tokens import Charge, TokenStore
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
+from app.store.webhook_idempotency import committed, idempotency_context, record_key
 
 DELIVERY_ID_RE = re.compile(r"^whd_[0-9]{19}_[A-Za-z0-9]{24}$")
 MISSING = "No such webhook delivery."
@@ -69,10 +71,11 @@ class StoredDelivery:
 class WebhookDeliveryStore:
     """Deliveries of every account's endpoints, as the API reads and retries them."""
 
-    def __init__(self, client: Any, keyspace: Keyspace) -> None:
+    def __init__(self, client: Any, keyspace: Keyspace, idempotency_ttl: int = 86400) -> None:
         self.client = client
         self.keys = keyspace
         self.tokens = TokenStore(client, keyspace)
+        self.idempotency_ttl = idempotency_ttl
 
     def _debit(self, account: str, charge: Charge | None) -> None:
         if charge is not None:
@@ -136,7 +139,12 @@ class WebhookDeliveryStore:
 
     @reports_unavailable
     def retry(
-        self, account: str, endpoint_id: str, delivery_id: str, charge: Charge | None = None
+        self,
+        account: str,
+        endpoint_id: str,
+        delivery_id: str,
+        charge: Charge | None = None,
+        claim: Claim | None = None,
     ) -> StoredDelivery:
         """Make a delivery due now, whatever its status; 409 when its endpoint is disabled."""
         if not ENDPOINT_ID_RE.fullmatch(endpoint_id) or not DELIVERY_ID_RE.fullmatch(delivery_id):
@@ -146,10 +154,20 @@ class WebhookDeliveryStore:
             self.keys.webhook_delivery(account, delivery_id),
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_due(account),
+            record_key(self.keys, account, claim),
         ]
-        args = [delivery_id, endpoint_id]
-        charge = charge or Charge(account, 0)
-        result = self.tokens.run("retry_webhook_delivery", charge, keys, args, MISSING)
+        args = [
+            delivery_id,
+            endpoint_id,
+            self.keys.webhook_prefix(account),
+            self.keys.webhook_hints(),
+            account,
+            idempotency_context(claim, self.idempotency_ttl, 200),
+        ]
+        result = self.tokens.run(
+            "retry_webhook_delivery", charge or Charge(account, 0), keys, args, MISSING
+        )
+        committed(claim, result)
         if int(result[0]) == Code.ENDPOINT_DISABLED:
             raise WebhookEndpointDisabled()
         return StoredDelivery.from_hash(delivery_id, pairs(result[2]))
