@@ -23,6 +23,8 @@ _REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+cluster://")
 # Redis refuses an EXPIRE past its clock's range; ten years is far inside it.
 _MAX_TTL_SECONDS = 10 * 365 * 24 * 3600
 _STRATEGIES = ("fixed-window", "moving-window", "sliding-window-counter")
+# RFC 6750's token68 characters (what fits `Authorization: Bearer …` unquoted), at least 16.
+_METRICS_TOKEN_RE = re.compile(r"^[A-Za-z0-9._~+/-]{16,1024}=*$")
 
 
 class ConfigError(ValueError):
@@ -50,6 +52,9 @@ class Config:
     webhook_retry_schedule: RetrySchedule = DEFAULT_SCHEDULE
     webhook_disable_after_seconds: float = 259200.0
     webhook_allow_private_targets: bool = False
+    metrics_token: str | None = None
+    webhook_endpoint_concurrency: int = 10
+    webhook_dns_timeout_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -72,6 +77,9 @@ class Config:
             "WEBHOOK_RETRY_SCHEDULE": ("webhook_retry_schedule", parse_schedule),
             "WEBHOOK_DISABLE_AFTER_SECONDS": ("webhook_disable_after_seconds", parse_seconds),
             "WEBHOOK_ALLOW_PRIVATE_TARGETS": ("webhook_allow_private_targets", _flag),
+            "METRICS_TOKEN": ("metrics_token", _metrics_token),
+            "WEBHOOK_ENDPOINT_CONCURRENCY": ("webhook_endpoint_concurrency", _endpoint_concurrency),
+            "WEBHOOK_DNS_TIMEOUT_SECONDS": ("webhook_dns_timeout_seconds", _dns_timeout),
         }
         for variable, (field, read) in readers.items():
             raw = env.get(variable)
@@ -81,7 +89,34 @@ class Config:
                 values[field] = read(raw)
             except ValueError as exc:
                 raise ConfigError(f"{variable}={raw!r} is invalid: {exc}") from None
-        return cls(**values)
+        config = cls(**values)
+        config.check_retention()
+        return config
+
+    def check_retention(self) -> None:
+        """Refuse a retention that ends before a delivery's last retry (SPEC.md §16)."""
+        schedule = sum(self.webhook_retry_schedule) * 1.1  # the jitter may stretch each
+        if self.event_retention_days * 86400 < schedule:
+            raise ConfigError(
+                f"EVENT_RETENTION_DAYS={self.event_retention_days} is shorter than the whole "
+                f"WEBHOOK_RETRY_SCHEDULE ({schedule / 86400:.2f} days with its jitter): "
+                "events would be gone before their last retries"
+            )
+
+    def start_warnings(self, env: Mapping[str, str] | None = None) -> list[str]:
+        """What the web start says once, before serving: settings that work but are risky.
+
+        On Heroku (`DYNO` set) the router is the only peer; with PROXY_HOPS=0 every client
+        has its address, so the failed-login limit of one (SPEC.md §4) would lock out all.
+        """
+        env = os.environ if env is None else env
+        warnings = []
+        if env.get("DYNO") and self.proxy_hops == 0:
+            warnings.append(
+                "DYNO is set but PROXY_HOPS=0: every client will look like the router's "
+                "address, and one client's failed logins will lock out all; set PROXY_HOPS=1"
+            )
+        return warnings
 
     def price(self, scope: str) -> int:
         """What a request to an endpoint of `scope` costs (SPEC.md §3)."""
@@ -213,6 +248,26 @@ def _webhook_timeout(raw: str) -> float:
     value = parse_seconds(raw)
     if not 0 < value <= _MAX_WEBHOOK_TIMEOUT:
         raise ValueError(f"expected more than 0 and at most {_MAX_WEBHOOK_TIMEOUT} seconds")
+    return value
+
+
+def _metrics_token(raw: str) -> str:
+    if not _METRICS_TOKEN_RE.fullmatch(raw):
+        raise ValueError("expected 16 to 1024 characters of [A-Za-z0-9._~+/-] (a bearer token)")
+    return raw
+
+
+def _endpoint_concurrency(raw: str) -> int:
+    value = int_between(raw, 1, 1000)
+    if value is None:
+        raise ValueError("expected an integer 1-1000")
+    return value
+
+
+def _dns_timeout(raw: str) -> float:
+    value = parse_seconds(raw)
+    if not 0 < value <= 30:
+        raise ValueError("expected more than 0 and at most 30 seconds")
     return value
 
 

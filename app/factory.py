@@ -13,10 +13,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.api import conversations, docs, events, ops, webhook_deliveries, webhook_endpoints
 from app.config import Config, ConfigError
 from app.services import Services
-from app.store.connect import connect
+from app.store.connect import RedisTooOld, check_redis_version, connect
 from app.web import accesslog, context, metrics
 from app.web.errors import register_error_handlers
 from app.web.ratelimit import RateLimits
+from app.webhooks.addresses import describe_rule
 
 log = logging.getLogger("saasignal")
 
@@ -43,12 +44,17 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
 
     try:
         client = client if client is not None else connect(config.redis_url)
+        check_redis_version(client)
         services = Services.build(config, client)
         limits = RateLimits(config)
         limits.init_app(app)
     except RedisClusterException as exc:
         # A cluster client learns the slot map when it is made: no node, no start.
         raise ConfigError(f"REDIS_URL: no node of the Redis Cluster answers ({exc})") from None
+    except RedisTooOld as exc:
+        raise ConfigError(str(exc)) from None
+    # gunicorn's master logs it too (gunicorn.conf.py), where this logger has no handler.
+    log.info(describe_rule(config.webhook_allow_private_targets))
     app.extensions["saasignal"] = services
     app.extensions["saasignal.limits"] = limits
 

@@ -51,8 +51,12 @@ class Services:
             keys=KeyStore(client, keyspace),
             tokens=TokenStore(client, keyspace),
             idempotency=IdempotencyStore(client, keyspace, config.idempotency_ttl_seconds),
-            webhook_endpoints=WebhookEndpointStore(client, keyspace),
-            webhook_deliveries=WebhookDeliveryStore(client, keyspace),
+            webhook_endpoints=WebhookEndpointStore(
+                client, keyspace, config.idempotency_ttl_seconds
+            ),
+            webhook_deliveries=WebhookDeliveryStore(
+                client, keyspace, config.idempotency_ttl_seconds
+            ),
         )
 
     def storage_answers(self) -> bool:

@@ -22,7 +22,6 @@ DEFAULT_TOKEN_COSTS: Mapping[str, int] = MappingProxyType({"read": 1, "write": 2
 # SPEC.md §6.
 TYPES = ("direct", "group")
 STATUSES = ("open", "closed", "archived")
-LIFECYCLE_ACTIONS = ("archive", "close", "reopen")
 
 # SPEC.md §15.
 EVENT_TYPES = (

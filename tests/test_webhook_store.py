@@ -21,7 +21,7 @@ from app.errors import (
     WebhookEndpointDisabled,
 )
 from app.store.connect import connect
-from app.store.keyspace import Keyspace
+from app.store.keyspace import Keyspace, webhook_shard
 from app.store.tokens import Charge
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import MAX_ENDPOINTS, WebhookEndpointStore
@@ -61,7 +61,8 @@ def test_create_subscribes_the_endpoint_and_registers_the_account(stores: Stores
     assert made.id.startswith("we_") and len(made.id) == 27
     assert made.secrets.current.startswith("whsec_")
     assert stores.subscriptions() == {made.id: ",conversation.closed,"}
-    assert stores.queue.accounts() == ["acme"]
+    shard = stores.keys.webhook_shard_accounts(webhook_shard("acme"))
+    assert stores.client.smembers(shard) == {"acme"}
     got = stores.endpoints.get("acme", made.id)
     assert got == made
 
@@ -78,7 +79,7 @@ def test_endpoints_list_newest_first_by_pages(stores: Stores) -> None:
     made = [stores.endpoints.create("acme", URL, ["*"], str(i), NOW + i) for i in range(5)]
     first = stores.endpoints.list_page("acme", None, 2)
     assert [e.id for e in first.items] == [made[4].id, made[3].id] and first.has_more
-    second = stores.endpoints.list_page("acme", first.last_seq, 3)
+    second = stores.endpoints.list_page("acme", first.last, 3)
     assert [e.id for e in second.items] == [made[2].id, made[1].id, made[0].id]
     assert not second.has_more
 
@@ -156,7 +157,7 @@ def test_deliveries_list_newest_first_with_exact_cursors(stores: Stores) -> None
         seen += [d.event_entry_id for d in page.items]
         if not page.has_more:
             break
-        before = page.last_id
+        before = page.last
     assert seen == entries[::-1]
 
 
@@ -249,6 +250,7 @@ def test_retry_of_a_disabled_endpoints_delivery_is_refused(stores: Stores) -> No
 
 
 def test_first_attempts_go_one_at_a_time_in_event_order(stores: Stores) -> None:
+    stores.queue = WebhookQueue(stores.client, stores.keys, endpoint_concurrency=1)
     stores.endpoints.create("acme", URL, ["*"], None, NOW)
     entries = [stores.event() for _ in range(4)]
     order = []
@@ -258,6 +260,20 @@ def test_first_attempts_go_one_at_a_time_in_event_order(stores: Stores) -> None:
         order.append(claimed[0].event_entry_id)
         stores.queue.finish(claimed[0], "t1", Finish(True, status_code=200))
     assert order == entries
+
+
+def test_attempts_to_one_endpoint_start_in_event_order_up_to_its_concurrency(
+    stores: Stores,
+) -> None:
+    stores.queue = WebhookQueue(stores.client, stores.keys, endpoint_concurrency=3)
+    stores.endpoints.create("acme", URL, ["*"], None, NOW)
+    entries = [stores.event() for _ in range(5)]
+    first = claim_all(stores)
+    assert [c.event_entry_id for c in first] == entries[:3]
+    assert claim_all(stores, "t2") == []  # three in flight: the fourth waits
+    stores.queue.finish(first[1], "t1", Finish(True, status_code=200))
+    [fourth] = claim_all(stores, "t2")  # a place freed: the next in event order
+    assert fourth.event_entry_id == entries[3]
 
 
 def test_retries_do_not_hold_up_first_attempts(stores: Stores) -> None:
@@ -271,6 +287,7 @@ def test_retries_do_not_hold_up_first_attempts(stores: Stores) -> None:
 
 
 def test_endpoints_are_independent(stores: Stores) -> None:
+    stores.queue = WebhookQueue(stores.client, stores.keys, endpoint_concurrency=1)
     stores.endpoints.create("acme", URL, ["*"], None, NOW)
     stores.endpoints.create("acme", URL, ["*"], None, NOW)
     stores.event()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response
 
 from app.domain import conversations as domain
+from app.domain.cursors import CONVERSATIONS
 from app.domain.resources import conversation_resource, deleted_resource
 from app.schemas.common import EmptySchema
 from app.schemas.conversations import (
@@ -13,19 +16,20 @@ from app.schemas.conversations import (
     UpdateConversationSchema,
 )
 from app.store.conversations import Stored
+from app.store.pages import Page
 from app.vocabulary import ADMIN, CONVERSATIONS_PATH, READ, WRITE, entity_tag
-from app.web.envelope import ok, page_response
-from app.web.guard import RequestContext, guarded
+from app.web.context import RequestContext
+from app.web.envelope import ok
+from app.web.guard import guarded
 from app.web.inputs import (
-    cursor_position,
     if_match,
     if_none_match,
     json_body,
-    list_query,
     load,
     now_ms,
     refuse_oversized_body,
 )
+from app.web.pagination import paginate
 
 bp = Blueprint("conversations", __name__, url_prefix=CONVERSATIONS_PATH)
 
@@ -52,19 +56,13 @@ def create_conversation(ctx: RequestContext) -> Response:
 @bp.get("")
 @guarded(READ)
 def list_conversations(ctx: RequestContext) -> Response:
-    query = list_query(ctx, _list_schema)
-    type_, status = query.get("type"), query.get("status")
-    cursors = ctx.services.cursors()
-    before = cursor_position(
-        ctx, query, lambda cursor: cursors.decode(ctx.account, cursor, type_, status)
-    )
-    page = ctx.services.conversations.list_page(ctx.charge, type_, status, before, query["limit"])
-    next_cursor = None
-    if page.has_more and page.last_seq is not None:
-        next_cursor = cursors.encode(ctx.account, type_, status, page.last_seq)
-    return page_response(
-        [conversation_resource(item) for item in page.items], page.has_more, next_cursor
-    )
+    def read(query: dict[str, Any], after: int | None) -> Page[Stored]:
+        store = ctx.services.conversations
+        return store.list_page(
+            ctx.charge, query.get("type"), query.get("status"), after, query["limit"]
+        )
+
+    return paginate(ctx, _list_schema, CONVERSATIONS, read, conversation_resource)
 
 
 @bp.get("/<conversation>")

@@ -2,53 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response
 
+from app.domain.cursors import EVENTS
 from app.domain.events import render_event
 from app.schemas.events import EventListQuerySchema
 from app.store.ids import ConversationRef, parse_id
+from app.store.pages import Page
 from app.vocabulary import EVENTS_PATH, READ
-from app.web.envelope import ok, page_response
-from app.web.guard import RequestContext, guarded
-from app.web.inputs import (
-    cursor_position,
-    list_query,
-    refuse_oversized_body,
-)
+from app.web.context import RequestContext
+from app.web.envelope import ok
+from app.web.guard import guarded
+from app.web.inputs import refuse_oversized_body
+from app.web.pagination import paginate
 
 bp = Blueprint("events", __name__, url_prefix=EVENTS_PATH)
 
 _list_schema = EventListQuerySchema()
 # A well-formed id that is not one of the account's conversations matches no event.
 _NO_CONVERSATION = ConversationRef(seq=0, created_ms=0)
+Entry = tuple[str, dict[str, str]]
 
 
 @bp.get("")
 @guarded(READ)
 def list_events(ctx: RequestContext) -> Response:
-    query = list_query(ctx, _list_schema)
-    event_type, conversation_id = query.get("type"), query.get("conversation_id")
-    cursors = ctx.services.cursors()
-    before = cursor_position(
-        ctx,
-        query,
-        lambda cursor: cursors.decode_events(ctx.account, cursor, event_type, conversation_id),
-    )
-    conversation = None
-    if conversation_id is not None:
-        conversation = parse_id(ctx.account, conversation_id) or _NO_CONVERSATION
-    page = ctx.services.events.list_page(
-        ctx.charge, event_type, conversation, before, query["limit"]
-    )
-    next_cursor = None
-    if page.has_more and page.last_read is not None:
-        next_cursor = cursors.encode_events(
-            ctx.account, event_type, conversation_id, page.last_read
-        )
-    return page_response(
-        [render_event(ctx.account, entry, fields) for entry, fields in page.items],
-        page.has_more,
-        next_cursor,
+    def read(query: dict[str, Any], after: str | None) -> Page[Entry]:
+        ref = None
+        if "conversation_id" in query:
+            ref = parse_id(ctx.account, query["conversation_id"]) or _NO_CONVERSATION
+        store = ctx.services.events
+        return store.list_page(ctx.charge, query.get("type"), ref, after, query["limit"])
+
+    return paginate(
+        ctx, _list_schema, EVENTS, read, lambda entry: render_event(ctx.account, *entry)
     )
 
 

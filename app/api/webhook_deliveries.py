@@ -6,20 +6,22 @@ is charged by `charge_and_raise`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response
 
+from app.domain.cursors import WEBHOOK_DELIVERIES
 from app.domain.webhooks import delivery_resource
 from app.schemas.common import EmptySchema
 from app.schemas.webhooks import WebhookListQuerySchema
+from app.store.pages import Page
+from app.store.webhook_deliveries import StoredDelivery
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
-from app.web.envelope import ok, page_response
-from app.web.guard import RequestContext, guarded
-from app.web.inputs import (
-    cursor_position,
-    json_body,
-    list_query,
-    load,
-)
+from app.web.context import RequestContext
+from app.web.envelope import ok
+from app.web.guard import guarded
+from app.web.inputs import json_body, load
+from app.web.pagination import paginate
 
 bp = Blueprint(
     "webhook_deliveries",
@@ -34,21 +36,15 @@ _empty_schema = EmptySchema()
 @bp.get("")
 @guarded(ADMIN)
 def list_webhook_deliveries(ctx: RequestContext, endpoint_id: str) -> Response:
-    query = list_query(ctx, _list_schema)
-    cursors = ctx.services.cursors()
-    before = cursor_position(
-        ctx,
-        query,
-        lambda cursor: cursors.decode_webhook_deliveries(ctx.account, cursor, endpoint_id),
-    )
-    deliveries = ctx.services.webhook_deliveries
-    page = deliveries.list_page(ctx.account, endpoint_id, before, query["limit"], charge=ctx.charge)
-    next_cursor = None
-    if page.has_more and page.last_id is not None:
-        next_cursor = cursors.encode_webhook_deliveries(ctx.account, endpoint_id, page.last_id)
-    return page_response(
-        [delivery_resource(ctx.account, item) for item in page.items], page.has_more, next_cursor
-    )
+    def read(query: dict[str, Any], after: str | None) -> Page[StoredDelivery]:
+        store = ctx.services.webhook_deliveries
+        return store.list_page(ctx.account, endpoint_id, after, query["limit"], charge=ctx.charge)
+
+    def render(item: StoredDelivery) -> dict[str, Any]:
+        return delivery_resource(ctx.account, item)
+
+    scope = {"endpoint": endpoint_id}
+    return paginate(ctx, _list_schema, WEBHOOK_DELIVERIES, read, render, scope)
 
 
 @bp.post("/<delivery_id>/retry")
@@ -56,6 +52,6 @@ def list_webhook_deliveries(ctx: RequestContext, endpoint_id: str) -> Response:
 def retry_webhook_delivery(ctx: RequestContext, endpoint_id: str, delivery_id: str) -> Response:
     load(ctx, _empty_schema, json_body(ctx))
     retried = ctx.services.webhook_deliveries.retry(
-        ctx.account, endpoint_id, delivery_id, charge=ctx.charge
+        ctx.account, endpoint_id, delivery_id, charge=ctx.charge, claim=ctx.claim
     )
     return ok(delivery_resource(ctx.account, retried))

@@ -6,8 +6,11 @@ script), and input that fails before it is charged by `charge_and_raise`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response
 
+from app.domain.cursors import WEBHOOK_ENDPOINTS
 from app.domain.webhooks import deleted_endpoint, endpoint_resource, url_errors
 from app.errors import ValidationFailed
 from app.schemas.common import EmptySchema
@@ -16,18 +19,21 @@ from app.schemas.webhooks import (
     UpdateWebhookEndpointSchema,
     WebhookListQuerySchema,
 )
+from app.store.pages import Page
+from app.store.webhook_endpoints import StoredEndpoint
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
-from app.web.envelope import ok, page_response
-from app.web.guard import RequestContext, guarded
+from app.web.context import RequestContext
+from app.web.envelope import ok
+from app.web.guard import guarded
 from app.web.inputs import (
     charge_and_raise,
-    cursor_position,
     json_body,
-    list_query,
     load,
     now_ms,
     refuse_oversized_body,
 )
+from app.web.pagination import paginate
+from app.webhooks.addresses import bounded_resolver
 
 bp = Blueprint("webhook_endpoints", __name__, url_prefix=WEBHOOK_ENDPOINTS_PATH)
 
@@ -39,7 +45,11 @@ _empty_schema = EmptySchema()
 
 def _check_url(ctx: RequestContext, url: str | None) -> None:
     """422 with `details.url` when the URL may not be an endpoint's (SPEC.md §16)."""
-    errors = url_errors(url, ctx.services.config.webhook_allow_private_targets)
+    config = ctx.services.config
+    # A name server that does not answer within the bound: accepted like a name that does
+    # not resolve (checked again before every attempt); no request waits longer on it.
+    resolver = bounded_resolver(config.webhook_dns_timeout_seconds)
+    errors = url_errors(url, config.webhook_allow_private_targets, resolver)
     if errors:
         charge_and_raise(ctx, ValidationFailed(details=errors))
 
@@ -56,6 +66,7 @@ def create_webhook_endpoint(ctx: RequestContext) -> Response:
         data["description"],
         now_ms(),
         charge=ctx.charge,
+        claim=ctx.claim,
     )
     return ok(endpoint_resource(made, with_secret=True), 201)
 
@@ -63,20 +74,11 @@ def create_webhook_endpoint(ctx: RequestContext) -> Response:
 @bp.get("")
 @guarded(ADMIN)
 def list_webhook_endpoints(ctx: RequestContext) -> Response:
-    query = list_query(ctx, _list_schema)
-    cursors = ctx.services.cursors()
-    before = cursor_position(
-        ctx, query, lambda cursor: cursors.decode_webhook_endpoints(ctx.account, cursor)
-    )
-    page = ctx.services.webhook_endpoints.list_page(
-        ctx.account, before, query["limit"], charge=ctx.charge
-    )
-    next_cursor = None
-    if page.has_more and page.last_seq is not None:
-        next_cursor = cursors.encode_webhook_endpoints(ctx.account, page.last_seq)
-    return page_response(
-        [endpoint_resource(item) for item in page.items], page.has_more, next_cursor
-    )
+    def read(query: dict[str, Any], after: int | None) -> Page[StoredEndpoint]:
+        store = ctx.services.webhook_endpoints
+        return store.list_page(ctx.account, after, query["limit"], charge=ctx.charge)
+
+    return paginate(ctx, _list_schema, WEBHOOK_ENDPOINTS, read, endpoint_resource)
 
 
 @bp.get("/<endpoint_id>")
@@ -111,6 +113,6 @@ def delete_webhook_endpoint(ctx: RequestContext, endpoint_id: str) -> Response:
 def rotate_webhook_secret(ctx: RequestContext, endpoint_id: str) -> Response:
     load(ctx, _empty_schema, json_body(ctx))
     rotated = ctx.services.webhook_endpoints.rotate_secret(
-        ctx.account, endpoint_id, now_ms(), charge=ctx.charge
+        ctx.account, endpoint_id, now_ms(), charge=ctx.charge, claim=ctx.claim
     )
     return ok(endpoint_resource(rotated, with_secret=True))

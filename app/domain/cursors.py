@@ -1,20 +1,26 @@
-"""Opaque, filter-bound, tamper-evident list cursors (SPEC.md §8).
+"""Opaque, filter-bound, tamper-evident list cursors (SPEC.md §8), one codec for every list.
 
-A cursor is `base64url(payload).base64url(mac)`: the payload holds the filter and the
-sequence number of the last conversation of the page; the MAC (HMAC-SHA256, truncated to
-128 bits) covers the payload and the account, so a cursor altered in any way, reused with
-another filter, or carried to another account is refused. Each list has a cursor of its
-own kind (conversations, events, webhook endpoints, one endpoint's deliveries, the last
-bound to its endpoint), and a cursor of one kind is refused by every other list.
+A cursor is `base64url(payload).base64url(mac)`: the payload holds the list's kind, its
+filter and the position after the last item of the page; the MAC (HMAC-SHA256, truncated
+to 128 bits) covers the payload and the account, so a cursor altered in any way, reused
+with another filter, or carried to another account is refused. Each list has a kind of
+its own (conversations, events, webhook endpoints, one endpoint's deliveries, the last
+bound to its endpoint through the filter), and a cursor of one kind is refused by every
+other list.
+
+    encode(kind, account, filter, after) -> cursor
+    decode(kind, account, cursor, filter) -> after      (InvalidCursor when it does not fit)
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -26,12 +32,58 @@ _STREAM_ID_RE = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")
 _DELIVERY_ID_RE = re.compile(r"^whd_[0-9]{19}_[A-Za-z0-9]{24}$")
 
 
+def _sequence(after: Any) -> bool:
+    """A sequence number: a non-negative integer (never a boolean)."""
+    return isinstance(after, int) and not isinstance(after, bool) and after >= 0
+
+
+def _stream_id(after: Any) -> bool:
+    return isinstance(after, str) and bool(_STREAM_ID_RE.fullmatch(after))
+
+
+def _delivery_id(after: Any) -> bool:
+    return isinstance(after, str) and bool(_DELIVERY_ID_RE.fullmatch(after))
+
+
+@dataclasses.dataclass(frozen=True)
+class CursorKind:
+    """One list's cursors: a name in the payload, what a position looks like, and what a
+    client is told when it brings the cursor of another filter."""
+
+    name: str
+    valid_after: Callable[[Any], bool]
+    other_filter: str = "The cursor belongs to another filter: repeat the filter it was made for."
+
+
+CONVERSATIONS = CursorKind(
+    "conversations",
+    _sequence,
+    "The cursor belongs to another filter: repeat the type and status it was made for.",
+)
+EVENTS = CursorKind(
+    "events",
+    _stream_id,
+    "The cursor belongs to another filter: repeat the type and conversation_id it was made for.",
+)
+WEBHOOK_ENDPOINTS = CursorKind("webhook_endpoints", _sequence)
+WEBHOOK_DELIVERIES = CursorKind(
+    "webhook_deliveries",
+    _delivery_id,
+    "The cursor belongs to another webhook endpoint's deliveries.",
+)
+
+
 def _b64encode(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def _b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _canonical(value: Any) -> Any:
+    """The filter as the payload holds it: JSON-shaped, so equal filters compare equal."""
+    return orjson.loads(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
 
 
 class CursorCodec:
@@ -44,77 +96,23 @@ class CursorCodec:
         message = account.encode() + b"\x00" + payload
         return hmac.new(self.secret, message, hashlib.sha256).digest()[:_MAC_BYTES]
 
-    def encode(self, account: str, type_: str | None, status: str | None, last_seq: int) -> str:
-        """The cursor that continues a walk after `last_seq`."""
-        payload = orjson.dumps({"t": type_, "s": status, "after": last_seq})
+    def encode(self, kind: CursorKind, account: str, filter_: Any, after: Any) -> str:
+        """The cursor that continues a walk of `kind`, with `filter_`, after `after`."""
+        data = {"k": kind.name, "f": filter_, "after": after}
+        payload = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
         return _b64encode(payload) + "." + _b64encode(self._mac(account, payload))
 
-    def decode(self, account: str, cursor: str, type_: str | None, status: str | None) -> int:
-        """The sequence number a cursor continues from; InvalidCursor when it does not fit."""
+    def decode(self, kind: CursorKind, account: str, cursor: str, filter_: Any) -> Any:
+        """The position a cursor continues from; InvalidCursor when it does not fit."""
         data = self._payload(account, cursor)
-        if data.get("t") != type_ or data.get("s") != status or "e" in data or "k" in data:
-            raise InvalidCursor(
-                "The cursor belongs to another filter: repeat the type and status it was made for."
-            )
+        if data.get("k") != kind.name:
+            raise InvalidCursor()
+        if data.get("f") != _canonical(filter_):
+            raise InvalidCursor(kind.other_filter)
         after = data.get("after")
-        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        if not kind.valid_after(after):
             raise InvalidCursor()
         return after
-
-    def encode_events(
-        self, account: str, event_type: str | None, conversation_id: str | None, last_read: str
-    ) -> str:
-        """The cursor that continues an event walk after the stream entry `last_read`."""
-        payload = orjson.dumps({"e": [event_type, conversation_id], "after": last_read})
-        return _b64encode(payload) + "." + _b64encode(self._mac(account, payload))
-
-    def decode_events(
-        self, account: str, cursor: str, event_type: str | None, conversation_id: str | None
-    ) -> str:
-        """The stream entry an event cursor continues from; InvalidCursor when it does not fit."""
-        data = self._payload(account, cursor)
-        if data.get("e") != [event_type, conversation_id]:
-            raise InvalidCursor(
-                "The cursor belongs to another filter: repeat the type and conversation_id "
-                "it was made for."
-            )
-        after = data.get("after")
-        if not isinstance(after, str) or not _STREAM_ID_RE.fullmatch(after):
-            raise InvalidCursor()
-        return after
-
-    def encode_webhook_endpoints(self, account: str, last_seq: int) -> str:
-        """The cursor that continues a walk of webhook endpoints after sequence `last_seq`."""
-        return self._sign(account, {"k": "we", "after": last_seq})
-
-    def decode_webhook_endpoints(self, account: str, cursor: str) -> int:
-        """The endpoint sequence a cursor continues from; InvalidCursor when it does not fit."""
-        data = self._payload(account, cursor)
-        after = data.get("after")
-        if data.get("k") != "we" or not isinstance(after, int) or isinstance(after, bool):
-            raise InvalidCursor()
-        if after < 0:  # a sequence number is never negative
-            raise InvalidCursor()
-        return after
-
-    def encode_webhook_deliveries(self, account: str, endpoint_id: str, last_id: str) -> str:
-        """The cursor that continues a walk of one endpoint's deliveries after `last_id`."""
-        return self._sign(account, {"k": ["whd", endpoint_id], "after": last_id})
-
-    def decode_webhook_deliveries(self, account: str, cursor: str, endpoint_id: str) -> str:
-        """The delivery id a cursor continues from; InvalidCursor when it does not fit
-        (another endpoint's cursor included)."""
-        data = self._payload(account, cursor)
-        if data.get("k") != ["whd", endpoint_id]:
-            raise InvalidCursor("The cursor belongs to another webhook endpoint's deliveries.")
-        after = data.get("after")
-        if not isinstance(after, str) or not _DELIVERY_ID_RE.fullmatch(after):
-            raise InvalidCursor()
-        return after
-
-    def _sign(self, account: str, data: dict[str, Any]) -> str:
-        payload = orjson.dumps(data)
-        return _b64encode(payload) + "." + _b64encode(self._mac(account, payload))
 
     def _payload(self, account: str, cursor: str) -> dict[str, Any]:
         """The signed payload of a cursor of this account; InvalidCursor when altered."""

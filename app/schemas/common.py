@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from app.domain.conversations import METADATA_MAX_DEPTH, TOO_DEEP, depth
 
@@ -45,3 +45,12 @@ class QueryInteger(fields.Integer):
 
 class EmptySchema(Schema):
     """Body of the lifecycle actions: empty or {}."""
+
+
+class PageQuery(Schema):
+    """What every list's query has (SPEC.md §8): the page size and the cursor."""
+
+    limit = QueryInteger(load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX))
+    # The length is documented, not validated here: like any text that is not one of the
+    # service's cursors, an empty or over-long one is 422 `invalid_cursor` (SPEC.md §8).
+    cursor = fields.String(metadata={"minLength": 1, "maxLength": CURSOR_MAX})

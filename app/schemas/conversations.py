@@ -9,7 +9,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.domain.conversations import DESCRIPTION_MAX, TITLE_MAX, metadata_errors
-from app.schemas.common import CURSOR_MAX, LIMIT_DEFAULT, LIMIT_MAX, JsonObject, QueryInteger
+from app.schemas.common import JsonObject, PageQuery
 from app.vocabulary import STATUSES, TYPES
 
 
@@ -59,15 +59,11 @@ class UpdateConversationSchema(Schema):
     )
 
 
-class ListQuerySchema(Schema):
+class ListQuerySchema(PageQuery):
     """Query of GET /conversations."""
 
     type = fields.String(validate=validate.OneOf(TYPES))
     status = fields.String(validate=validate.OneOf(STATUSES))
-    limit = QueryInteger(load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX))
-    # The length is documented, not validated here: like any text that is not one of the
-    # service's cursors, an empty or over-long one is 422 `invalid_cursor` (SPEC.md §8).
-    cursor = fields.String(metadata={"minLength": 1, "maxLength": CURSOR_MAX})
 
 
 class ConversationSchema(Schema):

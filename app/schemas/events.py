@@ -5,13 +5,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.domain.conversations import DESCRIPTION_MAX, TITLE_MAX
-from app.schemas.common import CURSOR_MAX, LIMIT_DEFAULT, LIMIT_MAX, JsonObject, QueryInteger
+from app.schemas.common import JsonObject, PageQuery
 from app.schemas.conversations import ConversationSchema
 from app.store.ids import EVENT_ID_RE, ID_RE
 from app.vocabulary import EVENT_TYPES, STATUSES
 
 
-class EventListQuerySchema(Schema):
+class EventListQuerySchema(PageQuery):
     """Query of GET /events."""
 
     type = fields.String(
@@ -25,8 +25,6 @@ class EventListQuerySchema(Schema):
             "included). Another account's id, or one never issued, matches no event.",
         },
     )
-    limit = QueryInteger(load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX))
-    cursor = fields.String(metadata={"minLength": 1, "maxLength": CURSOR_MAX})
 
 
 class EventRequestSchema(Schema):

@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.schemas.common import CURSOR_MAX, LIMIT_DEFAULT, LIMIT_MAX, QueryInteger
+from app.schemas.common import PageQuery
 from app.store.ids import EVENT_ID_RE
 from app.store.webhook_deliveries import DELIVERY_ID_RE
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
@@ -99,11 +99,8 @@ class UpdateWebhookEndpointSchema(Schema):
     )
 
 
-class WebhookListQuerySchema(Schema):
+class WebhookListQuerySchema(PageQuery):
     """Query of the webhook endpoint and delivery lists."""
-
-    limit = QueryInteger(load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX))
-    cursor = fields.String(metadata={"minLength": 1, "maxLength": CURSOR_MAX})
 
 
 class WebhookEndpointSchema(Schema):

@@ -8,7 +8,6 @@ scripts' result codes, and never sees Flask.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,21 +23,13 @@ from app.store.keyspace import (
     TYPE_NAMES,
     Keyspace,
 )
+from app.store.pages import Page
 from app.store.scripts import Code, pairs
 from app.store.tokens import Charge, TokenStore
 
 __all__ = ["ConversationStore", "Origin", "Page", "Stored"]
 
 Stored = dict[str, str]
-
-
-@dataclasses.dataclass(frozen=True)
-class Page:
-    """One page of a listing: conversations, whether more follow, and where it ended."""
-
-    items: list[Stored]
-    has_more: bool
-    last_seq: int | None
 
 
 def to_hash(fields: Mapping[str, str]) -> list[str]:
@@ -204,7 +195,7 @@ class ConversationStore:
         status: str | None,
         before_seq: int | None,
         limit: int,
-    ) -> Page:
+    ) -> Page[Stored]:
         """Charge and read the page of the filter's index below `before_seq`, newest first.
 
         One script reads the index and the rows together: one round trip, one snapshot.
@@ -217,4 +208,4 @@ class ConversationStore:
         rows: list[Any] = result[2]
         items = [from_hash(account, seq, flat) for seq, flat in pairs(rows).items()]
         last_seq = int(rows[-2]) if rows else None
-        return Page(items=items, has_more=bool(int(result[3])), last_seq=last_seq)
+        return Page(items, bool(int(result[3])), last_seq)

@@ -23,6 +23,7 @@ from app.store.failures import reports_unavailable
 from app.store.idempotency import Claim
 from app.store.ids import ConversationRef, parse_event_id
 from app.store.keyspace import Keyspace
+from app.store.pages import Page
 from app.store.scripts import pairs
 from app.store.tokens import Charge, TokenStore
 
@@ -38,15 +39,6 @@ class Origin:
     request_id: str
     idempotency_key: str | None = None
     claim: Claim | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class EventPage:
-    """One page of events (stream id, fields), whether more follow, and the last id read."""
-
-    items: list[tuple[str, dict[str, str]]]
-    has_more: bool
-    last_read: str | None
 
 
 class EventLog:
@@ -89,6 +81,8 @@ class EventLog:
                 "cut": cutoff,
                 "ret": self.retention_seconds,
                 "wh": self.keys.webhook_prefix(account),
+                "ac": account,
+                "hc": self.keys.webhook_hints(),
             }
         )
 
@@ -100,7 +94,7 @@ class EventLog:
         conversation: ConversationRef | None,
         before: str | None,
         limit: int,
-    ) -> EventPage:
+    ) -> Page[tuple[str, dict[str, str]]]:
         """Charge and read a page of events older than `before`, newest first, filtered."""
         account = charge.account
         keys = [self.keys.events(account)]
@@ -115,7 +109,7 @@ class EventLog:
         ]
         result = self.tokens.run("list_events", charge, keys, args)
         items = [(entry_id, pairs(fields)) for entry_id, fields in pairs(result[2]).items()]
-        return EventPage(items, bool(int(result[3])), result[4] or None)
+        return Page(items, bool(int(result[3])), result[4] or None)
 
     @reports_unavailable
     def get(self, charge: Charge, event_id: str) -> tuple[str, dict[str, str]]:

@@ -48,6 +48,8 @@ WEBHOOK_SCRIPT_NAMES = (
     "retry_webhook_delivery",
     "claim_webhook_deliveries",
     "finish_webhook_delivery",
+    "settle_webhook_account",
+    "trim_webhook_listings",
 )
 
 

@@ -20,18 +20,16 @@ from typing import Any
 
 from app.errors import NotFound, WebhookEndpointDisabled
 from app.store.failures import reports_unavailable
+from app.store.idempotency import Claim
 from app.store.keyspace import Keyspace
+from app.store.pages import Page
 from app.store.scripts import Code, pairs
 from app.store.tokens import Charge, TokenStore
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
+from app.store.webhook_idempotency import committed, idempotency_context, record_key
 
 DELIVERY_ID_RE = re.compile(r"^whd_[0-9]{19}_[A-Za-z0-9]{24}$")
 MISSING = "No such webhook delivery."
-
-
-def delivery_endpoint(delivery_id: str) -> str:
-    """The endpoint id a delivery id names."""
-    return "we_" + delivery_id.rsplit("_", 1)[1]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,20 +68,14 @@ class StoredDelivery:
         )
 
 
-@dataclasses.dataclass(frozen=True)
-class DeliveryPage:
-    items: list[StoredDelivery]
-    has_more: bool
-    last_id: str | None
-
-
 class WebhookDeliveryStore:
     """Deliveries of every account's endpoints, as the API reads and retries them."""
 
-    def __init__(self, client: Any, keyspace: Keyspace) -> None:
+    def __init__(self, client: Any, keyspace: Keyspace, idempotency_ttl: int = 86400) -> None:
         self.client = client
         self.keys = keyspace
         self.tokens = TokenStore(client, keyspace)
+        self.idempotency_ttl = idempotency_ttl
 
     def _debit(self, account: str, charge: Charge | None) -> None:
         if charge is not None:
@@ -103,7 +95,7 @@ class WebhookDeliveryStore:
         before: str | None,
         limit: int,
         charge: Charge | None = None,
-    ) -> DeliveryPage:
+    ) -> Page[StoredDelivery]:
         """The endpoint's deliveries older than the delivery `before`, newest first."""
         self._debit(account, charge)
         self._check_endpoint(account, endpoint_id)
@@ -121,7 +113,7 @@ class WebhookDeliveryStore:
             ids = [member for member in same if member < before] + older
         shown = ids[:limit]
         items = self._read(account, shown)
-        return DeliveryPage(items, len(ids) > limit, shown[-1] if shown else None)
+        return Page(items, len(ids) > limit, shown[-1] if shown else None)
 
     def _read(self, account: str, ids: Sequence[str]) -> list[StoredDelivery]:
         if not ids:
@@ -147,7 +139,12 @@ class WebhookDeliveryStore:
 
     @reports_unavailable
     def retry(
-        self, account: str, endpoint_id: str, delivery_id: str, charge: Charge | None = None
+        self,
+        account: str,
+        endpoint_id: str,
+        delivery_id: str,
+        charge: Charge | None = None,
+        claim: Claim | None = None,
     ) -> StoredDelivery:
         """Make a delivery due now, whatever its status; 409 when its endpoint is disabled."""
         if not ENDPOINT_ID_RE.fullmatch(endpoint_id) or not DELIVERY_ID_RE.fullmatch(delivery_id):
@@ -157,10 +154,20 @@ class WebhookDeliveryStore:
             self.keys.webhook_delivery(account, delivery_id),
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_due(account),
+            record_key(self.keys, account, claim),
         ]
-        args = [delivery_id, endpoint_id]
-        charge = charge or Charge(account, 0)
-        result = self.tokens.run("retry_webhook_delivery", charge, keys, args, MISSING)
+        args = [
+            delivery_id,
+            endpoint_id,
+            self.keys.webhook_prefix(account),
+            self.keys.webhook_hints(),
+            account,
+            idempotency_context(claim, self.idempotency_ttl, 200),
+        ]
+        result = self.tokens.run(
+            "retry_webhook_delivery", charge or Charge(account, 0), keys, args, MISSING
+        )
+        committed(claim, result)
         if int(result[0]) == Code.ENDPOINT_DISABLED:
             raise WebhookEndpointDisabled()
         return StoredDelivery.from_hash(delivery_id, pairs(result[2]))

@@ -2,8 +2,8 @@
 
 Each change is one Lua script that also keeps `P:{A}:wh:subs` equal to the account's
 enabled endpoints and what they subscribe to, which is all the events' fan-out reads.
-The account joins the global `P:webhook-accounts` (where the worker finds accounts to
-poll) before any endpoint of it is enabled, in a command of its own: that set lives in
+The account joins its shard's `P:{wh:<n>}:accounts` (where the workers' sweep finds
+it) before any endpoint of it is enabled, in a command of its own: that set lives in
 another cluster slot. The store never sees Flask.
 
 A request's price (a `Charge`) is taken by the change's own script, first, in the same
@@ -23,9 +23,12 @@ from typing import Any
 
 from app.errors import NotFound, TooManyWebhookEndpoints
 from app.store.failures import reports_unavailable
-from app.store.keyspace import Keyspace
+from app.store.idempotency import Claim
+from app.store.keyspace import Keyspace, webhook_shard
+from app.store.pages import Page
 from app.store.scripts import Code, pairs, register_scripts
 from app.store.tokens import Charge, TokenStore
+from app.store.webhook_idempotency import committed, idempotency_context, record_key
 from app.webhooks.signing import ROTATION_OVERLAP_MS, SecretState, new_secret
 
 MAX_ENDPOINTS = 16
@@ -86,19 +89,13 @@ class StoredEndpoint:
         )
 
 
-@dataclasses.dataclass(frozen=True)
-class EndpointPage:
-    items: list[StoredEndpoint]
-    has_more: bool
-    last_seq: int | None
-
-
 class WebhookEndpointStore:
     """The webhook endpoints of every account, over one Redis (or Redis Cluster) client."""
 
-    def __init__(self, client: Any, keyspace: Keyspace) -> None:
+    def __init__(self, client: Any, keyspace: Keyspace, idempotency_ttl: int = 86400) -> None:
         self.client = client
         self.keys = keyspace
+        self.idempotency_ttl = idempotency_ttl
         self.scripts = register_scripts(client)
         self.tokens = TokenStore(client, keyspace)
 
@@ -117,6 +114,10 @@ class WebhookEndpointStore:
             self.debit(account, charge)
             raise self._not_found(endpoint_id)
 
+    def _join_shard(self, account: str) -> None:
+        shard = webhook_shard(account)
+        self.client.sadd(self.keys.webhook_shard_accounts(shard), account)
+
     def debit(self, account: str, charge: Charge | None) -> None:
         """Take the price of a request that reads, or stops before storage (402 if short)."""
         if charge is not None:
@@ -132,23 +133,29 @@ class WebhookEndpointStore:
         now_ms: int,
         secret: str | None = None,
         charge: Charge | None = None,
+        claim: Claim | None = None,
     ) -> StoredEndpoint:
-        """Store a new enabled endpoint with a new secret; TooManyWebhookEndpoints past 16."""
+        """Store a new enabled endpoint with a new secret; TooManyWebhookEndpoints past 16.
+
+        With an Idempotency-Key's `claim`, the script records the outcome with the change."""
         endpoint_id = new_endpoint_id()
         secret = secret or new_secret()
         events = encode_events(enabled_events)
         # Before the endpoint exists: no delivery of it is ever left where no worker looks.
-        self.client.sadd(self.keys.webhook_accounts(), account)
+        self._join_shard(account)
         keys = [
             self.keys.webhook_endpoints(account),
             self.keys.webhook_sequence(account),
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_subscriptions(account),
+            record_key(self.keys, account, claim),
         ]
-        args: list[Any] = [MAX_ENDPOINTS, endpoint_id, now_ms, url, events, secret]
+        context = idempotency_context(claim, self.idempotency_ttl, 201)
+        args: list[Any] = [MAX_ENDPOINTS, endpoint_id, now_ms, url, events, secret, context]
         if description is not None:
             args.append(description)
         result = self._run("create_webhook_endpoint", account, keys, args, charge)
+        committed(claim, result)
         if int(result[0]) == Code.TOO_MANY_ENDPOINTS:
             raise TooManyWebhookEndpoints(MAX_ENDPOINTS)
         return StoredEndpoint(
@@ -170,15 +177,18 @@ class WebhookEndpointStore:
         """One endpoint; NotFound when the account has no such endpoint."""
         self.debit(account, charge)
         self._locate(account, endpoint_id, None)
-        raw = self.client.hgetall(self.keys.webhook_endpoint(account, endpoint_id))
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hgetall(self.keys.webhook_endpoint(account, endpoint_id))
+        pipe.get(self.keys.webhook_previous_secret(account, endpoint_id))
+        raw, previous = pipe.execute()
         if not raw:
             raise self._not_found(endpoint_id)
-        return StoredEndpoint.from_hash(endpoint_id, raw)
+        return StoredEndpoint.from_hash(endpoint_id, {**raw, "ps": previous})
 
     @reports_unavailable
     def list_page(
         self, account: str, before_seq: int | None, limit: int, charge: Charge | None = None
-    ) -> EndpointPage:
+    ) -> Page[StoredEndpoint]:
         """The page of endpoints created before `before_seq`, newest first."""
         self.debit(account, charge)
         bound = "+inf" if before_seq is None else f"({before_seq}"
@@ -196,7 +206,7 @@ class WebhookEndpointStore:
             if raw  # deleted between the two reads
         ]
         last = items[-1].seq if items else None
-        return EndpointPage(items, len(found) > limit, last)
+        return Page(items, len(found) > limit, last)
 
     @reports_unavailable
     def update(
@@ -218,7 +228,7 @@ class WebhookEndpointStore:
             else:
                 args += [_UPDATABLE[name], value]
         if changes.get("status") == "enabled":
-            self.client.sadd(self.keys.webhook_accounts(), account)
+            self._join_shard(account)
         keys = [
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_subscriptions(account),
@@ -236,6 +246,7 @@ class WebhookEndpointStore:
             self.keys.webhook_endpoint_deliveries(account, endpoint_id),
             self.keys.webhook_subscriptions(account),
             self.keys.webhook_endpoints(account),
+            self.keys.webhook_previous_secret(account, endpoint_id),
         ]
         self._run("delete_webhook_endpoint", account, keys, [endpoint_id], charge)
 
@@ -247,10 +258,20 @@ class WebhookEndpointStore:
         now_ms: int,
         secret: str | None = None,
         charge: Charge | None = None,
+        claim: Claim | None = None,
     ) -> StoredEndpoint:
         """Give the endpoint a new secret; the old one signs beside it for 24 hours."""
         self._locate(account, endpoint_id, charge)
-        keys = [self.keys.webhook_endpoint(account, endpoint_id)]
-        args: list[Any] = [now_ms, secret or new_secret(), ROTATION_OVERLAP_MS]
+        keys = [
+            self.keys.webhook_endpoint(account, endpoint_id),
+            record_key(self.keys, account, claim),
+            self.keys.webhook_previous_secret(account, endpoint_id),
+        ]
+        context = idempotency_context(claim, self.idempotency_ttl, 200)
+        args: list[Any] = [
+            now_ms, secret or new_secret(), ROTATION_OVERLAP_MS, context, endpoint_id
+        ]  # fmt: skip
         result = self._run("rotate_webhook_secret", account, keys, args, charge)
-        return StoredEndpoint.from_hash(endpoint_id, pairs(result[2]))
+        committed(claim, result)
+        # The replaced secret lives in a key of its own that expires (keyspace.py).
+        return StoredEndpoint.from_hash(endpoint_id, {**pairs(result[2]), "ps": result[3]})

@@ -3,7 +3,7 @@
 `begin` (before every request) makes the RequestContext: the request id and the clock.
 The guard adds the charge (with the request's admission checks). `finish` (after every
 request) completes the response in a written order: settle the tokens (refund a 5xx) →
-headers (balance, rate limit, request id) → access log → metrics.
+headers (balance, rate limit, request id, nosniff) → access log → metrics.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ def finish(response: Response) -> Response:
         limits = current_app.extensions["saasignal.limits"]
         (ctx.rate_limit or limits.state(admission)).apply(response)
     response.headers["X-Request-Id"] = ctx.request_id
+    response.headers["X-Content-Type-Options"] = "nosniff"  # SPEC.md §5, every response
     elapsed = time.perf_counter() - ctx.started
     admitted = charge if charge.account else None  # the guard priced the request
     accesslog.write(response, ctx.request_id, elapsed, admitted)

@@ -35,12 +35,6 @@ def ok(data: Any, status: int = 200) -> Response:
     return json_response(status, {"status": "ok", "data": data})
 
 
-def page_response(data: list[Any], has_more: bool, next_cursor: str | None) -> Response:
-    """A list page in the success envelope (SPEC.md §8)."""
-    body = {"status": "ok", "data": data, "has_more": has_more, "next_cursor": next_cursor}
-    return json_response(200, body)
-
-
 def error_response(
     status: int, code: str, message: str, details: dict[str, Any] | None, request_id: str
 ) -> Response:

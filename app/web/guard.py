@@ -19,6 +19,7 @@ from app.errors import InsufficientScope, RateLimited, ServiceError, Unauthorize
 from app.store.admission import Admission
 from app.store.tokens import Charge
 from app.web.auth import accepted_scopes, authenticate
+from app.web.clientaddr import failure_bucket
 from app.web.context import RequestContext, current
 from app.web.idempotency import run_idempotent
 from app.web.ratelimit import RateLimits
@@ -40,7 +41,7 @@ def guarded(scope: str) -> Callable[[View], View]:
             try:
                 return _serve(ctx, limits, scope, lambda: view(ctx, **kwargs))
             except Unauthorized:
-                address = request.remote_addr or "unknown"
+                address = failure_bucket(request.remote_addr or "unknown")
                 limits.check_address(address)  # 429 instead, past the failures' budget
                 limits.record_failure(address)
                 raise

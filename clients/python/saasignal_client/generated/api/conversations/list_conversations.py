@@ -13,13 +13,17 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    type_: ConversationType | Unset = UNSET,
-    status: ConversationStatus | Unset = UNSET,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    type_: ConversationType | Unset = UNSET,
+    status: ConversationStatus | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
 
     json_type_: str | Unset = UNSET
     if not isinstance(type_, Unset):
@@ -32,10 +36,6 @@ def _get_kwargs(
         json_status = status
 
     params["status"] = json_status
-
-    params["limit"] = limit
-
-    params["cursor"] = cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -108,10 +108,10 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    type_: ConversationType | Unset = UNSET,
-    status: ConversationStatus | Unset = UNSET,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    type_: ConversationType | Unset = UNSET,
+    status: ConversationStatus | Unset = UNSET,
 ) -> Response[ConversationList | Error]:
     """List conversations
 
@@ -122,10 +122,10 @@ def sync_detailed(
     Scope: `messaging:read`.
 
     Args:
-        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
-        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
         limit (int | Unset):  Default: 25.
         cursor (str | Unset):
+        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
+        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,10 +136,10 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
-        type_=type_,
-        status=status,
         limit=limit,
         cursor=cursor,
+        type_=type_,
+        status=status,
     )
 
     response = client.get_httpx_client().request(
@@ -152,10 +152,10 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    type_: ConversationType | Unset = UNSET,
-    status: ConversationStatus | Unset = UNSET,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    type_: ConversationType | Unset = UNSET,
+    status: ConversationStatus | Unset = UNSET,
 ) -> ConversationList | Error | None:
     """List conversations
 
@@ -166,10 +166,10 @@ def sync(
     Scope: `messaging:read`.
 
     Args:
-        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
-        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
         limit (int | Unset):  Default: 25.
         cursor (str | Unset):
+        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
+        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,20 +181,20 @@ def sync(
 
     return sync_detailed(
         client=client,
-        type_=type_,
-        status=status,
         limit=limit,
         cursor=cursor,
+        type_=type_,
+        status=status,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    type_: ConversationType | Unset = UNSET,
-    status: ConversationStatus | Unset = UNSET,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    type_: ConversationType | Unset = UNSET,
+    status: ConversationStatus | Unset = UNSET,
 ) -> Response[ConversationList | Error]:
     """List conversations
 
@@ -205,10 +205,10 @@ async def asyncio_detailed(
     Scope: `messaging:read`.
 
     Args:
-        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
-        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
         limit (int | Unset):  Default: 25.
         cursor (str | Unset):
+        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
+        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -219,10 +219,10 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
-        type_=type_,
-        status=status,
         limit=limit,
         cursor=cursor,
+        type_=type_,
+        status=status,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -233,10 +233,10 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    type_: ConversationType | Unset = UNSET,
-    status: ConversationStatus | Unset = UNSET,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    type_: ConversationType | Unset = UNSET,
+    status: ConversationStatus | Unset = UNSET,
 ) -> ConversationList | Error | None:
     """List conversations
 
@@ -247,10 +247,10 @@ async def asyncio(
     Scope: `messaging:read`.
 
     Args:
-        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
-        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
         limit (int | Unset):  Default: 25.
         cursor (str | Unset):
+        type_ (ConversationType | Unset): A conversation's type, fixed at creation.
+        status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -263,9 +263,9 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
-            type_=type_,
-            status=status,
             limit=limit,
             cursor=cursor,
+            type_=type_,
+            status=status,
         )
     ).parsed

@@ -12,13 +12,17 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    type_: EventType | Unset = UNSET,
-    conversation_id: str | Unset = UNSET,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    type_: EventType | Unset = UNSET,
+    conversation_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
 
     json_type_: str | Unset = UNSET
     if not isinstance(type_, Unset):
@@ -27,10 +31,6 @@ def _get_kwargs(
     params["type"] = json_type_
 
     params["conversation_id"] = conversation_id
-
-    params["limit"] = limit
-
-    params["cursor"] = cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -101,10 +101,10 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    type_: EventType | Unset = UNSET,
-    conversation_id: str | Unset = UNSET,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    type_: EventType | Unset = UNSET,
+    conversation_id: str | Unset = UNSET,
 ) -> Response[Error | EventList]:
     """List events
 
@@ -117,12 +117,12 @@ def sync_detailed(
     Scope: `messaging:read`.
 
     Args:
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
         type_ (EventType | Unset): What happened to a conversation: `conversation.updated` is a
             PATCH that changed something; the lifecycle types are moves that changed the status (no-
             ops write no event).
         conversation_id (str | Unset):
-        limit (int | Unset):  Default: 25.
-        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,10 +133,10 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
-        type_=type_,
-        conversation_id=conversation_id,
         limit=limit,
         cursor=cursor,
+        type_=type_,
+        conversation_id=conversation_id,
     )
 
     response = client.get_httpx_client().request(
@@ -149,10 +149,10 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    type_: EventType | Unset = UNSET,
-    conversation_id: str | Unset = UNSET,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    type_: EventType | Unset = UNSET,
+    conversation_id: str | Unset = UNSET,
 ) -> Error | EventList | None:
     """List events
 
@@ -165,12 +165,12 @@ def sync(
     Scope: `messaging:read`.
 
     Args:
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
         type_ (EventType | Unset): What happened to a conversation: `conversation.updated` is a
             PATCH that changed something; the lifecycle types are moves that changed the status (no-
             ops write no event).
         conversation_id (str | Unset):
-        limit (int | Unset):  Default: 25.
-        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,20 +182,20 @@ def sync(
 
     return sync_detailed(
         client=client,
-        type_=type_,
-        conversation_id=conversation_id,
         limit=limit,
         cursor=cursor,
+        type_=type_,
+        conversation_id=conversation_id,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    type_: EventType | Unset = UNSET,
-    conversation_id: str | Unset = UNSET,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    type_: EventType | Unset = UNSET,
+    conversation_id: str | Unset = UNSET,
 ) -> Response[Error | EventList]:
     """List events
 
@@ -208,12 +208,12 @@ async def asyncio_detailed(
     Scope: `messaging:read`.
 
     Args:
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
         type_ (EventType | Unset): What happened to a conversation: `conversation.updated` is a
             PATCH that changed something; the lifecycle types are moves that changed the status (no-
             ops write no event).
         conversation_id (str | Unset):
-        limit (int | Unset):  Default: 25.
-        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -224,10 +224,10 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
-        type_=type_,
-        conversation_id=conversation_id,
         limit=limit,
         cursor=cursor,
+        type_=type_,
+        conversation_id=conversation_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -238,10 +238,10 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    type_: EventType | Unset = UNSET,
-    conversation_id: str | Unset = UNSET,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    type_: EventType | Unset = UNSET,
+    conversation_id: str | Unset = UNSET,
 ) -> Error | EventList | None:
     """List events
 
@@ -254,12 +254,12 @@ async def asyncio(
     Scope: `messaging:read`.
 
     Args:
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
         type_ (EventType | Unset): What happened to a conversation: `conversation.updated` is a
             PATCH that changed something; the lifecycle types are moves that changed the status (no-
             ops write no event).
         conversation_id (str | Unset):
-        limit (int | Unset):  Default: 25.
-        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -272,9 +272,9 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
-            type_=type_,
-            conversation_id=conversation_id,
             limit=limit,
             cursor=cursor,
+            type_=type_,
+            conversation_id=conversation_id,
         )
     ).parsed
