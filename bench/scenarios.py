@@ -34,8 +34,8 @@ from bench.targets import Outcome, Target
 BARE_APP = "bench.bare_app:app"
 # The round trips SPEC.md §4 and §11 leave every request: the key lookup with
 # flask-limiter's counter in one pipeline, then the operation's one script.
-FLOOR_ROUNDTRIPS = 2
-BARE_TARGETS = {"get": 0.50, "create": 0.40, "list": 0.40}  # service / bare app, req/s
+FLOOR_ROUNDTRIPS = 1  # SPEC.md §4: one pipeline a request once the secret is known
+BARE_TARGETS = {"get": 0.55, "create": 0.50, "list": 0.50}  # service / bare app, req/s
 PEER_TARGETS = {"get": (">", 1.0), "list": (">=", 5.0)}  # service / json-server, req/s
 # p99 may not get worse than the README's figures (the run of 2026-11-26, 14:12 UTC, on
 # this project's AMD EPYC machine; the older 9.9 / 12.5 / 14.6 ms came from another one).
