@@ -11,15 +11,17 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.schemas.common import CURSOR_MAX, LIMIT_DEFAULT, LIMIT_MAX, QueryInteger
+from app.schemas.events import EventRequestSchema
 from app.store.ids import EVENT_ID_RE
 from app.store.webhook_deliveries import DELIVERY_ID_RE
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
 from app.vocabulary import (
     ENABLED_EVENTS,
-    EVENT_TYPES,
     WEBHOOK_DELIVERY_STATUSES,
     WEBHOOK_DISABLED_REASONS,
     WEBHOOK_ENDPOINT_STATUSES,
+    WEBHOOK_EVENT_TYPES,
+    WEBHOOK_TEST_EVENT,
 )
 from app.webhooks.addresses import MAX_URL_LENGTH
 
@@ -159,7 +161,7 @@ class WebhookDeliverySchema(Schema):
             "description": "The event delivered (its `webhook-id` header).",
         },
     )
-    event_type = fields.String(required=True, validate=validate.OneOf(EVENT_TYPES))
+    event_type = fields.String(required=True, validate=validate.OneOf(WEBHOOK_EVENT_TYPES))
     status = fields.String(required=True, validate=validate.OneOf(WEBHOOK_DELIVERY_STATUSES))
     attempts = fields.Integer(
         required=True, validate=validate.Range(min=0), metadata={"description": "Started so far."}
@@ -186,3 +188,32 @@ class WebhookDeliverySchema(Schema):
         allow_none=True,
         metadata={"format": "date-time", "description": "When it is due; null unless pending."},
     )
+
+
+class WebhookTestEventDataSchema(Schema):
+    """`data` of a `webhook_endpoint.test` event: the endpoint it was sent to."""
+
+    object = fields.Nested(
+        WebhookEndpointSchema,
+        required=True,
+        metadata={"description": "The endpoint the test was sent to, without its secret."},
+    )
+
+
+class WebhookTestEventSchema(Schema):
+    """The `webhook_endpoint.test` event (SPEC.md §19): sent to one endpoint, not in the feed."""
+
+    id = fields.String(
+        required=True,
+        metadata={
+            "pattern": EVENT_ID_RE.pattern,
+            "description": "`evt_` and 22 characters, as every event's: its `webhook-id`.",
+        },
+    )
+    object = fields.Constant("event", required=True)
+    type = fields.Constant(WEBHOOK_TEST_EVENT, required=True)
+    created_at = fields.String(
+        required=True, metadata={"format": "date-time", "description": "When it was asked for."}
+    )
+    data = fields.Nested(WebhookTestEventDataSchema, required=True)
+    request = fields.Nested(EventRequestSchema, required=True)

@@ -22,6 +22,8 @@ from .event_envelope import EventEnvelope
 from .event_list import EventList
 from .event_request import EventRequest
 from .event_type import EventType
+from .event_type_definition import EventTypeDefinition
+from .event_type_list import EventTypeList
 from .metadata import Metadata
 from .previous_attributes import PreviousAttributes
 from .update_conversation import UpdateConversation
@@ -37,6 +39,9 @@ from .webhook_endpoint_list import WebhookEndpointList
 from .webhook_endpoint_status import WebhookEndpointStatus
 from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
 from .webhook_endpoint_with_secret_envelope import WebhookEndpointWithSecretEnvelope
+from .webhook_event_type import WebhookEventType
+from .webhook_test_event import WebhookTestEvent
+from .webhook_test_event_data import WebhookTestEventData
 
 __all__ = (
     "Conversation",
@@ -61,6 +66,8 @@ __all__ = (
     "EventList",
     "EventRequest",
     "EventType",
+    "EventTypeDefinition",
+    "EventTypeList",
     "Metadata",
     "PreviousAttributes",
     "UpdateConversation",
@@ -76,4 +83,7 @@ __all__ = (
     "WebhookEndpointStatus",
     "WebhookEndpointWithSecret",
     "WebhookEndpointWithSecretEnvelope",
+    "WebhookEventType",
+    "WebhookTestEvent",
+    "WebhookTestEventData",
 )
