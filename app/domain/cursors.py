@@ -97,16 +97,37 @@ class CursorCodec:
             raise InvalidCursor()
         return after
 
-    def encode_webhook_deliveries(self, account: str, endpoint_id: str, last_id: str) -> str:
-        """The cursor that continues a walk of one endpoint's deliveries after `last_id`."""
-        return self._sign(account, {"k": ["whd", endpoint_id], "after": last_id})
+    def encode_webhook_deliveries(
+        self,
+        account: str,
+        endpoint_id: str,
+        last_id: str,
+        status: str | None = None,
+        event_id: str | None = None,
+    ) -> str:
+        """The cursor that continues a walk of one endpoint's deliveries after `last_id`,
+        bound to the walk's `status` and `event_id` filters."""
+        return self._sign(account, {"k": ["whd", endpoint_id, status, event_id], "after": last_id})
 
-    def decode_webhook_deliveries(self, account: str, cursor: str, endpoint_id: str) -> str:
+    def decode_webhook_deliveries(
+        self,
+        account: str,
+        cursor: str,
+        endpoint_id: str,
+        status: str | None = None,
+        event_id: str | None = None,
+    ) -> str:
         """The delivery id a cursor continues from; InvalidCursor when it does not fit
-        (another endpoint's cursor included)."""
+        (another endpoint's cursor, or other filters, included)."""
         data = self._payload(account, cursor)
-        if data.get("k") != ["whd", endpoint_id]:
+        kind = data.get("k")
+        if not isinstance(kind, list) or kind[:2] != ["whd", endpoint_id]:
             raise InvalidCursor("The cursor belongs to another webhook endpoint's deliveries.")
+        if kind[2:] != [status, event_id]:
+            raise InvalidCursor(
+                "The cursor belongs to another filter: repeat the status and event_id it was "
+                "made for."
+            )
         after = data.get("after")
         if not isinstance(after, str) or not _DELIVERY_ID_RE.fullmatch(after):
             raise InvalidCursor()

@@ -29,6 +29,7 @@ from app.openapi.conversations import JSON_TYPES, conversation_paths
 from app.openapi.event_types import event_type_paths, webhooks_section
 from app.openapi.events import event_paths
 from app.openapi.parts import HEADERS, PARAMETERS, SECURITY_SCHEME
+from app.openapi.webhook_tools import webhook_tool_paths
 from app.openapi.webhooks import webhook_paths
 from app.schemas.common import EmptySchema, JsonObject
 from app.schemas.conversations import (
@@ -49,6 +50,7 @@ from app.schemas.events import (
 from app.schemas.webhooks import (
     CreateWebhookEndpointSchema,
     UpdateWebhookEndpointSchema,
+    WebhookDeliveryListQuerySchema,
     WebhookDeliverySchema,
     WebhookEndpointSchema,
     WebhookEndpointWithSecretSchema,
@@ -133,7 +135,8 @@ def _document() -> dict[str, Any]:
         **conversation_paths(ListQuerySchema),
         **event_paths(EventListQuerySchema),
         **event_type_paths(EventTypeListQuerySchema),
-        **webhook_paths(WebhookListQuerySchema),
+        **webhook_paths(WebhookListQuerySchema, WebhookDeliveryListQuerySchema),
+        **webhook_tool_paths(),
     }
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)

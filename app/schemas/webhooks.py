@@ -108,6 +108,27 @@ class WebhookListQuerySchema(Schema):
     cursor = fields.String(metadata={"minLength": 1, "maxLength": CURSOR_MAX})
 
 
+class WebhookDeliveryListQuerySchema(WebhookListQuerySchema):
+    """Query of an endpoint's delivery list: the page, and two filters its cursor carries."""
+
+    status = fields.String(
+        validate=validate.OneOf(WEBHOOK_DELIVERY_STATUSES),
+        metadata={
+            "description": "Only deliveries in this status. Such a page reads at most 1,000 "
+            "deliveries, so it may hold fewer than `limit` (even none) while `has_more` is "
+            "true: follow `next_cursor`."
+        },
+    )
+    event_id = fields.String(
+        validate=validate.Regexp(EVENT_ID_RE, error="Not an event id."),
+        metadata={
+            "pattern": EVENT_ID_RE.pattern,
+            "description": "Only the delivery of this event (at most one). Another account's "
+            "id, or one never issued, matches none.",
+        },
+    )
+
+
 class WebhookEndpointSchema(Schema):
     """The webhook endpoint object (SPEC.md §16); documents what `endpoint_resource` renders."""
 

@@ -30,6 +30,7 @@ WEBHOOK_SCRIPT_NAMES = (
     "delete_webhook_endpoint",
     "rotate_webhook_secret",
     "retry_webhook_delivery",
+    "list_webhook_deliveries",
     "claim_webhook_deliveries",
     "finish_webhook_delivery",
 )

@@ -3,9 +3,12 @@
 The events' writer creates deliveries (see keyspace.py); the worker's side is in
 webhook_queue.py. A delivery id holds its event's position
 (`whd_<ms, 13 digits><sequence, 6 digits>_<endpoint>`), and an endpoint's deliveries are
-scored by that millisecond, so a page after a cursor (the last id shown) reads the few
+scored by that millisecond, so a page after a cursor (the last id read) reads the few
 deliveries of the same millisecond that sort below it, then the older ones:
-O(log N + limit), exact whatever is added or trimmed meanwhile.
+O(log N + limit), exact whatever is added or trimmed meanwhile. One script
+(`list_webhook_deliveries`) charges, checks the endpoint and reads the page with its rows.
+Filtered by status, a page reads at most PAGE_READ_BUDGET deliveries, as the events feed
+does; filtered by event, it is the one delivery the event and endpoint name, if any.
 
 A request's price (a `Charge`) is taken first: by the retry script itself, in the same
 step; by `debit_tokens` before a page is read.
@@ -26,7 +29,19 @@ from app.store.scripts import Code, register_scripts
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
 
 DELIVERY_ID_RE = re.compile(r"^whd_[0-9]{19}_[A-Za-z0-9]{24}$")
+# A page filtered by status reads at most this many deliveries (as the events feed does).
+PAGE_READ_BUDGET = 1000
 ENDPOINT_DISABLED = 7
+
+
+def delivery_id_of(event_entry_id: str, endpoint_id: str) -> str:
+    """The id of the delivery of the event at stream entry `<ms>-<n>` to an endpoint."""
+    ms, _, n = event_entry_id.partition("-")
+    return f"whd_{int(ms):013d}{int(n):06d}_{endpoint_id[3:]}"
+
+
+def _pairs(flat: Sequence[str]) -> dict[str, str]:
+    return dict(zip(flat[::2], flat[1::2], strict=True))
 
 
 def delivery_endpoint(delivery_id: str) -> str:
@@ -103,25 +118,41 @@ class WebhookDeliveryStore:
         before: str | None,
         limit: int,
         charge: Charge | None = None,
+        status: str | None = None,
+        event_entry_id: str | None = None,
     ) -> DeliveryPage:
-        """The endpoint's deliveries older than the delivery `before`, newest first."""
-        self._debit(account, charge)
-        self._check_endpoint(account, endpoint_id)
-        key = self.keys.webhook_endpoint_deliveries(account, endpoint_id)
-        if before is None:
-            ids: list[str] = self.client.zrevrangebyscore(
-                key, "+inf", "-inf", start=0, num=limit + 1
-            )
-        else:
-            ms = int(before[4:17])
-            pipe = self.client.pipeline(transaction=False)
-            pipe.zrevrangebyscore(key, ms, ms)
-            pipe.zrevrangebyscore(key, f"({ms}", "-inf", start=0, num=limit + 1)
-            same, older = pipe.execute()
-            ids = [member for member in same if member < before] + older
-        shown = ids[:limit]
-        items = self._read(account, shown)
-        return DeliveryPage(items, len(ids) > limit, shown[-1] if shown else None)
+        """The endpoint's deliveries older than the delivery `before`, newest first.
+
+        `status` keeps those in that status (a page then reads at most PAGE_READ_BUDGET
+        deliveries); `event_entry_id` the one delivery of that event, if any.
+        """
+        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
+            self._debit(account, charge)
+            raise NotFound("No such webhook endpoint.")
+        only = "" if event_entry_id is None else delivery_id_of(event_entry_id, endpoint_id)
+        keys = [
+            self.keys.webhook_endpoint(account, endpoint_id),
+            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+        ]
+        args = [
+            before or "",
+            limit,
+            status or "",
+            only,
+            PAGE_READ_BUDGET,
+            self.keys.webhook_prefix(account),
+        ]
+        script = self.scripts["list_webhook_deliveries"]
+        tokens = self.keys.tokens(account)
+        result = run_priced(script, tokens, keys, args, charge or Charge(account, 0))
+        if int(result[0]) == Code.NOT_FOUND:
+            raise NotFound("No such webhook endpoint.")
+        flat = result[2]
+        items = [
+            StoredDelivery.from_hash(delivery_id, _pairs(raw))
+            for delivery_id, raw in zip(flat[::2], flat[1::2], strict=True)
+        ]
+        return DeliveryPage(items, bool(int(result[3])), result[4] or None)
 
     def _read(self, account: str, ids: Sequence[str]) -> list[StoredDelivery]:
         if not ids:
@@ -137,8 +168,11 @@ class WebhookDeliveryStore:
         ]
 
     @reports_unavailable
-    def get(self, account: str, endpoint_id: str, delivery_id: str) -> StoredDelivery:
+    def get(
+        self, account: str, endpoint_id: str, delivery_id: str, charge: Charge | None = None
+    ) -> StoredDelivery:
         """One delivery of one endpoint; NotFound otherwise."""
+        self._debit(account, charge)
         self._check_endpoint(account, endpoint_id)
         found = self._read(account, [delivery_id]) if DELIVERY_ID_RE.fullmatch(delivery_id) else []
         if not found or found[0].endpoint_id != endpoint_id:
