@@ -48,6 +48,7 @@ OPERATIONS = [
     ("get", DELIVERIES, "messaging:admin", 200),
     ("post", DELIVERIES + "/{delivery_id}/retry", "messaging:admin", 200),
     ("get", DELIVERIES + "/{delivery_id}", "messaging:admin", 200),
+    ("get", DELIVERIES + "/{delivery_id}/attempts", "messaging:admin", 200),
 ]
 OPERATION_IDS = [f"{method} {path}" for method, path, _, _ in OPERATIONS]
 EVERYWHERE = {"401", "402", "403", "429", "503"}
@@ -71,6 +72,7 @@ ERRORS = {
     (DELIVERIES + "/{delivery_id}/retry", "post"): EVERYWHERE
     | {"400", "404", "409", "413", "415", "422"},
     (DELIVERIES + "/{delivery_id}", "get"): EVERYWHERE | {"404", "413"},
+    (DELIVERIES + "/{delivery_id}/attempts", "get"): EVERYWHERE | {"404", "413", "422"},
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.store.webhook_queue import Finish, WebhookQueue
+from app.store.webhook_queue import AttemptRecord, Finish, WebhookQueue
 from tests.support.api import Api, error_code
 from tests.test_webhook_api import DELIVERY_FIELDS, UNKNOWN, UNKNOWN_DELIVERY, call, create
 
@@ -156,3 +156,73 @@ def test_a_status_page_reads_a_bounded_number_and_says_more_follow(
     every = walk(api, made["id"], limit=100)
     assert walk(api, made["id"], status="failed", limit=10) == every[-1:]
     assert walk(api, made["id"], status="pending", limit=10) == every[:-1]
+
+
+# Attempts
+
+
+def attempts(api: Api, endpoint_id: str, delivery_id: str) -> list[dict[str, Any]]:
+    response = call(api, "GET", f"/{endpoint_id}/deliveries/{delivery_id}/attempts")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["has_more"], body["next_cursor"]) == (False, None)
+    found: list[dict[str, Any]] = body["data"]
+    return found
+
+
+def test_attempts_are_the_last_ten_newest_first_and_expire_with_the_delivery(api: Api) -> None:
+    made = create(api)
+    api.create()
+    [delivery] = page(api, made["id"])["data"]
+    assert attempts(api, made["id"], delivery["id"]) == []
+    queue = WebhookQueue(api.services.client, api.services.keyspace)
+    for number in range(1, 13):
+        [claimed] = queue.claim("acme", 1, "tests")
+        assert claimed.attempt == number
+        record = AttemptRecord(
+            claimed.attempt, claimed.claimed_ms, 800 + number, 503, None, f"down {number}"
+        )
+        finish = Finish(False, 0, status_code=503, record=record)
+        assert queue.finish(claimed, "tests", finish) == "pending"
+    balance = api.balance()
+    found = attempts(api, made["id"], delivery["id"])
+    assert api.balance() == balance - 2
+    assert [attempt["attempt"] for attempt in found] == list(range(12, 2, -1))
+    newest = found[0]
+    assert set(newest) == {
+        "object", "attempt", "started_at", "duration_ms", "status_code", "error", "response_body"
+    }  # fmt: skip
+    assert newest["object"] == "webhook_attempt"
+    assert (newest["duration_ms"], newest["status_code"], newest["error"]) == (812, 503, None)
+    assert newest["response_body"] == "down 12"
+    assert newest["started_at"].endswith("Z") and newest["started_at"] >= found[-1]["started_at"]
+    keys = api.services.keyspace
+    client = api.services.client
+    history = keys.webhook_attempts("acme", delivery["id"])
+    assert client.llen(history) == 10
+    ttl = client.pttl(history)
+    assert ttl > 0 and abs(client.pttl(keys.webhook_delivery("acme", delivery["id"])) - ttl) < 1000
+
+
+def test_an_attempt_without_an_answer_has_no_body(api: Api) -> None:
+    made = create(api)
+    api.create()
+    queue = WebhookQueue(api.services.client, api.services.keyspace)
+    [claimed] = queue.claim("acme", 1, "tests")
+    record = AttemptRecord(1, claimed.claimed_ms, 5000, None, "timeout", None)
+    queue.finish(claimed, "tests", Finish(False, None, error="timeout", record=record))
+    [attempt] = attempts(api, made["id"], claimed.delivery_id)
+    assert (attempt["status_code"], attempt["error"], attempt["response_body"]) == (
+        None, "timeout", None)  # fmt: skip
+
+
+def test_attempts_of_a_delivery_not_of_this_endpoint_are_404_and_a_query_422(api: Api) -> None:
+    mine, other = create(api), create(api)
+    api.create()
+    [theirs] = page(api, other["id"])["data"]
+    for endpoint, delivery in ((mine["id"], theirs["id"]), (UNKNOWN, theirs["id"])):
+        response = call(api, "GET", f"/{endpoint}/deliveries/{delivery}/attempts")
+        assert (response.status_code, error_code(response)) == (404, "not_found")
+    path = f"/{other['id']}/deliveries/{theirs['id']}/attempts"
+    response = call(api, "GET", path, query_string={"limit": 5})
+    assert (response.status_code, error_code(response)) == (422, "validation_error")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from app.domain.webhooks import delivery_resource
+from app.domain.webhooks import attempt_resource, delivery_resource
 from app.schemas.common import EmptySchema
-from app.schemas.webhooks import WebhookDeliveryListQuerySchema
+from app.schemas.webhooks import WebhookAttemptListQuerySchema, WebhookDeliveryListQuerySchema
 from app.store.ids import parse_event_id
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
 from app.web.envelope import ok, page_response
@@ -34,6 +34,7 @@ _list_schema = WebhookDeliveryListQuerySchema()
 # The stream entry no event ever has (ids start at 1-0 or later): matches no delivery.
 _NO_EVENT = "0-0"
 _empty_schema = EmptySchema()
+_attempts_schema = WebhookAttemptListQuerySchema()
 
 
 @bp.get("")
@@ -74,6 +75,16 @@ def get_webhook_delivery(ctx: RequestContext, endpoint_id: str, delivery_id: str
         ctx.account, endpoint_id, delivery_id, charge=ctx.charge
     )
     return ok(delivery_resource(ctx.account, found))
+
+
+@bp.get("/<delivery_id>/attempts")
+@guarded(ADMIN)
+def list_webhook_attempts(ctx: RequestContext, endpoint_id: str, delivery_id: str) -> Response:
+    list_query(ctx, _attempts_schema)
+    found = ctx.services.webhook_deliveries.attempts(
+        ctx.account, endpoint_id, delivery_id, charge=ctx.charge
+    )
+    return page_response([attempt_resource(record) for record in found], False, None)
 
 
 @bp.post("/<delivery_id>/retry")

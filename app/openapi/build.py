@@ -50,6 +50,7 @@ from app.schemas.events import (
 from app.schemas.webhooks import (
     CreateWebhookEndpointSchema,
     UpdateWebhookEndpointSchema,
+    WebhookAttemptSchema,
     WebhookDeliveryListQuerySchema,
     WebhookDeliverySchema,
     WebhookEndpointSchema,
@@ -162,6 +163,8 @@ def _webhook_components(spec: APISpec) -> None:
     spec.components.schema("DeletedWebhookEndpointEnvelope", envelope("DeletedWebhookEndpoint"))
     spec.components.schema("WebhookDeliveryEnvelope", envelope("WebhookDelivery"))
     spec.components.schema("WebhookDeliveryList", page("WebhookDelivery", "endpoint"))
+    spec.components.schema("WebhookAttempt", schema=WebhookAttemptSchema)
+    spec.components.schema("WebhookAttemptList", page("WebhookAttempt", None))
     spec.components.schema("CreateWebhookEndpoint", schema=CreateWebhookEndpointSchema)
     spec.components.schema("UpdateWebhookEndpoint", schema=UpdateWebhookEndpointSchema)
     spec.components.schema("WebhookTestEventData", schema=WebhookTestEventDataSchema)

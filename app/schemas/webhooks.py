@@ -238,3 +238,44 @@ class WebhookTestEventSchema(Schema):
     )
     data = fields.Nested(WebhookTestEventDataSchema, required=True)
     request = fields.Nested(EventRequestSchema, required=True)
+
+
+class WebhookAttemptListQuerySchema(Schema):
+    """Query of a delivery's attempts: none (one page holds the last 10)."""
+
+
+class WebhookAttemptSchema(Schema):
+    """One attempt of a delivery (SPEC.md §19); documents what `attempt_resource` renders."""
+
+    object = fields.Constant("webhook_attempt", required=True)
+    attempt = fields.Integer(
+        required=True, validate=validate.Range(min=1), metadata={"description": "1 for the first."}
+    )
+    started_at = fields.String(required=True, metadata={"format": "date-time"})
+    duration_ms = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "How long it took, to the answer's end or the failure."},
+    )
+    status_code = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The receiver's HTTP status; null without an answer."},
+    )
+    error = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Why it failed without an HTTP answer (`timeout`, `refused`, `dns`, "
+            "`tls`, `connection`, `blocked_address`, `event_expired`, `internal_error`), or "
+            "`timeout` for an answer that came too late; null otherwise."
+        },
+    )
+    response_body = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The first 1,024 bytes of the receiver's answer as text (invalid "
+            "UTF-8 replaced by U+FFFD); null without an answer."
+        },
+    )

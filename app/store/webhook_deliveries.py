@@ -27,6 +27,7 @@ from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
+from app.store.webhook_queue import ATTEMPTS_KEPT, AttemptRecord
 
 DELIVERY_ID_RE = re.compile(r"^whd_[0-9]{19}_[A-Za-z0-9]{24}$")
 # A page filtered by status reads at most this many deliveries (as the events feed does).
@@ -178,6 +179,15 @@ class WebhookDeliveryStore:
         if not found or found[0].endpoint_id != endpoint_id:
             raise NotFound("No such webhook delivery.")
         return found[0]
+
+    @reports_unavailable
+    def attempts(
+        self, account: str, endpoint_id: str, delivery_id: str, charge: Charge | None = None
+    ) -> list[AttemptRecord]:
+        """A delivery's last attempts, newest first; NotFound as `get`."""
+        self.get(account, endpoint_id, delivery_id, charge)
+        key = self.keys.webhook_attempts(account, delivery_id)
+        return [AttemptRecord.decode(raw) for raw in self.client.lrange(key, 0, ATTEMPTS_KEPT - 1)]
 
     @reports_unavailable
     def retry(

@@ -15,11 +15,15 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
+
 from app.store.keyspace import Keyspace
 from app.store.scripts import register_scripts
 from app.webhooks.signing import SecretState
 
 LEASE_MS = 60_000
+# A delivery's history keeps its last attempts, no more (SPEC.md §19).
+ATTEMPTS_KEPT = 10
 LEASE_LOST = 8
 # Due entries one claim looks at: enough to skip a few waiting first attempts.
 SCAN = 200
@@ -43,6 +47,36 @@ class Claimed:
 
 
 @dataclasses.dataclass(frozen=True)
+class AttemptRecord:
+    """One attempt as its delivery's history keeps it (SPEC.md §19); times in ms."""
+
+    attempt: int
+    started_ms: int
+    duration_ms: int
+    status_code: int | None = None
+    error: str | None = None
+    response_body: str | None = None  # the receiver's first 1,024 bytes, as text
+
+    def encode(self) -> bytes:
+        """Compact JSON with one-letter names: ten of them are kept per delivery."""
+        return orjson.dumps(
+            {
+                "a": self.attempt,
+                "s": self.started_ms,
+                "d": self.duration_ms,
+                "c": self.status_code,
+                "e": self.error,
+                "b": self.response_body,
+            }
+        )
+
+    @classmethod
+    def decode(cls, text: str | bytes) -> AttemptRecord:
+        raw = orjson.loads(text)
+        return cls(raw["a"], raw["s"], raw["d"], raw["c"], raw["e"], raw["b"])
+
+
+@dataclasses.dataclass(frozen=True)
 class Finish:
     """What to record of an attempt."""
 
@@ -51,6 +85,7 @@ class Finish:
     disable: str | None = None  # `gone` or `failing`
     status_code: int | None = None
     error: str | None = None
+    record: AttemptRecord | None = None  # what the delivery's history keeps of the attempt
 
 
 def _text(value: Any) -> str:
@@ -121,6 +156,7 @@ class WebhookQueue:
             self.keys.webhook_due(account),
             self.keys.webhook_subscriptions(account),
             self.keys.webhook_endpoint_deliveries(account, claimed.endpoint_id),
+            self.keys.webhook_attempts(account, claimed.delivery_id),
         ]
         args: list[Any] = [
             claimed.delivery_id,
@@ -133,6 +169,8 @@ class WebhookQueue:
             finish.error or "",
             claimed.endpoint_id,
             self.keys.webhook_prefix(account),
+            b"" if finish.record is None else finish.record.encode(),
+            ATTEMPTS_KEPT,
         ]
         result = self.scripts["finish_webhook_delivery"](keys=keys, args=args)
         if int(result[0]) == LEASE_LOST:

@@ -1,11 +1,13 @@
 -- Record an attempt's result: succeeded, due again later, failed, or endpoint disabled.
 -- KEYS[1] the delivery's hash, KEYS[2] its endpoint's hash, KEYS[3] the account's due
--- zset, KEYS[4] the account's subscriptions, KEYS[5] the endpoint's deliveries (zset)
+-- zset, KEYS[4] the account's subscriptions, KEYS[5] the endpoint's deliveries (zset),
+-- KEYS[6] the delivery's attempts (list, newest first)
 -- ARGV[1] delivery id, ARGV[2] lease token, ARGV[3] `success` | `failure`,
 -- ARGV[4] ms until the retry (-1: none left), ARGV[5] disable the endpoint: '' | `gone` |
 -- `failing`, ARGV[6] the failing-since the worker judged `failing` by ('' none),
 -- ARGV[7] status code ('' none), ARGV[8] error kind ('' none), ARGV[9] endpoint id,
--- ARGV[10] the account's webhook key prefix (see webhooks.lua)
+-- ARGV[10] the account's webhook key prefix (see webhooks.lua), ARGV[11] the attempt's
+-- record for the history ('' none), ARGV[12] how many attempts the history keeps
 -- Returns {0, status} | {8} (the lease was lost: another worker has the delivery)
 if redis.call('HGET', KEYS[1], 'lt') ~= ARGV[2] then
   return {8}
@@ -13,6 +15,15 @@ end
 local id, endpoint_id = ARGV[1], ARGV[9]
 local now = now_ms()
 redis.call('HDEL', KEYS[1], 'lt', 'lx')
+-- The history lives as long as its delivery: it expires with the delivery's hash.
+if ARGV[11] ~= '' then
+  redis.call('LPUSH', KEYS[6], ARGV[11])
+  redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[12]) - 1)
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl > 0 then
+    redis.call('PEXPIRE', KEYS[6], ttl)
+  end
+end
 if ARGV[7] ~= '' then
   redis.call('HSET', KEYS[1], 'lc', ARGV[7])
 else

@@ -28,6 +28,8 @@ from .metadata import Metadata
 from .previous_attributes import PreviousAttributes
 from .update_conversation import UpdateConversation
 from .update_webhook_endpoint import UpdateWebhookEndpoint
+from .webhook_attempt import WebhookAttempt
+from .webhook_attempt_list import WebhookAttemptList
 from .webhook_delivery import WebhookDelivery
 from .webhook_delivery_envelope import WebhookDeliveryEnvelope
 from .webhook_delivery_list import WebhookDeliveryList
@@ -72,6 +74,8 @@ __all__ = (
     "PreviousAttributes",
     "UpdateConversation",
     "UpdateWebhookEndpoint",
+    "WebhookAttempt",
+    "WebhookAttemptList",
     "WebhookDelivery",
     "WebhookDeliveryEnvelope",
     "WebhookDeliveryList",
