@@ -18,6 +18,7 @@ from app.api import (
     ops,
     webhook_deliveries,
     webhook_endpoints,
+    webhook_tools,
 )
 from app.config import Config, ConfigError
 from app.services import Services
@@ -69,6 +70,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
     app.register_blueprint(event_types.bp)
     app.register_blueprint(webhook_endpoints.bp)
     app.register_blueprint(webhook_deliveries.bp)
+    app.register_blueprint(webhook_tools.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(docs.bp)
     register_error_handlers(app)

@@ -17,6 +17,7 @@ from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import WebhookEndpointStore
+from app.store.webhook_tools import WebhookToolStore
 
 
 @dataclasses.dataclass
@@ -32,6 +33,7 @@ class Services:
     idempotency: IdempotencyStore
     webhook_endpoints: WebhookEndpointStore
     webhook_deliveries: WebhookDeliveryStore
+    webhook_tools: WebhookToolStore
     _cursors: CursorCodec | None = None
 
     @classmethod
@@ -50,6 +52,7 @@ class Services:
             idempotency=IdempotencyStore(client, keyspace, config.idempotency_ttl_seconds),
             webhook_endpoints=WebhookEndpointStore(client, keyspace),
             webhook_deliveries=WebhookDeliveryStore(client, keyspace),
+            webhook_tools=WebhookToolStore(client, keyspace, events),
         )
 
     def storage_answers(self) -> bool:

@@ -49,6 +49,8 @@ OPERATIONS = [
     ("post", DELIVERIES + "/{delivery_id}/retry", "messaging:admin", 200),
     ("get", DELIVERIES + "/{delivery_id}", "messaging:admin", 200),
     ("get", DELIVERIES + "/{delivery_id}/attempts", "messaging:admin", 200),
+    ("post", WEBHOOK + "/test", "messaging:admin", 200),
+    ("post", WEBHOOK + "/recover", "messaging:admin", 200),
 ]
 OPERATION_IDS = [f"{method} {path}" for method, path, _, _ in OPERATIONS]
 EVERYWHERE = {"401", "402", "403", "429", "503"}
@@ -73,6 +75,8 @@ ERRORS = {
     | {"400", "404", "409", "413", "415", "422"},
     (DELIVERIES + "/{delivery_id}", "get"): EVERYWHERE | {"404", "413"},
     (DELIVERIES + "/{delivery_id}/attempts", "get"): EVERYWHERE | {"404", "413", "422"},
+    (WEBHOOK + "/test", "post"): EVERYWHERE | {"400", "404", "409", "413", "415", "422"},
+    (WEBHOOK + "/recover", "post"): EVERYWHERE | {"400", "404", "409", "413", "415", "422"},
 }
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import pytest
 
+from app.domain.events import render_event
 from app.store.webhook_queue import AttemptRecord, Finish, WebhookQueue
 from tests.support.api import Api, error_code
 from tests.test_webhook_api import DELIVERY_FIELDS, UNKNOWN, UNKNOWN_DELIVERY, call, create
@@ -226,3 +228,176 @@ def test_attempts_of_a_delivery_not_of_this_endpoint_are_404_and_a_query_422(api
     path = f"/{other['id']}/deliveries/{theirs['id']}/attempts"
     response = call(api, "GET", path, query_string={"limit": 5})
     assert (response.status_code, error_code(response)) == (422, "validation_error")
+
+
+# The test event
+
+
+def test_the_test_event_is_a_delivery_to_that_endpoint_alone_not_in_the_feed(api: Api) -> None:
+    made = create(api, enabled_events=["conversation.closed"])
+    other = create(api)
+    balance = api.balance()
+    response = call(api, "POST", f"/{made['id']}/test")
+    assert response.status_code == 200, response.get_json()
+    assert response.headers["X-Tokens-Remaining"] == str(balance - 2)
+    delivery = response.get_json()["data"]
+    assert set(delivery) == DELIVERY_FIELDS
+    assert (delivery["event_type"], delivery["status"], delivery["attempts"]) == (
+        "webhook_endpoint.test", "pending", 0)  # fmt: skip
+    assert page(api, made["id"])["data"] == [delivery]
+    assert page(api, other["id"])["data"] == []
+    headers = {"Authorization": f"Bearer {api.secret}"}
+    feed = api.client.get("/modules/messaging/events", headers=headers).get_json()
+    assert feed["data"] == []
+    by_id = api.client.get(f"/modules/messaging/events/{delivery['event_id']}", headers=headers)
+    assert (by_id.status_code, error_code(by_id)) == (404, "not_found")
+    queue = WebhookQueue(api.services.client, api.services.keyspace)
+    [claimed] = queue.claim("acme", 10, "tests")
+    assert claimed.delivery_id == delivery["id"] and claimed.event_fields is not None
+    event = render_event("acme", claimed.event_entry_id, claimed.event_fields)
+    assert (event["id"], event["type"]) == (delivery["event_id"], "webhook_endpoint.test")
+    shown = {key: value for key, value in made.items() if key != "secret"}
+    assert orjson.loads(orjson.dumps(event["data"]["object"])) == shown
+    assert "conversation_id" not in event
+
+
+def test_the_test_event_errors(api: Api) -> None:
+    made = create(api)
+    call(api, "PATCH", f"/{made['id']}", json={"status": "disabled"})
+    for endpoint, body, status, code in (
+        (made["id"], None, 409, "webhook_endpoint_disabled"),
+        (UNKNOWN, None, 404, "not_found"),
+        ("we_nope", None, 404, "not_found"),
+        (made["id"], {"x": 1}, 422, "validation_error"),
+    ):
+        balance = api.balance()
+        response = call(api, "POST", f"/{endpoint}/test", json=body)
+        assert (response.status_code, error_code(response)) == (status, code)
+        assert api.balance() == balance - 2
+    assert page(api, made["id"])["data"] == []
+
+
+# Recover
+
+
+def recover(api: Api, endpoint_id: str, **body: Any) -> Any:
+    return call(api, "POST", f"/{endpoint_id}/recover", json=body)
+
+
+def test_recover_makes_due_what_a_disabled_spell_missed_once(api: Api) -> None:
+    made = create(api, enabled_events=["conversation.created", "conversation.closed"])
+    start = "2000-01-01T00:00:00Z"
+    api.create()
+    call(api, "PATCH", f"/{made['id']}", json={"status": "disabled"})
+    missed = api.create()["id"]
+    api.post(f"/{missed}/close")
+    api.post(f"/{missed}/reopen")  # not subscribed
+    response = recover(api, made["id"], since=start)
+    assert (response.status_code, error_code(response)) == (409, "webhook_endpoint_disabled")
+    call(api, "PATCH", f"/{made['id']}", json={"status": "enabled"})
+    balance = api.balance()
+    response = recover(api, made["id"], since=start)
+    assert response.status_code == 200
+    assert response.headers["X-Tokens-Remaining"] == str(balance - 2)
+    assert response.get_json()["data"] == {
+        "object": "webhook_recovery", "deliveries": 2, "has_more": False, "next_since": None
+    }  # fmt: skip
+    listed = page(api, made["id"])["data"]
+    assert [d["event_type"] for d in listed] == [
+        "conversation.closed", "conversation.created", "conversation.created"]  # fmt: skip
+    assert {d["status"] for d in listed} == {"pending"}
+    again = recover(api, made["id"], since=start).get_json()["data"]
+    assert again["deliveries"] == 0
+
+
+def test_recover_makes_failed_ones_pending_and_leaves_succeeded_ones(api: Api) -> None:
+    made = create(api)
+    for _ in range(3):
+        api.create()
+    settle(api, [True, False, None])
+    result = recover(api, made["id"], since="2000-01-01T00:00:00+00:00").get_json()["data"]
+    assert result["deliveries"] == 1
+    assert [d["status"] for d in page(api, made["id"])["data"]] == [
+        "pending", "pending", "succeeded"]  # fmt: skip
+
+
+def test_recover_reads_only_the_range_and_events_after_the_endpoints_creation(api: Api) -> None:
+    api.create()  # before the endpoint: never its
+    made = create(api)
+    call(api, "PATCH", f"/{made['id']}", json={"status": "disabled"})
+    first = api.create()["id"]
+    call(api, "PATCH", f"/{made['id']}", json={"status": "enabled"})
+    headers = {"Authorization": f"Bearer {api.secret}"}
+    feed = api.client.get("/modules/messaging/events", headers=headers).get_json()["data"]
+    written = feed[0]["created_at"]
+    assert feed[0]["conversation_id"] == first
+    early = recover(api, made["id"], since="2000-01-01T00:00:00Z", until="2001-01-01T00:00:00Z")
+    assert early.get_json()["data"]["deliveries"] == 0
+    result = recover(api, made["id"], since="2000-01-01T00:00:00Z", until=written)
+    assert result.get_json()["data"]["deliveries"] == 1
+    assert len(page(api, made["id"])["data"]) == 1
+
+
+def test_recover_walks_more_than_its_budget_with_next_since(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.store.webhook_tools.RECOVERY_READ_BUDGET", 3)
+    made = create(api)
+    call(api, "PATCH", f"/{made['id']}", json={"status": "disabled"})
+    for _ in range(8):
+        api.create()
+    call(api, "PATCH", f"/{made['id']}", json={"status": "enabled"})
+    since, total, calls = "2000-01-01T00:00:00Z", 0, 0
+    while True:
+        data = recover(api, made["id"], since=since).get_json()["data"]
+        total, calls = total + data["deliveries"], calls + 1
+        if not data["has_more"]:
+            assert data["next_since"] is None
+            break
+        assert data["next_since"] > since
+        since = data["next_since"]
+    assert total == 8 and calls >= 3
+    assert len(page(api, made["id"])["data"]) == 8
+
+
+def test_recover_honours_an_idempotency_key(api: Api) -> None:
+    made = create(api)
+    call(api, "PATCH", f"/{made['id']}", json={"status": "disabled"})
+    api.create()
+    call(api, "PATCH", f"/{made['id']}", json={"status": "enabled"})
+    body = {"since": "2000-01-01T00:00:00Z"}
+    headers = {"Idempotency-Key": "recover-1"}
+    first = call(api, "POST", f"/{made['id']}/recover", json=body, headers=headers)
+    settle(api, [False])  # failed again: a real second recovery would make it due
+    balance = api.balance()
+    second = call(api, "POST", f"/{made['id']}/recover", json=body, headers=headers)
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert second.get_json() == first.get_json() and first.get_json()["data"]["deliveries"] == 1
+    assert api.balance() == balance
+    assert [d["status"] for d in page(api, made["id"])["data"]] == ["failed"]
+    other = call(api, "POST", f"/{made['id']}/recover", json={"since": "2001-01-01T00:00:00Z"},
+                 headers=headers)  # fmt: skip
+    assert (other.status_code, error_code(other)) == (422, "idempotency_key_reused")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"since": "yesterday"},
+        {"since": "2026-01-01T00:00:00"},  # no offset
+        {"since": "2026-01-02T00:00:00Z", "until": "2026-01-01T00:00:00Z"},
+        {"since": "2026-01-01T00:00:00Z", "limit": 5},
+        {"since": 5},
+    ],
+)
+def test_a_bad_recover_body_is_422(api: Api, body: dict[str, Any]) -> None:
+    made = create(api)
+    response = recover(api, made["id"], **body)
+    assert (response.status_code, error_code(response)) == (422, "validation_error")
+
+
+def test_recover_of_an_unknown_endpoint_is_404(api: Api) -> None:
+    for endpoint in (UNKNOWN, "we_nope"):
+        response = recover(api, endpoint, since="2026-01-01T00:00:00Z")
+        assert (response.status_code, error_code(response)) == (404, "not_found")

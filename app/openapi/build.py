@@ -49,6 +49,7 @@ from app.schemas.events import (
 )
 from app.schemas.webhooks import (
     CreateWebhookEndpointSchema,
+    RecoverWebhookEventsSchema,
     UpdateWebhookEndpointSchema,
     WebhookAttemptSchema,
     WebhookDeliveryListQuerySchema,
@@ -56,6 +57,7 @@ from app.schemas.webhooks import (
     WebhookEndpointSchema,
     WebhookEndpointWithSecretSchema,
     WebhookListQuerySchema,
+    WebhookRecoverySchema,
     WebhookTestEventDataSchema,
     WebhookTestEventSchema,
 )
@@ -165,6 +167,9 @@ def _webhook_components(spec: APISpec) -> None:
     spec.components.schema("WebhookDeliveryList", page("WebhookDelivery", "endpoint"))
     spec.components.schema("WebhookAttempt", schema=WebhookAttemptSchema)
     spec.components.schema("WebhookAttemptList", page("WebhookAttempt", None))
+    spec.components.schema("RecoverWebhookEvents", schema=RecoverWebhookEventsSchema)
+    spec.components.schema("WebhookRecovery", schema=WebhookRecoverySchema)
+    spec.components.schema("WebhookRecoveryEnvelope", envelope("WebhookRecovery"))
     spec.components.schema("CreateWebhookEndpoint", schema=CreateWebhookEndpointSchema)
     spec.components.schema("UpdateWebhookEndpoint", schema=UpdateWebhookEndpointSchema)
     spec.components.schema("WebhookTestEventData", schema=WebhookTestEventDataSchema)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.schemas.common import CURSOR_MAX, LIMIT_DEFAULT, LIMIT_MAX, QueryInteger
 from app.schemas.events import EventRequestSchema
@@ -277,5 +277,56 @@ class WebhookAttemptSchema(Schema):
         metadata={
             "description": "The first 1,024 bytes of the receiver's answer as text (invalid "
             "UTF-8 replaced by U+FFFD); null without an answer."
+        },
+    )
+
+
+class RecoverWebhookEventsSchema(Schema):
+    """Body of POST /webhook_endpoints/{id}/recover: the range of events to look at."""
+
+    since = fields.AwareDateTime(
+        required=True,
+        format="iso",
+        metadata={
+            "description": "RFC 3339, with its offset: the oldest time to look from. Older "
+            "than EVENT_RETENTION_DAYS reads from the oldest event kept."
+        },
+    )
+    until = fields.AwareDateTime(
+        format="iso",
+        metadata={
+            "description": "RFC 3339, with its offset: the newest time, included. Default: now."
+        },
+    )
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        until = data.get("until")
+        if until is not None and until < data["since"]:
+            raise ValidationError("Must not be before since.", "until")
+
+
+class WebhookRecoverySchema(Schema):
+    """What a recovery did (SPEC.md §19)."""
+
+    object = fields.Constant("webhook_recovery", required=True)
+    deliveries = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "Deliveries made due by this call (failed or never made)."},
+    )
+    has_more = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Whether events of the range are left: call again with "
+            "`since: next_since` (and the same `until`)."
+        },
+    )
+    next_since = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "format": "date-time",
+            "description": "Where the next call starts; null when has_more is false.",
         },
     )

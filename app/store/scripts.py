@@ -31,6 +31,8 @@ WEBHOOK_SCRIPT_NAMES = (
     "rotate_webhook_secret",
     "retry_webhook_delivery",
     "list_webhook_deliveries",
+    "send_webhook_test",
+    "recover_webhook_deliveries",
     "claim_webhook_deliveries",
     "finish_webhook_delivery",
 )

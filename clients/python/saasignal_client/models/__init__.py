@@ -26,6 +26,7 @@ from .event_type_definition import EventTypeDefinition
 from .event_type_list import EventTypeList
 from .metadata import Metadata
 from .previous_attributes import PreviousAttributes
+from .recover_webhook_events import RecoverWebhookEvents
 from .update_conversation import UpdateConversation
 from .update_webhook_endpoint import UpdateWebhookEndpoint
 from .webhook_attempt import WebhookAttempt
@@ -42,6 +43,8 @@ from .webhook_endpoint_status import WebhookEndpointStatus
 from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
 from .webhook_endpoint_with_secret_envelope import WebhookEndpointWithSecretEnvelope
 from .webhook_event_type import WebhookEventType
+from .webhook_recovery import WebhookRecovery
+from .webhook_recovery_envelope import WebhookRecoveryEnvelope
 from .webhook_test_event import WebhookTestEvent
 from .webhook_test_event_data import WebhookTestEventData
 
@@ -72,6 +75,7 @@ __all__ = (
     "EventTypeList",
     "Metadata",
     "PreviousAttributes",
+    "RecoverWebhookEvents",
     "UpdateConversation",
     "UpdateWebhookEndpoint",
     "WebhookAttempt",
@@ -88,6 +92,8 @@ __all__ = (
     "WebhookEndpointWithSecret",
     "WebhookEndpointWithSecretEnvelope",
     "WebhookEventType",
+    "WebhookRecovery",
+    "WebhookRecoveryEnvelope",
     "WebhookTestEvent",
     "WebhookTestEventData",
 )

@@ -1,0 +1,115 @@
+"""The webhook tools of SPEC.md §19 that write: a test event, and recovering missed events.
+
+Each is one script that takes the request's price first (SPEC.md §3), as every webhook
+write does. The test event goes into the account's event stream like any event (so its id
+is unique and ordered among them, and it expires with them) under its own type, which the
+feed skips; its one delivery is made in the same step. A recovery commits its
+Idempotency-Key outcome in its own script, with its change (SPEC.md §15's rule).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.errors import NotFound, WebhookEndpointDisabled
+from app.store.charges import Charge, run_priced, take_price
+from app.store.events import EventLog, Origin
+from app.store.failures import reports_unavailable
+from app.store.keyspace import Keyspace
+from app.store.scripts import Code, register_scripts
+from app.store.webhook_deliveries import ENDPOINT_DISABLED, StoredDelivery
+from app.store.webhook_endpoints import ENDPOINT_ID_RE
+
+# One recovery reads at most this many events (SPEC.md §19).
+RECOVERY_READ_BUDGET = 1000
+
+
+class WebhookToolStore:
+    """Test events and recoveries, over one Redis (or Redis Cluster) client."""
+
+    def __init__(self, client: Any, keyspace: Keyspace, events: EventLog) -> None:
+        self.client = client
+        self.keys = keyspace
+        self.events = events
+        self.scripts = register_scripts(client)
+
+    def _run(
+        self, name: str, account: str, keys: list[str], args: list[Any], charge: Charge | None
+    ) -> list[Any]:
+        charge = charge or Charge(account, 0)
+        if not ENDPOINT_ID_RE.fullmatch(str(args[0])):
+            take_price(self.scripts, self.keys.tokens(account), charge)
+            raise NotFound("No such webhook endpoint.")
+        result = run_priced(self.scripts[name], self.keys.tokens(account), keys, args, charge)
+        code = int(result[0])
+        if code == Code.NOT_FOUND:
+            raise NotFound("No such webhook endpoint.")
+        if code == ENDPOINT_DISABLED:
+            raise WebhookEndpointDisabled("The webhook endpoint is disabled: enable it first.")
+        return result
+
+    @reports_unavailable
+    def send_test(
+        self,
+        account: str,
+        endpoint_id: str,
+        endpoint_json: bytes,
+        origin: Origin,
+        charge: Charge | None = None,
+    ) -> StoredDelivery:
+        """Give the endpoint alone a `webhook_endpoint.test` event's delivery, due now."""
+        keys = [
+            self.keys.webhook_endpoint(account, endpoint_id),
+            self.keys.events(account),
+            self.keys.webhook_due(account),
+            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+        ]
+        args: list[Any] = [
+            endpoint_id,
+            endpoint_json,
+            origin.request_id,
+            origin.idempotency_key or "",
+            f"{self.events.cutoff_ms()}-0",
+            self.events.retention_seconds,
+            self.keys.webhook_prefix(account),
+        ]
+        result = self._run("send_webhook_test", account, keys, args, charge)
+        flat = result[3]
+        return StoredDelivery.from_hash(result[2], dict(zip(flat[::2], flat[1::2], strict=True)))
+
+    @reports_unavailable
+    def recover(
+        self,
+        account: str,
+        endpoint_id: str,
+        since_ms: int,
+        until_ms: int,
+        origin: Origin,
+        charge: Charge | None = None,
+    ) -> str:
+        """Make due what the endpoint missed from `since_ms` to `until_ms`; the response's
+        JSON body, which the script also recorded under the request's Idempotency-Key."""
+        claim = origin.claim
+        keys = [
+            self.keys.webhook_endpoint(account, endpoint_id),
+            self.keys.events(account),
+            self.keys.webhook_due(account),
+            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+            claim.record_key if claim is not None else self.keys.no_idempotency(account),
+        ]
+        args: list[Any] = [
+            endpoint_id,
+            since_ms,
+            until_ms,
+            self.events.cutoff_ms(),
+            self.events.retention_seconds,
+            RECOVERY_READ_BUDGET,
+            self.keys.webhook_prefix(account),
+            claim.token if claim is not None else "",
+            self.events.idempotency_ttl,
+        ]
+        result = self._run("recover_webhook_deliveries", account, keys, args, charge)
+        if claim is not None:
+            claim.committed = True  # the script recorded the outcome with the change
+        body = result[2]
+        return body.decode() if isinstance(body, bytes) else str(body)
