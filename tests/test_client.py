@@ -20,8 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from saasignal_client import AuthenticatedClient
-from saasignal_client import models
+from saasignal_client import AuthenticatedClient, models
 from saasignal_client.models import Error
 
 from app.openapi.build import build_document
