@@ -50,6 +50,8 @@ class Config:
     webhook_retry_schedule: RetrySchedule = DEFAULT_SCHEDULE
     webhook_disable_after_seconds: float = 259200.0
     webhook_allow_private_targets: bool = False
+    webhook_endpoint_concurrency: int = 10
+    webhook_dns_timeout_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -72,6 +74,8 @@ class Config:
             "WEBHOOK_RETRY_SCHEDULE": ("webhook_retry_schedule", parse_schedule),
             "WEBHOOK_DISABLE_AFTER_SECONDS": ("webhook_disable_after_seconds", parse_seconds),
             "WEBHOOK_ALLOW_PRIVATE_TARGETS": ("webhook_allow_private_targets", _flag),
+            "WEBHOOK_ENDPOINT_CONCURRENCY": ("webhook_endpoint_concurrency", _endpoint_concurrency),
+            "WEBHOOK_DNS_TIMEOUT_SECONDS": ("webhook_dns_timeout_seconds", _dns_timeout),
         }
         for variable, (field, read) in readers.items():
             raw = env.get(variable)
@@ -81,7 +85,19 @@ class Config:
                 values[field] = read(raw)
             except ValueError as exc:
                 raise ConfigError(f"{variable}={raw!r} is invalid: {exc}") from None
-        return cls(**values)
+        config = cls(**values)
+        config.check_retention()
+        return config
+
+    def check_retention(self) -> None:
+        """Refuse a retention that ends before a delivery's last retry (SPEC.md §16)."""
+        schedule = sum(self.webhook_retry_schedule) * 1.1  # the jitter may stretch each
+        if self.event_retention_days * 86400 < schedule:
+            raise ConfigError(
+                f"EVENT_RETENTION_DAYS={self.event_retention_days} is shorter than the whole "
+                f"WEBHOOK_RETRY_SCHEDULE ({schedule / 86400:.2f} days with its jitter): "
+                "events would be gone before their last retries"
+            )
 
     def price(self, scope: str) -> int:
         """What a request to an endpoint of `scope` costs (SPEC.md §3)."""
@@ -213,6 +229,20 @@ def _webhook_timeout(raw: str) -> float:
     value = parse_seconds(raw)
     if not 0 < value <= _MAX_WEBHOOK_TIMEOUT:
         raise ValueError(f"expected more than 0 and at most {_MAX_WEBHOOK_TIMEOUT} seconds")
+    return value
+
+
+def _endpoint_concurrency(raw: str) -> int:
+    value = int_between(raw, 1, 1000)
+    if value is None:
+        raise ValueError("expected an integer 1-1000")
+    return value
+
+
+def _dns_timeout(raw: str) -> float:
+    value = parse_seconds(raw)
+    if not 0 < value <= 30:
+        raise ValueError("expected more than 0 and at most 30 seconds")
     return value
 
 

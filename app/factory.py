@@ -22,7 +22,7 @@ from app.api import (
 )
 from app.config import Config, ConfigError
 from app.services import Services
-from app.store.connect import connect
+from app.store.connect import RedisTooOld, check_redis_version, connect
 from app.web import accesslog, context, metrics
 from app.web.errors import register_error_handlers
 from app.web.ratelimit import RateLimits
@@ -52,12 +52,15 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
 
     try:
         client = client if client is not None else connect(config.redis_url)
+        check_redis_version(client)
         services = Services.build(config, client)
         limits = RateLimits(config)
         limits.init_app(app)
     except RedisClusterException as exc:
         # A cluster client learns the slot map when it is made: no node, no start.
         raise ConfigError(f"REDIS_URL: no node of the Redis Cluster answers ({exc})") from None
+    except RedisTooOld as exc:
+        raise ConfigError(str(exc)) from None
     app.extensions["saasignal"] = services
     app.extensions["saasignal.limits"] = limits
 

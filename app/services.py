@@ -50,8 +50,12 @@ class Services:
             events=events,
             keys=KeyStore(client, keyspace),
             idempotency=IdempotencyStore(client, keyspace, config.idempotency_ttl_seconds),
-            webhook_endpoints=WebhookEndpointStore(client, keyspace),
-            webhook_deliveries=WebhookDeliveryStore(client, keyspace),
+            webhook_endpoints=WebhookEndpointStore(
+                client, keyspace, config.idempotency_ttl_seconds
+            ),
+            webhook_deliveries=WebhookDeliveryStore(
+                client, keyspace, config.idempotency_ttl_seconds
+            ),
             webhook_tools=WebhookToolStore(client, keyspace, events),
         )
 

@@ -46,7 +46,7 @@ def test_a_worker_killed_mid_attempt_leaves_its_deliveries_to_another(
     stack = cluster_stack
     stack.receiver.default = Reply(stall=True)
     endpoints = [stack.endpoint(f"/e{index}") for index in range(2)]
-    first = stack.worker()
+    first = stack.worker(WEBHOOK_ENDPOINT_CONCURRENCY="1")
     for index in range(3):
         stack.api.create(title=f"Killed {index}")
     stack.receiver.wait_for(2)  # one first attempt of each endpoint, stalled in flight

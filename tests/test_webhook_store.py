@@ -22,7 +22,7 @@ from app.errors import (
 )
 from app.store.charges import Charge
 from app.store.connect import connect
-from app.store.keyspace import Keyspace
+from app.store.keyspace import Keyspace, webhook_shard
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import MAX_ENDPOINTS, WebhookEndpointStore
 from app.store.webhook_queue import Finish, WebhookQueue
@@ -61,7 +61,8 @@ def test_create_subscribes_the_endpoint_and_registers_the_account(stores: Stores
     assert made.id.startswith("we_") and len(made.id) == 27
     assert made.secrets.current.startswith("whsec_")
     assert stores.subscriptions() == {made.id: ",conversation.closed,"}
-    assert stores.queue.accounts() == ["acme"]
+    shard = stores.keys.webhook_shard_accounts(webhook_shard("acme"))
+    assert stores.client.smembers(shard) == {"acme"}
     got = stores.endpoints.get("acme", made.id)
     assert got == made
 
@@ -249,6 +250,7 @@ def test_retry_of_a_disabled_endpoints_delivery_is_refused(stores: Stores) -> No
 
 
 def test_first_attempts_go_one_at_a_time_in_event_order(stores: Stores) -> None:
+    stores.queue = WebhookQueue(stores.client, stores.keys, endpoint_concurrency=1)
     stores.endpoints.create("acme", URL, ["*"], None, NOW)
     entries = [stores.event() for _ in range(4)]
     order = []
@@ -258,6 +260,20 @@ def test_first_attempts_go_one_at_a_time_in_event_order(stores: Stores) -> None:
         order.append(claimed[0].event_entry_id)
         stores.queue.finish(claimed[0], "t1", Finish(True, status_code=200))
     assert order == entries
+
+
+def test_attempts_to_one_endpoint_start_in_event_order_up_to_its_concurrency(
+    stores: Stores,
+) -> None:
+    stores.queue = WebhookQueue(stores.client, stores.keys, endpoint_concurrency=3)
+    stores.endpoints.create("acme", URL, ["*"], None, NOW)
+    entries = [stores.event() for _ in range(5)]
+    first = claim_all(stores)
+    assert [c.event_entry_id for c in first] == entries[:3]
+    assert claim_all(stores, "t2") == []  # three in flight: the fourth waits
+    stores.queue.finish(first[1], "t1", Finish(True, status_code=200))
+    [fourth] = claim_all(stores, "t2")  # a place freed: the next in event order
+    assert fourth.event_entry_id == entries[3]
 
 
 def test_retries_do_not_hold_up_first_attempts(stores: Stores) -> None:
@@ -271,6 +287,7 @@ def test_retries_do_not_hold_up_first_attempts(stores: Stores) -> None:
 
 
 def test_endpoints_are_independent(stores: Stores) -> None:
+    stores.queue = WebhookQueue(stores.client, stores.keys, endpoint_concurrency=1)
     stores.endpoints.create("acme", URL, ["*"], None, NOW)
     stores.endpoints.create("acme", URL, ["*"], None, NOW)
     stores.event()

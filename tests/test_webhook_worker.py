@@ -108,13 +108,29 @@ def test_an_event_is_delivered_signed_and_recorded(harness: Harness) -> None:
 
 
 def test_first_attempts_arrive_in_event_order_across_two_workers(harness: Harness) -> None:
+    # One attempt in flight to an endpoint: then they also arrive in event order.
     endpoint = harness.endpoint()
     entries = [harness.event(f"Number {index}") for index in range(12)]
-    harness.start(concurrency=6)
-    harness.start(concurrency=6)
+    harness.start(concurrency=6, webhook_endpoint_concurrency="1")
+    harness.start(concurrency=6, webhook_endpoint_concurrency="1")
     harness.wait_status(endpoint, "succeeded", 12)
     arrived = [r.headers["webhook-id"] for r in harness.receiver.received()]
     assert arrived == [make_event_id("acme", entry) for entry in entries]
+
+
+def test_a_slow_receiver_gets_up_to_the_endpoint_concurrency_at_once(harness: Harness) -> None:
+    harness.receiver.default = Reply(delay=0.6)
+    endpoint = harness.endpoint()
+    for index in range(9):
+        harness.event(f"Number {index}")
+    harness.start(concurrency=8, webhook_endpoint_concurrency="3")
+    harness.start(concurrency=8, webhook_endpoint_concurrency="3")
+    harness.wait_status(endpoint, "succeeded", 9)
+    times = sorted(r.at for r in harness.receiver.received())
+    # Three at a time across both workers (16 threads): three waves, each of three at once.
+    waves = [times[i : i + 3] for i in range(0, 9, 3)]
+    assert all(wave[-1] - wave[0] < 0.4 for wave in waves), times
+    assert all(b[0] - a[0] >= 0.5 for a, b in zip(waves, waves[1:], strict=False)), times
 
 
 def test_each_attempt_logs_one_json_line_and_counts(

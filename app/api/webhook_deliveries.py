@@ -92,6 +92,6 @@ def list_webhook_attempts(ctx: RequestContext, endpoint_id: str, delivery_id: st
 def retry_webhook_delivery(ctx: RequestContext, endpoint_id: str, delivery_id: str) -> Response:
     load(ctx, _empty_schema, json_body(ctx))
     retried = ctx.services.webhook_deliveries.retry(
-        ctx.account, endpoint_id, delivery_id, charge=ctx.charge
+        ctx.account, endpoint_id, delivery_id, charge=ctx.charge, claim=ctx.claim
     )
     return ok(delivery_resource(ctx.account, retried))

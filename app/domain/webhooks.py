@@ -71,3 +71,13 @@ def attempt_resource(record: AttemptRecord) -> dict[str, Any]:
         "error": record.error,
         "response_body": record.response_body,
     }
+
+
+def replayed_webhook_resource(account: str, marker: str, flat: list[str]) -> dict[str, Any]:
+    """The answer a webhook script committed for an Idempotency-Key (SPEC.md §16): the
+    endpoint with its secret (create, rotate_secret) or the delivery (retry), as the
+    object `marker` names was when the change was made."""
+    raw = dict(zip(flat[::2], flat[1::2], strict=True))
+    if marker.startswith("we_"):
+        return endpoint_resource(StoredEndpoint.from_hash(marker, raw), with_secret=True)
+    return delivery_resource(account, StoredDelivery.from_hash(marker, raw))

@@ -92,6 +92,8 @@ class EventLog:
                 "cut": cutoff,
                 "ret": self.retention_seconds,
                 "wh": self.keys.webhook_prefix(account),
+                "ac": account,
+                "hc": self.keys.webhook_hints(),
             }
         )
 

@@ -35,6 +35,8 @@ WEBHOOK_SCRIPT_NAMES = (
     "recover_webhook_deliveries",
     "claim_webhook_deliveries",
     "finish_webhook_delivery",
+    "settle_webhook_account",
+    "trim_webhook_listings",
 )
 
 

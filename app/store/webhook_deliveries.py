@@ -24,9 +24,11 @@ from typing import Any
 from app.errors import NotFound, WebhookEndpointDisabled
 from app.store.charges import Charge, run_priced, take_price
 from app.store.failures import reports_unavailable
+from app.store.idempotency import Claim
 from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
+from app.store.webhook_idempotency import committed, idempotency_context, record_key
 from app.store.webhook_queue import ATTEMPTS_KEPT, AttemptRecord
 
 DELIVERY_ID_RE = re.compile(r"^whd_[0-9]{19}_[A-Za-z0-9]{24}$")
@@ -96,9 +98,10 @@ class DeliveryPage:
 class WebhookDeliveryStore:
     """Deliveries of every account's endpoints, as the API reads and retries them."""
 
-    def __init__(self, client: Any, keyspace: Keyspace) -> None:
+    def __init__(self, client: Any, keyspace: Keyspace, idempotency_ttl: int = 86400) -> None:
         self.client = client
         self.keys = keyspace
+        self.idempotency_ttl = idempotency_ttl
         self.scripts = register_scripts(client)
 
     def _debit(self, account: str, charge: Charge | None) -> None:
@@ -191,7 +194,12 @@ class WebhookDeliveryStore:
 
     @reports_unavailable
     def retry(
-        self, account: str, endpoint_id: str, delivery_id: str, charge: Charge | None = None
+        self,
+        account: str,
+        endpoint_id: str,
+        delivery_id: str,
+        charge: Charge | None = None,
+        claim: Claim | None = None,
     ) -> StoredDelivery:
         """Make a delivery due now, whatever its status; 409 when its endpoint is disabled."""
         if not ENDPOINT_ID_RE.fullmatch(endpoint_id) or not DELIVERY_ID_RE.fullmatch(delivery_id):
@@ -201,11 +209,20 @@ class WebhookDeliveryStore:
             self.keys.webhook_delivery(account, delivery_id),
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_due(account),
+            record_key(self.keys, account, claim),
         ]
         script = self.scripts["retry_webhook_delivery"]
         tokens = self.keys.tokens(account)
-        args = [delivery_id, endpoint_id]
+        args = [
+            delivery_id,
+            endpoint_id,
+            self.keys.webhook_prefix(account),
+            self.keys.webhook_hints(),
+            account,
+            idempotency_context(claim, self.idempotency_ttl, 200),
+        ]
         result = run_priced(script, tokens, keys, args, charge or Charge(account, 0))
+        committed(claim, result)
         code = int(result[0])
         if code == Code.NOT_FOUND:
             raise NotFound("No such webhook delivery.")

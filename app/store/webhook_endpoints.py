@@ -2,8 +2,8 @@
 
 Each change is one Lua script that also keeps `P:{A}:wh:subs` equal to the account's
 enabled endpoints and what they subscribe to, which is all the events' fan-out reads.
-The account joins the global `P:webhook-accounts` (where the worker finds accounts to
-poll) before any endpoint of it is enabled, in a command of its own: that set lives in
+The account joins its shard's `P:{wh:<n>}:accounts` (where the workers' sweep finds
+it) before any endpoint of it is enabled, in a command of its own: that set lives in
 another cluster slot. The store never sees Flask.
 
 A request's price (a `Charge`) is taken by the change's own script, first, in the same
@@ -23,8 +23,10 @@ from typing import Any
 from app.errors import NotFound, TooManyWebhookEndpoints
 from app.store.charges import Charge, run_priced, take_price
 from app.store.failures import reports_unavailable
-from app.store.keyspace import Keyspace
+from app.store.idempotency import Claim
+from app.store.keyspace import Keyspace, webhook_shard
 from app.store.scripts import Code, register_scripts
+from app.store.webhook_idempotency import committed, idempotency_context, record_key
 from app.webhooks.signing import ROTATION_OVERLAP_MS, SecretState, new_secret
 
 MAX_ENDPOINTS = 16
@@ -99,9 +101,10 @@ def _flat(result: Sequence[Any]) -> dict[str, str]:
 class WebhookEndpointStore:
     """The webhook endpoints of every account, over one Redis (or Redis Cluster) client."""
 
-    def __init__(self, client: Any, keyspace: Keyspace) -> None:
+    def __init__(self, client: Any, keyspace: Keyspace, idempotency_ttl: int = 86400) -> None:
         self.client = client
         self.keys = keyspace
+        self.idempotency_ttl = idempotency_ttl
         self.scripts = register_scripts(client)
 
     def _not_found(self, endpoint_id: str) -> NotFound:
@@ -120,6 +123,10 @@ class WebhookEndpointStore:
             self.debit(account, charge)
             raise self._not_found(endpoint_id)
 
+    def _join_shard(self, account: str) -> None:
+        shard = webhook_shard(account)
+        self.client.sadd(self.keys.webhook_shard_accounts(shard), account)
+
     def debit(self, account: str, charge: Charge | None) -> None:
         """Take the price of a request that reads, or stops before storage (402 if short)."""
         if charge is not None:
@@ -135,23 +142,29 @@ class WebhookEndpointStore:
         now_ms: int,
         secret: str | None = None,
         charge: Charge | None = None,
+        claim: Claim | None = None,
     ) -> StoredEndpoint:
-        """Store a new enabled endpoint with a new secret; TooManyWebhookEndpoints past 16."""
+        """Store a new enabled endpoint with a new secret; TooManyWebhookEndpoints past 16.
+
+        With an Idempotency-Key's `claim`, the script records the outcome with the change."""
         endpoint_id = new_endpoint_id()
         secret = secret or new_secret()
         events = encode_events(enabled_events)
         # Before the endpoint exists: no delivery of it is ever left where no worker looks.
-        self.client.sadd(self.keys.webhook_accounts(), account)
+        self._join_shard(account)
         keys = [
             self.keys.webhook_endpoints(account),
             self.keys.webhook_sequence(account),
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_subscriptions(account),
+            record_key(self.keys, account, claim),
         ]
-        args: list[Any] = [MAX_ENDPOINTS, endpoint_id, now_ms, url, events, secret]
+        context = idempotency_context(claim, self.idempotency_ttl, 201)
+        args: list[Any] = [MAX_ENDPOINTS, endpoint_id, now_ms, url, events, secret, context]
         if description is not None:
             args.append(description)
         result = self._run("create_webhook_endpoint", account, keys, args, charge)
+        committed(claim, result)
         if int(result[0]) == TOO_MANY_ENDPOINTS:
             raise TooManyWebhookEndpoints(MAX_ENDPOINTS)
         return StoredEndpoint(
@@ -221,7 +234,7 @@ class WebhookEndpointStore:
             else:
                 args += [_UPDATABLE[name], value]
         if changes.get("status") == "enabled":
-            self.client.sadd(self.keys.webhook_accounts(), account)
+            self._join_shard(account)
         keys = [
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_subscriptions(account),
@@ -254,12 +267,20 @@ class WebhookEndpointStore:
         now_ms: int,
         secret: str | None = None,
         charge: Charge | None = None,
+        claim: Claim | None = None,
     ) -> StoredEndpoint:
         """Give the endpoint a new secret; the old one signs beside it for 24 hours."""
         self._locate(account, endpoint_id, charge)
-        keys = [self.keys.webhook_endpoint(account, endpoint_id)]
-        args: list[Any] = [now_ms, secret or new_secret(), ROTATION_OVERLAP_MS]
+        keys = [
+            self.keys.webhook_endpoint(account, endpoint_id),
+            record_key(self.keys, account, claim),
+        ]
+        context = idempotency_context(claim, self.idempotency_ttl, 200)
+        args: list[Any] = [
+            now_ms, secret or new_secret(), ROTATION_OVERLAP_MS, context, endpoint_id
+        ]  # fmt: skip
         result = self._run("rotate_webhook_secret", account, keys, args, charge)
+        committed(claim, result)
         if int(result[0]) == Code.NOT_FOUND:
             raise self._not_found(endpoint_id)
         return StoredEndpoint.from_hash(endpoint_id, _flat(result[2]))

@@ -1,10 +1,11 @@
 """The webhook tools of SPEC.md §19 that write: a test event, and recovering missed events.
 
-Each is one script that takes the request's price first (SPEC.md §3), as every webhook
-write does. The test event goes into the account's event stream like any event (so its id
-is unique and ordered among them, and it expires with them) under its own type, which the
-feed skips; its one delivery is made in the same step. A recovery commits its
-Idempotency-Key outcome in its own script, with its change (SPEC.md §15's rule).
+Each is one script that takes the request's price first (SPEC.md §3) and commits its
+Idempotency-Key outcome with its change, as every webhook write does; what it makes due it
+makes due as the fan-out does (webhooks.lua's `make_due`, one hint a call). The test event
+goes into the account's event stream like any event (so its id is unique and ordered among
+them, and it expires with them) under its own type, which the feed skips; its one delivery
+is made in the same step.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.store.keyspace import Keyspace
 from app.store.scripts import Code, register_scripts
 from app.store.webhook_deliveries import ENDPOINT_DISABLED, StoredDelivery
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
+from app.store.webhook_idempotency import committed, idempotency_context, record_key
 
 # One recovery reads at most this many events (SPEC.md §19).
 RECOVERY_READ_BUDGET = 1000
@@ -63,6 +65,7 @@ class WebhookToolStore:
             self.keys.events(account),
             self.keys.webhook_due(account),
             self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+            record_key(self.keys, account, origin.claim),
         ]
         args: list[Any] = [
             endpoint_id,
@@ -72,8 +75,12 @@ class WebhookToolStore:
             f"{self.events.cutoff_ms()}-0",
             self.events.retention_seconds,
             self.keys.webhook_prefix(account),
+            self.keys.webhook_hints(),
+            account,
+            idempotency_context(origin.claim, self.events.idempotency_ttl, 200),
         ]
         result = self._run("send_webhook_test", account, keys, args, charge)
+        committed(origin.claim, result)
         flat = result[3]
         return StoredDelivery.from_hash(result[2], dict(zip(flat[::2], flat[1::2], strict=True)))
 
@@ -107,6 +114,8 @@ class WebhookToolStore:
             self.keys.webhook_prefix(account),
             claim.token if claim is not None else "",
             self.events.idempotency_ttl,
+            self.keys.webhook_hints(),
+            account,
         ]
         result = self._run("recover_webhook_deliveries", account, keys, args, charge)
         if claim is not None:

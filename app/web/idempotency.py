@@ -14,6 +14,7 @@ from collections.abc import Callable
 from flask import Response, request
 
 from app.domain.resources import conversation_resource
+from app.domain.webhooks import replayed_webhook_resource
 from app.errors import ServiceError, ValidationFailed
 from app.jsontext import NotJson, canonical
 from app.store.conversations import Charge, from_hash
@@ -54,7 +55,11 @@ def replay(account: str, outcome: Replay) -> Response:
     An answer the write's own script recorded is rendered from the conversation it kept,
     exactly as the first answer was.
     """
-    if outcome.body is None:
+    if outcome.body is None and outcome.seq.startswith(("we_", "whd_")):
+        response = ok(
+            replayed_webhook_resource(account, outcome.seq, outcome.fields), outcome.status
+        )
+    elif outcome.body is None:
         stored = from_hash(account, outcome.seq, outcome.fields)
         response = ok(conversation_resource(stored), outcome.status)
     else:

@@ -9,8 +9,8 @@ failed attempt) and urllib3 retries nothing.
 
 `WEBHOOK_TIMEOUT_SECONDS` bounds the whole attempt, not one socket operation (see
 watchdog.py), so a receiver that trickles its answer cannot hold a worker longer. The
-name's lookup counts too: one that uses the whole time fails the attempt as a timeout
-before it connects (a lookup itself cannot be cut short).
+name's lookup counts too, and is itself bounded by `WEBHOOK_DNS_TIMEOUT_SECONDS`: a name
+server that does not answer in time fails the attempt with `dns`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from app.webhooks.addresses import (
     Resolver,
     Target,
     UnresolvableHost,
+    bounded_resolver,
     pin,
     system_resolver,
 )
@@ -117,10 +118,12 @@ class Deliverer:
         allow_private: bool,
         resolver: Resolver = system_resolver,
         ca_certs: str | None = None,
+        dns_timeout: float = 2.0,
     ) -> None:
         self.timeout = timeout
         self.allow_private = allow_private
-        self.resolver = resolver
+        # WEBHOOK_DNS_TIMEOUT_SECONDS bounds the lookup; a lookup that runs out fails "dns".
+        self.resolver = bounded_resolver(min(dns_timeout, timeout), resolver)
         self.ca_certs = ca_certs
         self._pools: collections.OrderedDict[PoolKey, HTTPConnectionPool] = (
             collections.OrderedDict()

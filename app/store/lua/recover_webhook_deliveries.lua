@@ -3,13 +3,14 @@
 -- was created, and not delivered to it with success. A failed delivery is made pending
 -- again; one never made (the endpoint was disabled, or subscribed to other types) is made.
 -- KEYS[1] the account's token balance, KEYS[2] the endpoint's hash, KEYS[3] the account's
--- event stream, KEYS[4] the account's due zset, KEYS[5] the endpoint's deliveries (zset),
+-- event stream, KEYS[4] the account's due zset (of endpoints), KEYS[5] the endpoint's deliveries (zset),
 -- KEYS[6] the request's Idempotency-Key record (a key never written without one)
 -- ARGV[1] the request's price, ARGV[2] endpoint id, ARGV[3] since (ms), ARGV[4] until
 -- (ms, inclusive), ARGV[5] the retention's cut-off (ms), ARGV[6] the retention (s),
 -- ARGV[7] most events read, ARGV[8] the account's webhook key prefix `P:{A}:wh:` (the
 -- script names the delivery hashes `<prefix>dlv:<id>` of the events it reads), ARGV[9]
--- the Idempotency-Key's claim token ('' none), ARGV[10] the record's lifetime (s)
+-- the Idempotency-Key's claim token ('' none), ARGV[10] the record's lifetime (s),
+-- ARGV[11] the hint channel, ARGV[12] the account (one hint for the whole call)
 -- Returns {0, balance, body (the response's JSON, also recorded under the key)} |
 --   {1, balance} | {2, balance} (no such endpoint, charged) | {7, balance} (disabled)
 local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
@@ -87,19 +88,22 @@ for i = 1, stop do
     local key = prefix .. 'dlv:' .. delivery
     local state = redis.call('HGET', key, 'st')
     if state == 'failed' then
-      redis.call('HSET', key, 'st', 'pending', 'na', now)
-      redis.call('ZADD', KEYS[4], now, delivery)
-      made = made + 1
+      if due_now(key, KEYS[4], prefix, ARGV[2], delivery, now, '', '') then
+        made = made + 1
+      end
     elseif not state then
       redis.call('HSET', key, 'ep', ARGV[2], 'ev', id, 'ty', kind, 'st', 'pending', 'at', 0,
         'cr', ms, 'na', now)
       -- It expires with its event.
       redis.call('PEXPIREAT', key, ms + retention * 1000)
       redis.call('ZADD', KEYS[5], ms, delivery)
-      redis.call('ZADD', KEYS[4], now, delivery)
+      make_due(KEYS[4], prefix, ARGV[2], delivery, now, now, '', '')
       made = made + 1
     end
   end
+end
+if made > 0 and ARGV[11] ~= '' then
+  redis.call('PUBLISH', ARGV[11], ARGV[12] .. ' ' .. now)
 end
 local body = '{"status":"ok","data":{"object":"webhook_recovery","deliveries":' .. made
   .. ',"has_more":' .. tostring(more) .. ',"next_since":'
