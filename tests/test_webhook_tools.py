@@ -333,6 +333,10 @@ def test_recover_reads_only_the_range_and_events_after_the_endpoints_creation(ap
     assert feed[0]["conversation_id"] == first
     early = recover(api, made["id"], since="2000-01-01T00:00:00Z", until="2001-01-01T00:00:00Z")
     assert early.get_json()["data"]["deliveries"] == 0
+    inverted = recover(api, made["id"], since=written, until="2000-01-01T00:00:00Z")
+    assert inverted.get_json()["data"] == {
+        "object": "webhook_recovery", "deliveries": 0, "has_more": False, "next_since": None
+    }  # fmt: skip
     result = recover(api, made["id"], since="2000-01-01T00:00:00Z", until=written)
     assert result.get_json()["data"]["deliveries"] == 1
     assert len(page(api, made["id"])["data"]) == 1
@@ -386,7 +390,6 @@ def test_recover_honours_an_idempotency_key(api: Api) -> None:
         {},
         {"since": "yesterday"},
         {"since": "2026-01-01T00:00:00"},  # no offset
-        {"since": "2026-01-02T00:00:00Z", "until": "2026-01-01T00:00:00Z"},
         {"since": "2026-01-01T00:00:00Z", "limit": 5},
         {"since": 5},
     ],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.schemas.common import CURSOR_MAX, LIMIT_DEFAULT, LIMIT_MAX, QueryInteger
 from app.schemas.events import EventRequestSchema
@@ -295,15 +295,10 @@ class RecoverWebhookEventsSchema(Schema):
     until = fields.AwareDateTime(
         format="iso",
         metadata={
-            "description": "RFC 3339, with its offset: the newest time, included. Default: now."
+            "description": "RFC 3339, with its offset: the newest time, included. "
+            "Default: now. An `until` before `since` is an empty range."
         },
     )
-
-    @validates_schema
-    def _in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
-        until = data.get("until")
-        if until is not None and until < data["since"]:
-            raise ValidationError("Must not be before since.", "until")
 
 
 class WebhookRecoverySchema(Schema):

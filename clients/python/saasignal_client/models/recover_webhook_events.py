@@ -17,7 +17,8 @@ class RecoverWebhookEvents:
     Attributes:
         since (datetime.datetime): RFC 3339, with its offset: the oldest time to look from. Older than
             EVENT_RETENTION_DAYS reads from the oldest event kept.
-        until (datetime.datetime | Unset): RFC 3339, with its offset: the newest time, included. Default: now.
+        until (datetime.datetime | Unset): RFC 3339, with its offset: the newest time, included. Default: now. An
+            `until` before `since` is an empty range.
     """
 
     since: datetime.datetime
