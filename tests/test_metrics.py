@@ -173,7 +173,7 @@ def scrape_by_worker(live: Live) -> tuple[int, Samples]:
     for line in Path(live.server.log.name).read_text(errors="replace").splitlines():
         if f'"request_id":"{request_id}"' in line:
             return int(json.loads(line[line.index("{") :])["pid"]), samples
-    raise AssertionError(f"no access log line for {request_id}")
+    raise LookupError(f"no access log line for {request_id} yet")  # wait_until retries
 
 
 def test_metrics_needs_no_key_and_is_not_enveloped(live: Live) -> None:
