@@ -82,6 +82,11 @@ def filled_in(script: str, served: Served, receiver_port: int) -> str:
     return script
 
 
+def anchor(title: str) -> str:
+    """The link target GitHub makes of a heading."""
+    return re.sub(r"[^\w\- ]", "", title).strip().lower().replace(" ", "-")
+
+
 def test_what_users_read_cites_only_what_a_clone_has() -> None:
     for path in USER_DOCS:
         text = path.read_text(encoding="utf-8")
@@ -128,11 +133,14 @@ def test_the_readme_runs_as_written(tmp_path: Path) -> None:
         assert failure not in output, (failure, output)
 
 
-def test_every_link_inside_the_readme_has_its_section() -> None:
+def test_the_contents_list_every_section_and_every_link_has_one() -> None:
     text = README.read_text(encoding="utf-8")
     headings = re.findall(r"^#{2,4} (.+)$", text, re.M)
-    anchors = {
-        re.sub(r"[^\w\- ]", "", title).strip().lower().replace(" ", "-") for title in headings
-    }
+    anchors = {anchor(title) for title in headings}
     linked = set(re.findall(r"\]\(#([^)]+)\)", text))
     assert linked - anchors == set(), sorted(anchors)
+    contents = text.split("## Contents\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"\]\(#([^)]+)\)", contents))
+    sections = re.findall(r"^## (.+)$", text, re.M)
+    for title in sections[1:]:
+        assert anchor(title) in listed, f"the contents list lacks {title!r}"
