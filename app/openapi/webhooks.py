@@ -110,6 +110,7 @@ def _create() -> dict[str, Any]:
         requestBody=json_body(
             "CreateWebhookEndpoint",
             {"url": "https://hooks.example.com/saasignal", "enabled_events": ["*"]},
+            required=True,  # `url` is required, so an absent body (`{}`) is a 422
         ),
         responses={
             **created,
