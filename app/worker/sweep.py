@@ -12,8 +12,10 @@ number of accounts:
   lost writes to the index), and the shards a worker gains from another (which may have
   died holding hints it never claimed). A catch-up reaches 60,000 accounts a minute.
 
-Once every `TRIM_SECONDS` a pass also trims each account's delivery listings past the
-retention (one more command an account, in the same budget).
+Once every `TRIM_SECONDS` for all workers (a marker per shard in Redis, so restarts do
+not trim again) an idle pass also trims each account's delivery listings past the
+retention: a script of about five commands more an account, counted in the same budget
+(`TRIM_COST`), so a trimming pass goes at a sixth of the pace.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from typing import Protocol
 IDLE_RATE = 20.0
 CATCH_UP_RATE = 1000.0
 PASS_SECONDS = 30.0
-TRIM_SECONDS = 6 * 3600.0
+TRIM_SECONDS = 6 * 3600
+# Redis commands an account costs a trimming pass: its ZRANGE, the script's EVALSHA and
+# what the script runs (EXISTS, ZRANGE, a ZREMRANGEBYSCORE an endpoint, SET).
+TRIM_COST = 6
 # Fewer accounts than this a step only when a shard's pass ends: steps are batches.
 MIN_STEP = 10
 
@@ -40,6 +45,8 @@ class SweptQueue(Protocol):
     def lower(self, pairs: list[tuple[str, int]]) -> None: ...
 
     def trim_listings(self, account: str, cutoff_ms: int) -> int: ...
+
+    def claim_trim(self, shard: int, seconds: int) -> bool: ...
 
 
 class Sweep:
@@ -59,8 +66,7 @@ class Sweep:
         self._idle: dict[int, int] = {}  # shard -> SSCAN cursor of the idle pass under way
         self._urgent: dict[int, int] = {}  # the same, of the catch-up under way
         self._passed = float("-inf")  # when the last idle pass started
-        self._trimmed = float("-inf")
-        self._trimming = False
+        self._trimming: set[int] = set()  # shards whose idle pass under way trims
         self._budget = 0.0  # accounts this sweep may read now
         self._at = clock()
         self.read = 0  # accounts read, all told (for tests and the bench)
@@ -85,9 +91,7 @@ class Sweep:
         if not self._idle and now - self._passed >= PASS_SECONDS:
             self._idle = dict.fromkeys(shards, 0)
             self._passed = now
-            self._trimming = now - self._trimmed >= TRIM_SECONDS
-            if self._trimming:
-                self._trimmed = now
+            self._trimming = {s for s in shards if self.queue.claim_trim(s, TRIM_SECONDS)}
         rate = self.catch_up_rate if self._urgent else self.idle_rate
         self._budget = min(self._budget + rate * (now - self._at), rate)  # a second at most
         self._at = now
@@ -95,8 +99,8 @@ class Sweep:
         if not pending or rate <= 0 or self._budget < min(MIN_STEP, rate):
             return
         shard, cursor = next(iter(pending.items()))
-        trimming = self._trimming and pending is self._idle
-        cost = 2 if trimming else 1
+        trimming = shard in self._trimming and pending is self._idle
+        cost = TRIM_COST if trimming else 1
         cursor, accounts = self.queue.shard_accounts(shard, cursor, int(self._budget // cost))
         self.queue.lower(self.queue.next_due(accounts))
         if trimming:
