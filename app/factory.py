@@ -10,7 +10,16 @@ from flask import Flask
 from redis.exceptions import RedisClusterException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.api import conversations, docs, events, ops, webhook_deliveries, webhook_endpoints
+from app.api import (
+    conversations,
+    docs,
+    event_types,
+    events,
+    ops,
+    webhook_deliveries,
+    webhook_endpoints,
+    webhook_tools,
+)
 from app.config import Config, ConfigError
 from app.services import Services
 from app.store.connect import RedisTooOld, check_redis_version, connect
@@ -64,8 +73,10 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
 
     app.register_blueprint(conversations.bp)
     app.register_blueprint(events.bp)
+    app.register_blueprint(event_types.bp)
     app.register_blueprint(webhook_endpoints.bp)
     app.register_blueprint(webhook_deliveries.bp)
+    app.register_blueprint(webhook_tools.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(docs.bp)
     register_error_handlers(app)

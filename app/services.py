@@ -18,6 +18,7 @@ from app.store.keyspace import Keyspace
 from app.store.tokens import TokenStore
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import WebhookEndpointStore
+from app.store.webhook_tools import WebhookToolStore
 
 
 @dataclasses.dataclass
@@ -34,6 +35,7 @@ class Services:
     idempotency: IdempotencyStore
     webhook_endpoints: WebhookEndpointStore
     webhook_deliveries: WebhookDeliveryStore
+    webhook_tools: WebhookToolStore
     _cursors: CursorCodec | None = None
 
     @classmethod
@@ -57,6 +59,7 @@ class Services:
             webhook_deliveries=WebhookDeliveryStore(
                 client, keyspace, config.idempotency_ttl_seconds
             ),
+            webhook_tools=WebhookToolStore(client, keyspace, events),
         )
 
     def storage_answers(self) -> bool:

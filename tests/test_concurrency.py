@@ -139,8 +139,11 @@ def test_parallel_transitions_leave_every_index_true(live: Live) -> None:
     )
     assert {reply.status for reply in replies} <= {200, 409}
     assert run_doctor(live.redis, live.keyspace, account, repair=False) == []
+    current = {id: live.call("GET", f"/{id}", secret).body["data"]["status"] for id in ids}
     for status in ("open", "closed", "archived"):
         listed = live.call("GET", f"?status={status}&limit=100", secret).body["data"]
+        # Exactly the conversations in that status: an empty list would pass an all().
+        assert {item["id"] for item in listed} == {id for id in ids if current[id] == status}
         assert all(item["status"] == status for item in listed)
     total = live.call("GET", "?limit=100", secret).body["data"]
     assert sorted(item["id"] for item in total) == sorted(ids)

@@ -7,6 +7,7 @@ Events and their deliveries come from real conversation writes through the app (
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 from typing import Any
 
@@ -305,6 +306,27 @@ def test_the_failing_rule_disables_only_if_no_success_came_between(stores: Store
     stores.queue.finish(again, "t1", Finish(False, 0, disable="failing", status_code=500))
     got = stores.endpoints.get("acme", endpoint.id)
     assert (got.status, got.disabled_reason) == ("disabled", "failing")
+
+
+def test_the_failing_rule_leaves_enabled_an_endpoint_that_succeeded_since(stores: Stores) -> None:
+    """fail -> succeed -> a finish judged on the stale failing-since: the endpoint stays."""
+    endpoint = stores.endpoints.create("acme", URL, ["*"], None, NOW)
+    stores.event()
+    [first] = claim_all(stores)
+    stores.queue.finish(first, "t1", Finish(False, retry_in_ms=0, status_code=500))
+    stores.event()
+    both = {c.attempt: c for c in claim_all(stores)}
+    retried, fresh = both[2], both[1]
+    assert retried.failing_since_ms is not None  # the worker judges by this one
+    assert stores.queue.finish(fresh, "t1", Finish(True, status_code=200)) == "succeeded"
+    time.sleep(0.002)  # a new failing-since cannot share the stale one's millisecond
+    status = stores.queue.finish(
+        retried, "t1", Finish(False, 0, disable="failing", status_code=500)
+    )
+    assert status == "pending"
+    got = stores.endpoints.get("acme", endpoint.id)
+    assert (got.status, got.disabled_reason) == ("enabled", None)
+    assert endpoint.id in stores.subscriptions()
 
 
 def test_an_unreachable_redis_is_storage_unavailable() -> None:

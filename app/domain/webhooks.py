@@ -8,6 +8,7 @@ from app.domain.resources import timestamp
 from app.store.ids import make_event_id
 from app.store.webhook_deliveries import StoredDelivery
 from app.store.webhook_endpoints import StoredEndpoint
+from app.store.webhook_queue import AttemptRecord
 from app.webhooks.addresses import Resolver, check_url, system_resolver
 
 
@@ -56,6 +57,19 @@ def delivery_resource(account: str, stored: StoredDelivery) -> dict[str, Any]:
         "last_status_code": stored.last_status_code,
         "last_error": stored.last_error,
         "next_attempt_at": timestamp(stored.next_attempt_ms),
+    }
+
+
+def attempt_resource(record: AttemptRecord) -> dict[str, Any]:
+    """The public attempt object of a delivery's history (SPEC.md §19)."""
+    return {
+        "object": "webhook_attempt",
+        "attempt": record.attempt,
+        "started_at": timestamp(record.started_ms),
+        "duration_ms": record.duration_ms,
+        "status_code": record.status_code,
+        "error": record.error,
+        "response_body": record.response_body,
     }
 
 

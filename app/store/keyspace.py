@@ -23,6 +23,8 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
                                                   ',type,type,' (what it subscribes to)
     P:{A}:wh:dlv:<delivery id>           hash     one webhook delivery (fields below; TTL: the
                                                   event retention)
+    P:{A}:wh:dlv:<delivery id>:att       list     its last 10 attempts, newest first (compact
+                                                  JSON; expires with the delivery's hash)
     P:{A}:wh:due                         zset     the account's endpoints that have pending
                                                   deliveries, scored by when the next may start
     P:{A}:wh:ep:<endpoint id>:due        zset     the endpoint's pending delivery ids by due
@@ -228,6 +230,9 @@ class Keyspace:
 
     def webhook_delivery(self, account: str, delivery_id: str) -> str:
         return self.account(account, "wh", "dlv", delivery_id)
+
+    def webhook_attempts(self, account: str, delivery_id: str) -> str:
+        return self.account(account, "wh", "dlv", delivery_id, "att")
 
     def webhook_due(self, account: str) -> str:
         return self.account(account, "wh", "due")

@@ -3,9 +3,12 @@
 The events' writer creates deliveries (see keyspace.py); the worker's side is in
 webhook_queue.py. A delivery id holds its event's position
 (`whd_<ms, 13 digits><sequence, 6 digits>_<endpoint>`), and an endpoint's deliveries are
-scored by that millisecond, so a page after a cursor (the last id shown) reads the few
+scored by that millisecond, so a page after a cursor (the last id read) reads the few
 deliveries of the same millisecond that sort below it, then the older ones:
-O(log N + limit), exact whatever is added or trimmed meanwhile.
+O(log N + limit), exact whatever is added or trimmed meanwhile. One script
+(`list_webhook_deliveries`) charges, checks the endpoint and reads the page with its rows.
+Filtered by status, a page reads at most PAGE_READ_BUDGET deliveries, as the events feed
+does; filtered by event, it is the one delivery the event and endpoint name, if any.
 
 A request's price (a `Charge`) is taken first, through the TokenStore: by the retry script
 itself, in the same step; by `debit_tokens` before a page is read.
@@ -27,9 +30,18 @@ from app.store.scripts import Code, pairs
 from app.store.tokens import Charge, TokenStore
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
 from app.store.webhook_idempotency import committed, idempotency_context, record_key
+from app.store.webhook_queue import ATTEMPTS_KEPT, AttemptRecord
 
 DELIVERY_ID_RE = re.compile(r"^whd_[0-9]{19}_[A-Za-z0-9]{24}$")
 MISSING = "No such webhook delivery."
+# A page filtered by status reads at most this many deliveries (as the events feed does).
+PAGE_READ_BUDGET = 1000
+
+
+def delivery_id_of(event_entry_id: str, endpoint_id: str) -> str:
+    """The id of the delivery of the event at stream entry `<ms>-<n>` to an endpoint."""
+    ms, _, n = event_entry_id.partition("-")
+    return f"whd_{int(ms):013d}{int(n):06d}_{endpoint_id[3:]}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,25 +107,42 @@ class WebhookDeliveryStore:
         before: str | None,
         limit: int,
         charge: Charge | None = None,
+        status: str | None = None,
+        event_entry_id: str | None = None,
     ) -> Page[StoredDelivery]:
-        """The endpoint's deliveries older than the delivery `before`, newest first."""
-        self._debit(account, charge)
-        self._check_endpoint(account, endpoint_id)
-        key = self.keys.webhook_endpoint_deliveries(account, endpoint_id)
-        if before is None:
-            ids: list[str] = self.client.zrevrangebyscore(
-                key, "+inf", "-inf", start=0, num=limit + 1
-            )
-        else:
-            ms = int(before[4:17])
-            pipe = self.client.pipeline(transaction=False)
-            pipe.zrevrangebyscore(key, ms, ms)
-            pipe.zrevrangebyscore(key, f"({ms}", "-inf", start=0, num=limit + 1)
-            same, older = pipe.execute()
-            ids = [member for member in same if member < before] + older
-        shown = ids[:limit]
-        items = self._read(account, shown)
-        return Page(items, len(ids) > limit, shown[-1] if shown else None)
+        """The endpoint's deliveries older than the delivery `before`, newest first.
+
+        `status` keeps those in that status (a page then reads at most PAGE_READ_BUDGET
+        deliveries); `event_entry_id` the one delivery of that event, if any.
+        """
+        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
+            self._debit(account, charge)
+            raise NotFound("No such webhook endpoint.")
+        only = "" if event_entry_id is None else delivery_id_of(event_entry_id, endpoint_id)
+        keys = [
+            self.keys.webhook_endpoint(account, endpoint_id),
+            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+        ]
+        args = [
+            before or "",
+            limit,
+            status or "",
+            only,
+            PAGE_READ_BUDGET,
+            self.keys.webhook_prefix(account),
+        ]
+        result = self.tokens.run(
+            "list_webhook_deliveries",
+            charge or Charge(account, 0),
+            keys,
+            args,
+            "No such webhook endpoint.",
+        )
+        items = [
+            StoredDelivery.from_hash(delivery_id, pairs(raw))
+            for delivery_id, raw in pairs(result[2]).items()
+        ]
+        return Page(items, bool(int(result[3])), result[4] or None)
 
     def _read(self, account: str, ids: Sequence[str]) -> list[StoredDelivery]:
         if not ids:
@@ -129,13 +158,25 @@ class WebhookDeliveryStore:
         ]
 
     @reports_unavailable
-    def get(self, account: str, endpoint_id: str, delivery_id: str) -> StoredDelivery:
+    def get(
+        self, account: str, endpoint_id: str, delivery_id: str, charge: Charge | None = None
+    ) -> StoredDelivery:
         """One delivery of one endpoint; NotFound otherwise."""
+        self._debit(account, charge)
         self._check_endpoint(account, endpoint_id)
         found = self._read(account, [delivery_id]) if DELIVERY_ID_RE.fullmatch(delivery_id) else []
         if not found or found[0].endpoint_id != endpoint_id:
             raise NotFound("No such webhook delivery.")
         return found[0]
+
+    @reports_unavailable
+    def attempts(
+        self, account: str, endpoint_id: str, delivery_id: str, charge: Charge | None = None
+    ) -> list[AttemptRecord]:
+        """A delivery's last attempts, newest first; NotFound as `get`."""
+        self.get(account, endpoint_id, delivery_id, charge)
+        key = self.keys.webhook_attempts(account, delivery_id)
+        return [AttemptRecord.decode(raw) for raw in self.client.lrange(key, 0, ATTEMPTS_KEPT - 1)]
 
     @reports_unavailable
     def retry(

@@ -21,11 +21,15 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
+
 from app.store.keyspace import WEBHOOK_SHARDS, Keyspace, webhook_shard
 from app.store.scripts import Code, pairs, register_scripts
 from app.webhooks.signing import SecretState
 
 LEASE_MS = 60_000
+# A delivery's history keeps its last attempts, no more (SPEC.md §19).
+ATTEMPTS_KEPT = 10
 # Accounts one poll of one shard returns.
 POLL_BATCH = 64
 TRIM_MARKER_SECONDS = 6 * 3600
@@ -49,6 +53,36 @@ class Claimed:
 
 
 @dataclasses.dataclass(frozen=True)
+class AttemptRecord:
+    """One attempt as its delivery's history keeps it (SPEC.md §19); times in ms."""
+
+    attempt: int
+    started_ms: int
+    duration_ms: int
+    status_code: int | None = None
+    error: str | None = None
+    response_body: str | None = None  # the receiver's first 1,024 bytes, as text
+
+    def encode(self) -> bytes:
+        """Compact JSON with one-letter names: ten of them are kept per delivery."""
+        return orjson.dumps(
+            {
+                "a": self.attempt,
+                "s": self.started_ms,
+                "d": self.duration_ms,
+                "c": self.status_code,
+                "e": self.error,
+                "b": self.response_body,
+            }
+        )
+
+    @classmethod
+    def decode(cls, text: str | bytes) -> AttemptRecord:
+        raw = orjson.loads(text)
+        return cls(raw["a"], raw["s"], raw["d"], raw["c"], raw["e"], raw["b"])
+
+
+@dataclasses.dataclass(frozen=True)
 class Finish:
     """What to record of an attempt."""
 
@@ -58,6 +92,7 @@ class Finish:
     status_code: int | None = None
     error: str | None = None
     counts: bool = True  # the receiver's failure (the service's own do not count)
+    record: AttemptRecord | None = None  # what the delivery's history keeps of the attempt
 
 
 def _text(value: Any) -> str:
@@ -199,6 +234,7 @@ class WebhookQueue:
             self.keys.webhook_subscriptions(account),
             self.keys.webhook_endpoint(account, claimed.endpoint_id) + ":due",
             self.keys.webhook_endpoint(account, claimed.endpoint_id) + ":fly",
+            self.keys.webhook_attempts(account, claimed.delivery_id),
         ]
         args: list[Any] = [
             claimed.delivery_id,
@@ -215,6 +251,8 @@ class WebhookQueue:
             self.endpoint_concurrency,
             self.keys.webhook_hints(),
             account,
+            b"" if finish.record is None else finish.record.encode(),
+            ATTEMPTS_KEPT,
         ]
         result = self.scripts["finish_webhook_delivery"](keys=keys, args=args)
         if int(result[0]) == Code.LEASE_LOST:

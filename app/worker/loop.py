@@ -24,6 +24,7 @@ counts in the metrics of metrics.py.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import itertools
 import json
 import logging
@@ -39,7 +40,7 @@ from redis.exceptions import RedisClusterException, RedisError
 
 from app.config import Config
 from app.store.keyspace import Keyspace, webhook_shard
-from app.store.webhook_queue import Claimed, Finish, WebhookQueue
+from app.store.webhook_queue import AttemptRecord, Claimed, Finish, WebhookQueue
 from app.webhooks.schedule import retry_delay, should_disable
 from app.worker import metrics
 from app.worker.delivery import Deliverer, Outcome
@@ -77,6 +78,18 @@ def decide(claimed: Claimed, outcome: Outcome, config: Config) -> Finish:
         status_code=outcome.status_code,
         error=outcome.error,
         counts=counts,
+    )
+
+
+def attempt_record(claimed: Claimed, outcome: Outcome) -> AttemptRecord:
+    """What the delivery's history keeps of an attempt (SPEC.md §19)."""
+    return AttemptRecord(
+        attempt=claimed.attempt,
+        started_ms=claimed.claimed_ms,
+        duration_ms=round(outcome.duration * 1000),
+        status_code=outcome.status_code,
+        error=outcome.error,
+        response_body=outcome.response_body,
     )
 
 
@@ -214,7 +227,9 @@ class Worker:
     def _attempt(self, claimed: Claimed, token: str) -> None:
         try:
             outcome, event_id = self._deliver(claimed)
-            finish = decide(claimed, outcome, self.config)
+            finish = dataclasses.replace(
+                decide(claimed, outcome, self.config), record=attempt_record(claimed, outcome)
+            )
             status = self.queue.finish(claimed, token, finish)
             metrics.record_attempt(outcome.label, outcome.duration)
             self._log(claimed, event_id, outcome, status)

@@ -1,7 +1,7 @@
 -- Record an attempt's result: succeeded, due again later, failed, or endpoint disabled.
 -- KEYS[1] the delivery's hash, KEYS[2] its endpoint's hash, KEYS[3] the account's due
 -- zset, KEYS[4] the account's subscriptions, KEYS[5] the endpoint's due zset, KEYS[6] the
--- endpoint's attempts in flight
+-- endpoint's attempts in flight, KEYS[7] the delivery's attempts (list, newest first)
 -- ARGV[1] delivery id, ARGV[2] lease token, ARGV[3] `success` | `failure`,
 -- ARGV[4] ms until the retry (-1: none left), ARGV[5] disable the endpoint: '' | `gone` |
 -- `failing`, ARGV[6] the failing-since the worker judged `failing` by ('' none),
@@ -9,7 +9,8 @@
 -- ARGV[10] the account's webhook key prefix (see webhooks.lua), ARGV[11] '1' when the
 -- failure is the receiver's (it starts the failing clock; the service's own do not),
 -- ARGV[12] most attempts in flight to one endpoint, ARGV[13] the hint channel,
--- ARGV[14] the account
+-- ARGV[14] the account, ARGV[15] the attempt's record for the history ('' none),
+-- ARGV[16] how many attempts the history keeps
 -- Returns {0, status, the account's next due time ('' none)} | {8} (the lease was lost:
 -- another worker has the delivery)
 if redis.call('HGET', KEYS[1], 'lt') ~= ARGV[2] then
@@ -19,6 +20,15 @@ local id, endpoint_id, prefix = ARGV[1], ARGV[9], ARGV[10]
 local now = now_ms()
 redis.call('HDEL', KEYS[1], 'lt', 'lx')
 redis.call('ZREM', KEYS[6], id)
+-- The history lives as long as its delivery: it expires with the delivery's hash.
+if ARGV[15] ~= '' then
+  redis.call('LPUSH', KEYS[7], ARGV[15])
+  redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[16]) - 1)
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl > 0 then
+    redis.call('PEXPIRE', KEYS[7], ttl)
+  end
+end
 if ARGV[7] ~= '' then
   redis.call('HSET', KEYS[1], 'lc', ARGV[7])
 else
