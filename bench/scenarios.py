@@ -63,7 +63,7 @@ def scenario(name: str) -> Callable[[Scenario], Scenario]:
 
 
 MODES: dict[str, list[str]] = {
-    "all": ["memory", "throughput", "list_scaling", "events_feed", "webhooks"],
+    "all": ["memory", "throughput", "list_scaling", "events_feed", "webhooks", "webhooks_scale"],
     "quick": ["memory", "throughput", "list_scaling", "events_feed", "webhooks"],
     "workers": ["workers"],
 }

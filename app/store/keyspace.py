@@ -42,6 +42,8 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
                                                   had webhook endpoints (the workers' sweep)
     P:{wh:<n>}:ready                     zset     shard n of the work index: accounts scored by
                                                   their next due time, kept by the workers
+    P:{wh:<n>}:trimmed                   string   set (TTL 6 h) by the worker whose sweep trims
+                                                  the listings of shard n's accounts
     P:wh:workers                         zset     live workers' names, scored by last heartbeat
     P:wh:hints                           channel  `<account> <ms>`: PUBLISHed by a write that
                                                   made a delivery due (not a key)
@@ -197,6 +199,9 @@ class Keyspace:
 
     def webhook_ready(self, shard: int) -> str:
         return f"{self.prefix}:{{wh:{shard}}}:ready"
+
+    def webhook_shard_trimmed(self, shard: int) -> str:
+        return f"{self.prefix}:{{wh:{shard}}}:trimmed"
 
     def webhook_workers(self) -> str:
         return f"{self.prefix}:wh:workers"
