@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
 from app.domain import conversations as domain
 from app.domain.cursors import CONVERSATIONS
-from app.domain.resources import conversation_resource, deleted_resource
+from app.domain.resources import conversation_resource, counts_resource, deleted_resource
 from app.schemas.common import EmptySchema
 from app.schemas.conversations import (
     CreateConversationSchema,
@@ -27,6 +27,7 @@ from app.web.inputs import (
     load,
     now_ms,
     refuse_oversized_body,
+    single_valued,
 )
 from app.web.pagination import paginate
 
@@ -36,6 +37,7 @@ _create_schema = CreateConversationSchema()
 _update_schema = UpdateConversationSchema()
 _empty_schema = EmptySchema()
 _list_schema = ListQuerySchema()
+_no_query = EmptySchema()
 
 
 def _conversation(stored: Stored, status: int = 200) -> Response:
@@ -57,11 +59,19 @@ def create_conversation(ctx: RequestContext) -> Response:
 def list_conversations(ctx: RequestContext) -> Response:
     def read(query: dict[str, Any], after: int | None) -> Page[Stored]:
         store = ctx.services.conversations
-        return store.list_page(
-            ctx.charge, query.get("type"), query.get("status"), after, query["limit"]
-        )
+        type_, status, metadata = query.get("type"), query.get("status"), query.get("metadata")
+        order_by, limit = query["order_by"], query["limit"]
+        return store.list_page(ctx.charge, type_, status, after, limit, order_by, metadata)
 
     return paginate(ctx, _list_schema, CONVERSATIONS, read, conversation_resource)
+
+
+@bp.get("/counts")
+@guarded(READ)
+def count_conversations(ctx: RequestContext) -> Response:
+    refuse_oversized_body(ctx)
+    load(ctx, _no_query, single_valued(ctx, request.args))
+    return ok(counts_resource(ctx.services.conversations.counts(ctx.charge)))
 
 
 @bp.get("/<conversation>")

@@ -84,6 +84,7 @@ class EventLog:
                 "cut": cutoff,
                 "ret": self.retention_seconds,
                 "wh": self.keys.webhook_prefix(account),
+                "mx": self.keys.metadata_prefix(account),
             }
         )
 

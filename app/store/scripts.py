@@ -17,6 +17,7 @@ SCRIPT_NAMES = (
     "transition_conversation",
     "delete_conversation",
     "list_conversations",
+    "count_conversations",
     "claim_idempotency",
     "finish_idempotency",
     "repair_conversation",

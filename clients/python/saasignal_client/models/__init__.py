@@ -1,8 +1,13 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .conversation import Conversation
+from .conversation_counts import ConversationCounts
+from .conversation_counts_by_status import ConversationCountsByStatus
+from .conversation_counts_by_type import ConversationCountsByType
+from .conversation_counts_envelope import ConversationCountsEnvelope
 from .conversation_envelope import ConversationEnvelope
 from .conversation_list import ConversationList
+from .conversation_order import ConversationOrder
 from .conversation_status import ConversationStatus
 from .conversation_type import ConversationType
 from .create_conversation import CreateConversation
@@ -23,6 +28,7 @@ from .event_list import EventList
 from .event_request import EventRequest
 from .event_type import EventType
 from .metadata import Metadata
+from .metadata_filter import MetadataFilter
 from .previous_attributes import PreviousAttributes
 from .update_conversation import UpdateConversation
 from .update_webhook_endpoint import UpdateWebhookEndpoint
@@ -40,8 +46,13 @@ from .webhook_endpoint_with_secret_envelope import WebhookEndpointWithSecretEnve
 
 __all__ = (
     "Conversation",
+    "ConversationCounts",
+    "ConversationCountsByStatus",
+    "ConversationCountsByType",
+    "ConversationCountsEnvelope",
     "ConversationEnvelope",
     "ConversationList",
+    "ConversationOrder",
     "ConversationStatus",
     "ConversationType",
     "CreateConversation",
@@ -62,6 +73,7 @@ __all__ = (
     "EventRequest",
     "EventType",
     "Metadata",
+    "MetadataFilter",
     "PreviousAttributes",
     "UpdateConversation",
     "UpdateWebhookEndpoint",
