@@ -223,3 +223,45 @@ local function inbox_change(first, mx, key, seq, before, after)
   end
   return change
 end
+
+-- The doctor's repair of the inbox indexes of one conversation: `current` is {t, s, q, x}
+-- of its hash (empty when it is gone), `x` the pairs its metadata has now. Removes the seq
+-- from the leaves and from KEYS[extra..] (metadata indexes found holding it) where it
+-- does not belong, adds it where it does. Returns how many entries changed.
+local function repair_inbox(first, mx, key, seq, current, x, extra)
+  local changed = 0
+  local leaf, wanted = nil, {}
+  if current[1] then
+    local change = current[3]
+    if not change then
+      change = redis.call('INCR', KEYS[first])
+      redis.call('HSET', key, 'q', change)
+      changed = changed + 1
+    end
+    if x == '' then
+      changed = changed + redis.call('HDEL', key, 'x')
+    elseif current[4] ~= x then
+      redis.call('HSET', key, 'x', x)
+      changed = changed + 1
+    end
+    leaf = updated_leaf(first, current[1], current[2])
+    changed = changed + redis.call('ZADD', leaf, 'CH', change, seq)
+    for _, p in ipairs(pairs_of(x)) do
+      wanted[mx .. 'c:' .. p] = true
+      wanted[mx .. 'u:' .. p] = true
+      changed = changed + redis.call('ZADD', mx .. 'c:' .. p, 'CH', seq, seq)
+      changed = changed + redis.call('ZADD', mx .. 'u:' .. p, 'CH', change, seq)
+    end
+  end
+  for i = first + 1, first + 6 do
+    if KEYS[i] ~= leaf then
+      changed = changed + redis.call('ZREM', KEYS[i], seq)
+    end
+  end
+  for i = extra, #KEYS do
+    if not wanted[KEYS[i]] then
+      changed = changed + redis.call('ZREM', KEYS[i], seq)
+    end
+  end
+  return changed
+end
