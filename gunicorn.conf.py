@@ -22,6 +22,7 @@ if _owned_metrics_dir:
     os.environ[_METRICS_ENV] = tempfile.mkdtemp(prefix="saasignal-metrics-")
 
 from app.config import Config, ConfigError, int_between  # noqa: E402
+from app.webhooks.addresses import describe_rule  # noqa: E402
 
 
 def _int_env(name: str, default: int, highest: int) -> int:
@@ -47,6 +48,10 @@ try:
 except ConfigError as error:
     sys.stderr.write(f"saasignal: {error}\n")
     raise SystemExit(1) from None
+
+# Here, not in create_app: this file runs once, in the master, whatever the worker count.
+for _warning in _config.start_warnings():
+    sys.stderr.write(f"saasignal: warning: {_warning}\n")
 
 bind = f"0.0.0.0:{_int_env('PORT', 8000, 65535)}"
 # Two workers a core on Redis (README, "Performance"); one on the embedded store.
@@ -87,9 +92,12 @@ def on_starting(server: Any) -> None:
     one-worker rule is checked again on the settings gunicorn will really use. Samples of
     an earlier run's processes would be summed into the metrics, so they are removed; a
     running process's are kept: a `saasignal worker` on this host that shares the directory
-    and started first is still writing to its files (`<kind>_<pid>.db`).
+    and started first is still writing to its files (`<kind>_<pid>.db`). Logs the webhook
+    address rule the web process applies.
     """
     _refuse_workers_without_redis(server.cfg.workers, "workers")
+    # Which webhook addresses this web process accepts at creation (the worker says its own).
+    server.log.info(describe_rule(_config.webhook_allow_private_targets))
     for stale in Path(os.environ[_METRICS_ENV]).glob("*.db"):
         pid = stale.stem.rpartition("_")[2]
         if not (pid.isdigit() and _running(int(pid))):

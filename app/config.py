@@ -23,6 +23,8 @@ _REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+cluster://")
 # Redis refuses an EXPIRE past its clock's range; ten years is far inside it.
 _MAX_TTL_SECONDS = 10 * 365 * 24 * 3600
 _STRATEGIES = ("fixed-window", "moving-window", "sliding-window-counter")
+# RFC 6750's token68 characters (what fits `Authorization: Bearer …` unquoted), at least 16.
+_METRICS_TOKEN_RE = re.compile(r"^[A-Za-z0-9._~+/-]{16,1024}=*$")
 
 
 class ConfigError(ValueError):
@@ -50,6 +52,7 @@ class Config:
     webhook_retry_schedule: RetrySchedule = DEFAULT_SCHEDULE
     webhook_disable_after_seconds: float = 259200.0
     webhook_allow_private_targets: bool = False
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -72,6 +75,7 @@ class Config:
             "WEBHOOK_RETRY_SCHEDULE": ("webhook_retry_schedule", parse_schedule),
             "WEBHOOK_DISABLE_AFTER_SECONDS": ("webhook_disable_after_seconds", parse_seconds),
             "WEBHOOK_ALLOW_PRIVATE_TARGETS": ("webhook_allow_private_targets", _flag),
+            "METRICS_TOKEN": ("metrics_token", _metrics_token),
         }
         for variable, (field, read) in readers.items():
             raw = env.get(variable)
@@ -82,6 +86,21 @@ class Config:
             except ValueError as exc:
                 raise ConfigError(f"{variable}={raw!r} is invalid: {exc}") from None
         return cls(**values)
+
+    def start_warnings(self, env: Mapping[str, str] | None = None) -> list[str]:
+        """What the web start says once, before serving: settings that work but are risky.
+
+        On Heroku (`DYNO` set) the router is the only peer; with PROXY_HOPS=0 every client
+        has its address, so the failed-login limit of one (SPEC.md §4) would lock out all.
+        """
+        env = os.environ if env is None else env
+        warnings = []
+        if env.get("DYNO") and self.proxy_hops == 0:
+            warnings.append(
+                "DYNO is set but PROXY_HOPS=0: every client will look like the router's "
+                "address, and one client's failed logins will lock out all; set PROXY_HOPS=1"
+            )
+        return warnings
 
     def price(self, scope: str) -> int:
         """What a request to an endpoint of `scope` costs (SPEC.md §3)."""
@@ -214,6 +233,12 @@ def _webhook_timeout(raw: str) -> float:
     if not 0 < value <= _MAX_WEBHOOK_TIMEOUT:
         raise ValueError(f"expected more than 0 and at most {_MAX_WEBHOOK_TIMEOUT} seconds")
     return value
+
+
+def _metrics_token(raw: str) -> str:
+    if not _METRICS_TOKEN_RE.fullmatch(raw):
+        raise ValueError("expected 16 to 1024 characters of [A-Za-z0-9._~+/-] (a bearer token)")
+    return raw
 
 
 def _flag(raw: str) -> bool:

@@ -183,8 +183,15 @@ class InternalError(ServiceError):
 
 
 class StorageUnavailable(ServiceError):
-    status, code = 503, "service_unavailable"
-    message = "The storage backend is unreachable; retry shortly."
+    """503 with one fixed message: the cause (addresses, ports, driver text) is for the log.
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message, headers={"Retry-After": "1"})
+    SPEC.md §5: no response carries a detail of the storage behind it. `cause` says what
+    happened in an operator's words; the renderer logs it (or the chained exception).
+    """
+
+    status, code = 503, "service_unavailable"
+    message = "The service is unavailable for a moment; retry after the seconds in Retry-After."
+
+    def __init__(self, cause: str | None = None) -> None:
+        super().__init__(None, headers={"Retry-After": "1"})
+        self.cause = cause

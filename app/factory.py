@@ -17,6 +17,7 @@ from app.store.connect import connect
 from app.web import accesslog, context, metrics
 from app.web.errors import register_error_handlers
 from app.web.ratelimit import RateLimits
+from app.webhooks.addresses import describe_rule
 
 log = logging.getLogger("saasignal")
 
@@ -49,6 +50,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
     except RedisClusterException as exc:
         # A cluster client learns the slot map when it is made: no node, no start.
         raise ConfigError(f"REDIS_URL: no node of the Redis Cluster answers ({exc})") from None
+    # gunicorn's master logs it too (gunicorn.conf.py), where this logger has no handler.
+    log.info(describe_rule(config.webhook_allow_private_targets))
     app.extensions["saasignal"] = services
     app.extensions["saasignal.limits"] = limits
 

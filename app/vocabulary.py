@@ -24,7 +24,6 @@ TYPES = ("direct", "group")
 STATUSES = ("open", "closed", "archived")
 # SPEC.md §18: the list's orders, newest first either way.
 CONVERSATION_ORDERS = ("created_at", "updated_at")
-LIFECYCLE_ACTIONS = ("archive", "close", "reopen")
 
 # SPEC.md §15.
 EVENT_TYPES = (

@@ -2,7 +2,7 @@
 
 `python -m bench profile` runs the app in-process (Flask's test client) on a redis-server
 of its own. For GET one, create, a transition, delete and list 25 it counts the round
-trips each request makes (bench/roundtrips.py: a command or a pipeline is one; what a Lua
+trips each request makes (harness/roundtrips.py: a command or a pipeline is one; what a Lua
 script runs inside Redis is none), then times a few hundred requests without a profiler
 and once more under cProfile, and prints where the Python time goes.
 """
@@ -23,9 +23,10 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from app import create_app, metrics
+from app import create_app
+from app.web import metrics
 from bench.populate import Populator
-from bench.servers import start_redis
+from bench.rig import bench_redis
 from harness.roundtrips import RoundTrips, calibrate
 from harness.servers import ROOT
 
@@ -217,7 +218,7 @@ def report(found: dict[str, dict[str, Any]]) -> str:
 def run() -> tuple[str, dict[str, Any]]:
     """Profile the five endpoints; return the report and the figures."""
     logging.getLogger("saasignal.access").setLevel(logging.WARNING)  # not part of the answer
-    server = start_redis()
+    server = bench_redis()
     try:
         calibrate(server.url)
         populator = Populator(server.url, "saasignal")

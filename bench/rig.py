@@ -12,19 +12,28 @@ import contextlib
 import http.client
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from bench import wrk
 from bench.populate import Populator
-from harness.servers import Gunicorn, RedisServer
+from harness.servers import Gunicorn, RedisServer, start_redis
 
 BASE = "/modules/messaging/conversations"
 CREATE_BODY = json.dumps({"title": "Bench conversation", "metadata": {"tier": "gold"}})
 PREFIX = "saasignal"
 ENDPOINTS = ("get", "create", "list")
 ENDPOINT_NAMES = {"get": "GET one", "create": "create", "list": "list 25"}
+
+
+def bench_redis() -> RedisServer:
+    """A redis-server of the bench's own; exit with a clear message when it is missing."""
+    server = start_redis() if shutil.which("redis-server") else None
+    if server is None:
+        raise SystemExit("bench: redis-server is not installed (apt-get install redis-server).")
+    return server
 
 
 class Startable(Protocol):

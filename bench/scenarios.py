@@ -8,7 +8,7 @@ which the run gathers into one table of ✓ and ✗ at the end. To add one, writ
     def events_feed(rig: Rig) -> Outcome: ...
 
 here or in a module of its own that bench/__main__.py imports, and add its name to the
-modes in MODES. PLANNED names the scenarios still to be built; asking for one says so.
+modes in MODES.
 """
 
 from __future__ import annotations
@@ -47,9 +47,6 @@ EVENT_MEMORY_TARGET = 1024  # bytes of Redis memory per event (SPEC.md §15)
 EVENTS = EVENTS_PATH + "?limit=25"
 # A filter no event of a populated account matches: each page reads its whole budget.
 EVENTS_UNMATCHED = EVENTS + "&type=conversation.deleted"
-
-PLANNED: dict[str, str] = {}
-
 
 Scenario = Callable[[Rig], Outcome]
 SCENARIOS: dict[str, Scenario] = {}

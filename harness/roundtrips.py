@@ -128,7 +128,7 @@ class RoundTrips:
         self,
         kind: type[BaseException] | None,
         error: BaseException | None,
-        traceback: TracebackType | None,
+        _traceback: TracebackType | None,
     ) -> None:
         AbstractConnection.send_packed_command = self._original  # type: ignore[method-assign]
 

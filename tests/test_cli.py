@@ -160,7 +160,6 @@ def test_tokens_show_of_a_new_account_is_zero(cli: Cli) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        [],
         ["frobnicate"],
         ["keys", "create"],
         ["keys", "create", "--account", "Bad Name"],
@@ -258,7 +257,7 @@ def test_a_grant_past_the_largest_balance_is_refused(cli: Cli) -> None:
     line = _one_error_line(cli.run("keys", "create", "--account", "team", "--tokens", "10"))
     assert "unreachable" not in line and str(2**63 - 1) in line
     assert cli.ok("tokens", "grant", "--account", "team", "9")[-1] == str(2**63 - 1)
-    assert cli.ok("keys", "list", "--account", "team") == []
+    assert "has no keys" in _one_error_line(cli.run("keys", "list", "--account", "team"))
 
 
 def test_a_refused_command_is_not_called_unreachable(cli: Cli) -> None:

@@ -1,9 +1,11 @@
 """The shipped Python client (clients/python): generated without a warning, never drifting, small.
 
-The committed copy is compared byte for byte with a fresh generation by the pinned
-openapi-python-client (`clients/generate_python.py`, what `make client` runs), so the
-client cannot drift from the service's document. Every documented error response of every
-operation is fed through the generated client and must come out as the one `Error` model.
+The committed generated layer (saasignal_client/generated) is compared byte for byte with a
+fresh generation by the pinned openapi-python-client (`clients/generate_python.py`, what
+`make client` runs), so the client cannot drift from the service's document; the
+hand-written layer around it survives the regeneration untouched. Every documented error
+response of every operation is fed through the generated client and must come out as the
+one `Error` model.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import ast
 import importlib
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,9 +33,9 @@ from app.openapi.parts import (
     EXAMPLE_EVENT_ID,
     EXAMPLE_ID,
 )
-from clients.generate_python import DEFAULT_OUTPUT, generate
+from clients.generate_python import DEFAULT_OUTPUT, PACKAGE, generate
 
-PACKAGE = DEFAULT_OUTPUT / "saasignal_client"
+EXAMPLE = PACKAGE.parent / "examples" / "quickstart.py"
 # Files the tools of a checkout leave beside the generated ones (.pdm-build: the editable
 # install of `make`, which ignores itself in git).
 IGNORED = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache", ".pdm-build", "build"}
@@ -57,9 +60,11 @@ def _files(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, CompletedProcess[str]]]:
-    """A client generated now from the current document, and the generator's run."""
-    output = tmp_path_factory.mktemp("client") / "python"
-    yield output, generate(output)
+    """A copy of the package whose generated layer is generated now from the current
+    document, and the generator's run."""
+    package = tmp_path_factory.mktemp("client") / PACKAGE.name
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns(*IGNORED))
+    yield package, generate(package / DEFAULT_OUTPUT.name)
 
 
 def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -81,17 +86,34 @@ def test_the_generator_prints_no_warning(fresh: tuple[Path, CompletedProcess[str
 def test_the_committed_client_is_what_the_generator_makes_now(
     fresh: tuple[Path, CompletedProcess[str]],
 ) -> None:
-    output, _ = fresh
-    committed, generated = _files(DEFAULT_OUTPUT), _files(output)
+    package, _ = fresh
+    committed, generated = _files(DEFAULT_OUTPUT), _files(package / DEFAULT_OUTPUT.name)
     assert sorted(committed) == sorted(generated), "run `make client` and commit clients/python"
     changed = [name for name in generated if committed[name] != generated[name]]
     assert changed == [], "run `make client` and commit clients/python"
 
 
+def test_regeneration_keeps_the_hand_written_layer(
+    fresh: tuple[Path, CompletedProcess[str]],
+) -> None:
+    package, _ = fresh
+    hand_written = {n: b for n, b in _files(PACKAGE).items() if not n.startswith("generated/")}
+    assert {"__init__.py", "_base.py", "errors.py", "conversations.py"} <= set(hand_written)
+    after = {n: b for n, b in _files(package).items() if not n.startswith("generated/")}
+    assert after == hand_written
+
+
+def test_the_generator_replaces_only_a_generated_layer(tmp_path: Path) -> None:
+    (tmp_path / "mine.py").write_text("x = 1\n")
+    with pytest.raises(SystemExit, match="no generated layer"):
+        generate(tmp_path)
+    assert (tmp_path / "mine.py").read_text() == "x = 1\n"
+
+
 def test_at_most_three_model_classes_per_operation() -> None:
     classes = [
         node.name
-        for module in sorted((PACKAGE / "models").glob("*.py"))
+        for module in sorted((DEFAULT_OUTPUT / "models").glob("*.py"))
         for node in ast.walk(ast.parse(module.read_text()))
         if isinstance(node, ast.ClassDef)
     ]
@@ -102,7 +124,8 @@ def test_at_most_three_model_classes_per_operation() -> None:
 
 def _module(operation: dict[str, Any]) -> Any:
     tag = operation["tags"][0].lower()
-    return importlib.import_module(f"saasignal_client.api.{tag}.{operation['operationId']}")
+    name = operation["operationId"]
+    return importlib.import_module(f"saasignal_client.generated.api.{tag}.{name}")
 
 
 def test_every_documented_error_parses_into_the_one_error_model() -> None:
@@ -131,8 +154,11 @@ def test_every_documented_error_parses_into_the_one_error_model() -> None:
 
 
 def test_the_client_passes_mypy_strict(tmp_path: Path) -> None:
-    """Typed for its users: the package checks under `mypy --strict` as it is generated."""
+    """Typed for its users: the package (both layers) and the README's example script
+    check under `mypy --strict`."""
     mypy = Path(sys.executable).parent / "mypy"
-    command = [str(mypy), "--strict", "--cache-dir", str(tmp_path), str(PACKAGE)]
+    # No namespace packages: the repository's `clients` package would name the files twice.
+    strict = [str(mypy), "--strict", "--no-namespace-packages", "--cache-dir", str(tmp_path)]
+    command = [*strict, str(PACKAGE), str(EXAMPLE)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

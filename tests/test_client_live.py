@@ -15,7 +15,7 @@ import httpx
 import pytest
 import redis
 from saasignal_client import AuthenticatedClient
-from saasignal_client.api.conversations import (
+from saasignal_client.generated.api.conversations import (
     archive_conversation,
     close_conversation,
     create_conversation,
@@ -25,6 +25,7 @@ from saasignal_client.api.conversations import (
     reopen_conversation,
     update_conversation,
 )
+from saasignal_client.generated.types import Response
 from saasignal_client.models import (
     Conversation,
     ConversationEnvelope,
@@ -35,7 +36,6 @@ from saasignal_client.models import (
     Metadata,
     UpdateConversation,
 )
-from saasignal_client.types import Response
 
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace

@@ -1,7 +1,9 @@
 """GET /docs in headless Chromium: the page renders every operation, offline.
 
 Swagger UI's assets come from the service itself, and Chromium runs with its background
-networking off, so a page that reached for a CDN would render nothing.
+networking off, so a page that reached for a CDN would render nothing. The page's
+Content-Security-Policy is in force: a script or style it blocked would be reported in the
+console, which Chromium writes to stderr (`--enable-logging=stderr`).
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ def server() -> Iterator[Gunicorn]:
         live.stop()
 
 
-def _rendered_dom(chromium: str, url: str) -> str:
+def _rendered_dom(chromium: str, url: str) -> tuple[str, list[str]]:
+    """The page's DOM once rendered, and the console's messages."""
     with tempfile.TemporaryDirectory(prefix="saasignal-chromium-") as profile:
         result = subprocess.run(
             [
@@ -76,6 +79,8 @@ def _rendered_dom(chromium: str, url: str) -> str:
                 *CHROMIUM_FLAGS,
                 f"--user-data-dir={profile}",
                 "--virtual-time-budget=15000",
+                "--enable-logging=stderr",
+                "--v=0",
                 "--dump-dom",
                 url,
             ],
@@ -85,15 +90,27 @@ def _rendered_dom(chromium: str, url: str) -> str:
             stdin=subprocess.DEVNULL,
         )
     assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
+    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+    return result.stdout, console
 
 
 @pytest.mark.live
 def test_docs_page_renders_every_operation(server: Gunicorn) -> None:
-    dom = _rendered_dom(_chromium(), f"{server.url}/docs")
+    dom, console = _rendered_dom(_chromium(), f"{server.url}/docs")
     assert "SaaSignal Conversations API" in dom
     absent = [op for tag, op in OPERATION_IDS if f'id="operations-{tag}-{op}"' not in dom]
     assert absent == [], dom[-3000:]
+    violations = [line for line in console if "Content Security Policy" in line]
+    assert violations == [], violations
+
+
+@pytest.mark.live
+def test_the_console_reports_what_the_policy_blocks(server: Gunicorn) -> None:
+    """The check above can fail: an inline script on a page with the policy is reported."""
+    page = "<meta http-equiv='Content-Security-Policy' content=\"script-src 'self'\">"
+    page += "<script>document.title = 'ran'</script>"
+    _, console = _rendered_dom(_chromium(), "data:text/html," + page)
+    assert any("Content Security Policy" in line for line in console), console
 
 
 @pytest.fixture

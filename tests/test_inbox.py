@@ -298,9 +298,9 @@ def test_counts_take_no_query_parameters(api: Api, query: dict[str, str]) -> Non
 
 
 def test_the_generated_client_sends_the_inbox_parameters(api: Api) -> None:
-    from saasignal_client import AuthenticatedClient
-    from saasignal_client.api.conversations import count_conversations, list_conversations
-    from saasignal_client.models import (
+    from saasignal_client.generated import AuthenticatedClient
+    from saasignal_client.generated.api.conversations import count_conversations, list_conversations
+    from saasignal_client.generated.models import (
         ConversationCountsEnvelope,
         ConversationList,
         MetadataFilter,
@@ -322,3 +322,20 @@ def test_the_generated_client_sends_the_inbox_parameters(api: Api) -> None:
     counts = count_conversations.sync(client=client)
     assert isinstance(counts, ConversationCountsEnvelope)
     assert counts.data.total == 2 and counts.data.by_status.open_ == 2
+
+
+def test_the_client_layer_lists_an_inbox_and_counts(api: Api) -> None:
+    from saasignal_client import SaaSignal
+
+    gold = api.create(metadata={"tier": "gold"})["id"]
+    silver = api.create(metadata={"tier": "silver"})["id"]
+    api.patch(f"/{gold}", json={"title": "moved"})
+    client = SaaSignal(
+        api.secret,
+        base_url="http://service",
+        httpx_args={"transport": httpx.WSGITransport(app=api.app)},
+    )
+    listed = client.conversations.list(order_by="updated_at", limit=1)
+    assert [c.id for c in listed] == [gold, silver]
+    assert [c.id for c in client.conversations.list(metadata={"tier": "silver"})] == [silver]
+    assert client.conversations.counts().total == 2

@@ -150,7 +150,7 @@ def test_bad_query_parameters_are_422(api: Api, query: Any, field: str) -> None:
 
 def test_an_unknown_parameter_names_itself(api: Api) -> None:
     response = api.get(query_string={"sort": "asc"})
-    assert response.get_json()["error"]["details"] == {"sort": ["Unknown field."]}
+    assert response.get_json()["error"]["details"] == {"sort": ["Unknown parameter."]}
 
 
 def _cursor(api: Api, query: dict[str, str], key: str | None = None) -> str:

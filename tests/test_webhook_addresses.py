@@ -69,9 +69,19 @@ def test_non_public_addresses_are_refused(host: str) -> None:
         pin(url, False, nowhere)
 
 
+# What WEBHOOK_ALLOW_PRIVATE_TARGETS=1 opens among them: loopback and private ranges only.
+OPENED_BY_FLAG = {
+    "127.0.0.1", "127.255.0.9", "10.0.0.1", "10.255.255.255", "172.16.0.1", "172.31.255.254",
+    "192.168.1.1", "[::1]", "[fc00::1]", "[fd12:3456::1]", "[::ffff:10.0.0.1]",
+    "[::ffff:127.0.0.1]", "2130706433", "0177.0.0.1", "0x7f.0.0.1", "0x7f000001", "127.1",
+    "017700000001",
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("host", BLOCKED_HOSTS)
-def test_private_targets_allowed_lets_every_address_through(host: str) -> None:
-    assert check_url(f"http://{host}:8080/hook", True, nowhere) is None
+def test_private_targets_allowed_opens_only_loopback_and_private(host: str) -> None:
+    opened = check_url(f"http://{host}:8080/hook", True, nowhere) is None
+    assert opened is (host in OPENED_BY_FLAG)
 
 
 @pytest.mark.parametrize(

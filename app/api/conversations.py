@@ -18,8 +18,9 @@ from app.schemas.conversations import (
 from app.store.conversations import Stored
 from app.store.pages import Page
 from app.vocabulary import ADMIN, CONVERSATIONS_PATH, READ, WRITE, entity_tag
+from app.web.context import RequestContext
 from app.web.envelope import ok
-from app.web.guard import RequestContext, guarded
+from app.web.guard import guarded
 from app.web.inputs import (
     if_match,
     if_none_match,

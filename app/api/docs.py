@@ -1,7 +1,9 @@
 """The published contract: /openapi.json, and /docs with Swagger UI served by the service.
 
 Swagger UI's JavaScript and CSS come from the `flask-swagger-ui` package's bundled copy,
-so the page works offline (no CDN). Neither route needs a key, tokens or a rate limit, and
+so the page works offline (no CDN), and the script that starts it is the service's own
+file: the page's Content-Security-Policy lets it load nothing but the service's assets, no
+inline script or style (SPEC.md §5). Neither route needs a key, tokens or a rate limit, and
 neither is in the JSON envelope (SPEC.md §1, §5).
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import importlib.resources
 from pathlib import Path
 
-from flask import Blueprint, Response, send_from_directory, url_for
+from flask import Blueprint, Response, send_file, send_from_directory, url_for
 
 from app.errors import NotFound
 from app.jsontext import dumps
@@ -21,6 +23,25 @@ bp = Blueprint("docs", __name__)
 # The only files the page needs; anything else in the package is not served.
 ASSETS = frozenset({"swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"})
 _ASSETS_DIR = Path(str(importlib.resources.files("flask_swagger_ui") / "dist"))
+_INIT_SCRIPT = "swagger-init.js"
+_INIT_PATH = Path(str(importlib.resources.files("app.api") / _INIT_SCRIPT))
+
+# Only the service's own files; `data:` images are the ones swagger-ui.css embeds. No
+# 'unsafe-inline' or 'unsafe-eval': Swagger UI sets styles through the DOM, which a
+# style-src without them still allows.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -31,18 +52,9 @@ _PAGE = """<!DOCTYPE html>
   <link rel="icon" type="image/png" href="{icon}">
 </head>
 <body>
-  <div id="swagger-ui"></div>
+  <div id="swagger-ui" data-spec="{spec}"></div>
   <script src="{js}"></script>
-  <script>
-    window.ui = SwaggerUIBundle({{
-      url: "{spec}",
-      dom_id: "#swagger-ui",
-      deepLinking: true,
-      validatorUrl: null,
-      docExpansion: "list",
-      defaultModelsExpandDepth: 1
-    }});
-  </script>
+  <script src="{init}"></script>
 </body>
 </html>
 """
@@ -61,14 +73,19 @@ def docs_page() -> Response:
         css=url_for("docs.docs_asset", name="swagger-ui.css"),
         icon=url_for("docs.docs_asset", name="favicon-32x32.png"),
         js=url_for("docs.docs_asset", name="swagger-ui-bundle.js"),
+        init=url_for("docs.docs_asset", name=_INIT_SCRIPT),
         spec=url_for("docs.openapi_document"),
     )
-    return Response(page, mimetype="text/html")
+    response = Response(page, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return response
 
 
 @bp.get("/docs/assets/<name>")
 def docs_asset(name: str) -> Response:
-    """One of Swagger UI's files, from the installed package."""
+    """One of Swagger UI's files, from the installed package, or the page's own script."""
+    if name == _INIT_SCRIPT:
+        return send_file(_INIT_PATH, mimetype="text/javascript", max_age=86400)
     if name not in ASSETS:
         raise NotFound("No such resource.")
     return send_from_directory(_ASSETS_DIR, name, max_age=86400)

@@ -12,8 +12,9 @@ from app.schemas.events import EventListQuerySchema
 from app.store.ids import ConversationRef, parse_id
 from app.store.pages import Page
 from app.vocabulary import EVENTS_PATH, READ
+from app.web.context import RequestContext
 from app.web.envelope import ok
-from app.web.guard import RequestContext, guarded
+from app.web.guard import guarded
 from app.web.inputs import refuse_oversized_body
 from app.web.pagination import paginate
 

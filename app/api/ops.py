@@ -21,5 +21,5 @@ def healthz() -> Response:
 def readyz() -> Response:
     """200 when storage answers, 503 otherwise."""
     if not services().storage_answers():
-        raise StorageUnavailable("The storage backend does not answer.")
+        raise StorageUnavailable("readyz: the storage does not answer")
     return ok({"ready": True})

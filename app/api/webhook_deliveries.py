@@ -17,8 +17,9 @@ from app.schemas.webhooks import WebhookListQuerySchema
 from app.store.pages import Page
 from app.store.webhook_deliveries import StoredDelivery
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
+from app.web.context import RequestContext
 from app.web.envelope import ok
-from app.web.guard import RequestContext, guarded
+from app.web.guard import guarded
 from app.web.inputs import json_body, load
 from app.web.pagination import paginate
 

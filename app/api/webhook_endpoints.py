@@ -22,8 +22,9 @@ from app.schemas.webhooks import (
 from app.store.pages import Page
 from app.store.webhook_endpoints import StoredEndpoint
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
+from app.web.context import RequestContext
 from app.web.envelope import ok
-from app.web.guard import RequestContext, guarded
+from app.web.guard import guarded
 from app.web.inputs import (
     charge_and_raise,
     json_body,

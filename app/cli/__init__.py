@@ -9,23 +9,33 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from redis import exceptions as redis_errors
 
-from app.cli import doctor, keys, openapi, serve, worker
-from app.cli.args import CliError, Parser
+from app.cli import doctor, keys, openapi, serve, tokens, worker
+from app.cli.args import CliError, Parser, show_help
 from app.config import ConfigError
 from app.errors import StorageUnavailable
 
-COMMAND_GROUPS = (serve, keys, doctor, openapi, worker)
+COMMAND_GROUPS = (serve, keys, tokens, doctor, openapi, worker)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="saasignal", description="The SaaSignal Conversations service.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    parser.add_argument("--version", action="version", version=f"saasignal {_version()}")
+    commands = parser.add_subparsers(dest="command", parser_class=Parser)
+    show_help(parser)
     for group in COMMAND_GROUPS:
         group.register(commands)
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("saasignal-conversations")
+    except metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown"
 
 
 def _fail(message: str) -> int:
@@ -46,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageUnavailable as error:
         # The store reports Redis failures as unavailability; the operator needs the cause.
         cause = error.__cause__
-        return _fail(_redis_failure(cause) if isinstance(cause, Exception) else error.text)
+        return _fail(
+            _redis_failure(cause) if isinstance(cause, Exception) else error.cause or error.text
+        )
     except (redis_errors.RedisError, redis_errors.RedisClusterException) as error:
         return _fail(_redis_failure(error))
     except KeyboardInterrupt:

@@ -22,6 +22,12 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"saasignal: {message} (see 'saasignal --help')\n")
 
 
+def show_help(parser: argparse.ArgumentParser) -> None:
+    """Make `parser` print its help when run without a subcommand (a subcommand's own
+    `run` replaces this one)."""
+    parser.set_defaults(run=lambda args: parser.print_help())
+
+
 def account(value: str) -> str:
     """An account name (SPEC.md §2)."""
     if not ACCOUNT_RE.fullmatch(value):

@@ -21,10 +21,19 @@ def register(commands: Any) -> None:
 def cmd_doctor(args: argparse.Namespace) -> None:
     config = stored_config()
     keys = Keyspace(config.redis_key_prefix)
-    problems = run_doctor(connect(config.redis_url), keys, args.account, args.repair)
+    client = connect(config.redis_url)
+    if args.account is not None and not _exists(client, keys, args.account):
+        raise CliError(f"account {args.account!r} does not exist: no keys, tokens or conversations")
+    problems = run_doctor(client, keys, args.account, args.repair)
     for line in problems:
         print(line)
     if problems:
         verb = "repaired" if args.repair else "found (run with --repair to fix)"
         raise CliError(f"{len(problems)} problem(s) {verb}")
     print("no drift: every index agrees with the conversations")
+
+
+def _exists(client: Any, keys: Keyspace, account: str) -> bool:
+    """Whether anything of the account is stored: a key, a balance, a conversation."""
+    names = (keys.account_keys(account), keys.tokens(account), keys.sequence(account))
+    return any(client.exists(name) for name in names)

@@ -1,11 +1,11 @@
-"""`saasignal keys …` and `saasignal tokens …`: API keys and token balances in Redis."""
+"""`saasignal keys …`: API keys in Redis (create, list, revoke)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from app.cli.args import CliError, Parser, account, count, key_store
+from app.cli.args import CliError, Parser, account, count, key_store, show_help
 from app.domain.resources import timestamp
 from app.store.keys import KeyStore
 from app.vocabulary import DEFAULT_KEY_SCOPES, SCOPES
@@ -14,9 +14,9 @@ MAX_BALANCE = 2**63 - 1  # Redis integers are signed 64-bit
 
 
 def register(commands: Any) -> None:
-    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(
-        dest="keys_command", required=True, parser_class=Parser
-    )
+    keys_group = commands.add_parser("keys", help="manage API keys")
+    show_help(keys_group)
+    keys = keys_group.add_subparsers(dest="keys_command", parser_class=Parser)
     create = keys.add_parser("create", help="create a key (and its account if new)")
     create.add_argument("--account", type=account, required=True)
     create.add_argument("--scope", action="append", choices=SCOPES, dest="scopes")
@@ -28,17 +28,6 @@ def register(commands: Any) -> None:
     revoke = keys.add_parser("revoke", help="revoke a key")
     revoke.add_argument("key_id")
     revoke.set_defaults(run=cmd_keys_revoke)
-
-    tokens = commands.add_parser("tokens", help="manage token balances").add_subparsers(
-        dest="tokens_command", required=True, parser_class=Parser
-    )
-    grant = tokens.add_parser("grant", help="add tokens to an account")
-    grant.add_argument("--account", type=account, required=True)
-    grant.add_argument("amount", type=count)
-    grant.set_defaults(run=cmd_tokens_grant)
-    show = tokens.add_parser("show", help="show an account's balance")
-    show.add_argument("--account", type=account, required=True)
-    show.set_defaults(run=cmd_tokens_show)
 
 
 def check_grant(store: KeyStore, account: str, tokens: int) -> None:
@@ -63,7 +52,10 @@ def cmd_keys_create(args: argparse.Namespace) -> None:
 
 
 def cmd_keys_list(args: argparse.Namespace) -> None:
-    for record in key_store().list(args.account):
+    records = key_store().list(args.account)
+    if not records:
+        raise CliError(f"account {args.account!r} has no keys (or does not exist)")
+    for record in records:
         state = "revoked" if record.get("revoked") == "1" else "active"
         print(
             f"{record['key_id']}  {record['scopes'].replace(' ', ',')}  "
@@ -75,13 +67,3 @@ def cmd_keys_revoke(args: argparse.Namespace) -> None:
     if not key_store().revoke(args.key_id):
         raise CliError(f"no key {args.key_id!r}")
     print(f"revoked {args.key_id}")
-
-
-def cmd_tokens_grant(args: argparse.Namespace) -> None:
-    store = key_store()
-    check_grant(store, args.account, args.amount)
-    print(store.grant(args.account, args.amount))
-
-
-def cmd_tokens_show(args: argparse.Namespace) -> None:
-    print(key_store().balance(args.account))

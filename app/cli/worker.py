@@ -8,6 +8,7 @@ the graceful way: no new claims, the attempts in flight finish and are recorded.
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 from types import FrameType
 from typing import Any
@@ -16,6 +17,7 @@ from app.cli.args import port
 from app.config import Config, ConfigError, int_between
 from app.domain.events import render_event
 from app.store.connect import connect
+from app.webhooks.addresses import describe_rule
 from app.worker import metrics
 from app.worker.loop import Worker
 
@@ -32,16 +34,27 @@ def _concurrency(value: str) -> int:
     return concurrency
 
 
+def build_worker(client: Any, config: Config, concurrency: int = DEFAULT_CONCURRENCY) -> Worker:
+    """The worker of `saasignal worker`, and of `saasignal serve` on the embedded store."""
+    return Worker(client, config, concurrency, render_event)
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
     """Deliver webhooks until SIGTERM or SIGINT."""
     config = Config.from_env()
     if config.redis_url is None:
-        raise ConfigError("REDIS_URL is not set: the worker delivers what the web process stores")
+        raise ConfigError(
+            "REDIS_URL is not set: the worker delivers what the web process stores"
+            " (on the embedded store, `saasignal serve` delivers webhooks itself)"
+        )
     client = connect(config.redis_url)
     client.ping()  # unreachable Redis: one line from the console script, not a loop of warnings
-    worker = Worker(client, config, args.concurrency, render_event)
+    worker = build_worker(client, config, args.concurrency)
+    logging.getLogger("saasignal.webhooks").info(
+        describe_rule(config.webhook_allow_private_targets)
+    )
 
-    def stop(signum: int, frame: FrameType | None) -> None:
+    def stop(_signum: int, _frame: FrameType | None) -> None:
         worker.stop()
 
     signal.signal(signal.SIGTERM, stop)

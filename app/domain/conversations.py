@@ -146,4 +146,6 @@ def update_conversation(
         updated = store.update(charge, current, if_match, now_ms, set_fields, delete_fields, origin)
         if updated is not None:
             return updated
-    raise StorageUnavailable("The conversation is changing too fast to update; retry.")
+    raise StorageUnavailable(
+        f"conversation {conversation_id} changed under {MAX_UPDATE_ATTEMPTS} updates in a row"
+    )

@@ -41,6 +41,18 @@ JSON_TYPES = "`application/json` or any `application/*+json`, in UTF-8"
 
 _ONE = {"status": "ok", "data": EXAMPLE_CONVERSATION}
 _CHANGED = {"status": "ok", "data": {**EXAMPLE_CONVERSATION, "version": 2}}
+# The PATCH example's request, and the object it makes of EXAMPLE_CONVERSATION.
+_PATCH = {"title": "Escalations", "metadata": {"tier": None, "region": "eu"}}
+_PATCHED = {
+    "status": "ok",
+    "data": {
+        **EXAMPLE_CONVERSATION,
+        "title": "Escalations",
+        "metadata": {"region": "eu"},
+        "version": 2,
+        "updated_at": "2026-11-25T12:05:00.456Z",
+    },
+}
 _LINKS = {
     name: {
         "operationId": operation_id,
@@ -179,17 +191,13 @@ def _update() -> dict[str, Any]:
         f"{JSON_TYPES} is accepted too. An update that changes nothing returns the object "
         "unchanged (same version). Allowed in every status. Honours If-Match.",
         parameters=[parameter("ConversationId"), parameter("IfMatch")],
-        requestBody=json_body(
-            "UpdateConversation",
-            {"title": "Escalations", "metadata": {"tier": None, "region": "eu"}},
-            MERGE_PATCH,
-        ),
+        requestBody=json_body("UpdateConversation", _PATCH, MERGE_PATCH),
         responses={
             **success(
                 200,
                 "The conversation after the update.",
                 "ConversationEnvelope",
-                _CHANGED,
+                _PATCHED,
                 ("ETag",),
             ),
             **error_responses(AUTHENTICATED, WITH_BODY, (NotFound, PreconditionFailed)),

@@ -24,6 +24,8 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
     P:{A}:wh:eps                         zset     the account's endpoint ids, scored by sequence
     P:{A}:wh:ep:<endpoint id>            hash     one webhook endpoint (fields below)
     P:{A}:wh:ep:<endpoint id>:dlv        zset     an endpoint's delivery ids by event time (ms)
+    P:{A}:wh:ep:<endpoint id>:ps         string   the secret a rotation replaced (TTL: the 24 h
+                                                  it keeps signing; then Redis deletes it)
     P:{A}:wh:subs                        hash     enabled webhook endpoint id → '*' or
                                                   ',type,type,' (what it subscribes to)
     P:{A}:wh:dlv:<delivery id>           hash     one webhook delivery (fields below; TTL: the
@@ -70,7 +72,7 @@ never removed. Endpoint hash fields:
     url · ev (`*` or `,type,type,`) · d description (absent: null)
     st status (enabled|disabled) · dr disabled_reason (manual|gone|failing)
     c created · u updated · sq sequence · sk secret
-    ps previous secret · px when it stops signing (24 h after the rotation)
+    px when the previous secret (`:ps`, above) stops signing (24 h after the rotation)
     fs failing since (first failure after the last success)
     fw first-attempt watermark: the last delivery whose first attempt started
     ff, fx the delivery whose first attempt is in flight, and its lease's end
@@ -221,6 +223,9 @@ class Keyspace:
 
     def webhook_endpoint_deliveries(self, account: str, endpoint_id: str) -> str:
         return self.account(account, "wh", "ep", endpoint_id, "dlv")
+
+    def webhook_previous_secret(self, account: str, endpoint_id: str) -> str:
+        return self.account(account, "wh", "ep", endpoint_id, "ps")
 
     def webhook_subscriptions(self, account: str) -> str:
         return self.account(account, "wh", "subs")

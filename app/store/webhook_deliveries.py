@@ -30,11 +30,6 @@ DELIVERY_ID_RE = re.compile(r"^whd_[0-9]{19}_[A-Za-z0-9]{24}$")
 ENDPOINT_DISABLED = 7
 
 
-def delivery_endpoint(delivery_id: str) -> str:
-    """The endpoint id a delivery id names."""
-    return "we_" + delivery_id.rsplit("_", 1)[1]
-
-
 @dataclasses.dataclass(frozen=True)
 class StoredDelivery:
     """One delivery as stored; times in epoch ms, None where absent."""

@@ -167,10 +167,13 @@ class WebhookEndpointStore:
         """One endpoint; NotFound when the account has no such endpoint."""
         self.debit(account, charge)
         self._locate(account, endpoint_id, None)
-        raw = self.client.hgetall(self.keys.webhook_endpoint(account, endpoint_id))
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hgetall(self.keys.webhook_endpoint(account, endpoint_id))
+        pipe.get(self.keys.webhook_previous_secret(account, endpoint_id))
+        raw, previous = pipe.execute()
         if not raw:
             raise self._not_found(endpoint_id)
-        return StoredEndpoint.from_hash(endpoint_id, raw)
+        return StoredEndpoint.from_hash(endpoint_id, {**raw, "ps": previous})
 
     @reports_unavailable
     def list_page(
@@ -235,6 +238,7 @@ class WebhookEndpointStore:
             self.keys.webhook_endpoint_deliveries(account, endpoint_id),
             self.keys.webhook_subscriptions(account),
             self.keys.webhook_endpoints(account),
+            self.keys.webhook_previous_secret(account, endpoint_id),
         ]
         result = self._run("delete_webhook_endpoint", account, keys, [endpoint_id], charge)
         if int(result[0]) == Code.NOT_FOUND:
@@ -251,9 +255,13 @@ class WebhookEndpointStore:
     ) -> StoredEndpoint:
         """Give the endpoint a new secret; the old one signs beside it for 24 hours."""
         self._locate(account, endpoint_id, charge)
-        keys = [self.keys.webhook_endpoint(account, endpoint_id)]
+        keys = [
+            self.keys.webhook_endpoint(account, endpoint_id),
+            self.keys.webhook_previous_secret(account, endpoint_id),
+        ]
         args: list[Any] = [now_ms, secret or new_secret(), ROTATION_OVERLAP_MS]
         result = self._run("rotate_webhook_secret", account, keys, args, charge)
         if int(result[0]) == Code.NOT_FOUND:
             raise self._not_found(endpoint_id)
-        return StoredEndpoint.from_hash(endpoint_id, _flat(result[2]))
+        # The replaced secret lives in a key of its own that expires (keyspace.py).
+        return StoredEndpoint.from_hash(endpoint_id, {**_flat(result[2]), "ps": result[3]})

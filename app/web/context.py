@@ -3,7 +3,7 @@
 `begin` (before every request) makes the RequestContext: the request id and the clock.
 The guard adds the key, the charge and the rate-limit state. `finish` (after every
 request) completes the response in a written order: settle the tokens (refund a 5xx) →
-headers (balance, rate limit, request id) → access log → metrics.
+headers (balance, rate limit, request id, nosniff) → access log → metrics.
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ def finish(response: Response) -> Response:
     if ctx.rate_limit is not None:
         ctx.rate_limit.apply(response)
     response.headers["X-Request-Id"] = ctx.request_id
+    response.headers["X-Content-Type-Options"] = "nosniff"  # SPEC.md §5, every response
     elapsed = time.perf_counter() - ctx.started
     accesslog.write(response, ctx.request_id, elapsed, charge)
     metrics.record(response, elapsed, charge, ctx.scope)

@@ -68,13 +68,25 @@ def from_http_exception(exc: HTTPException) -> ServiceError:
     return InternalError()
 
 
+def _explained(error: ServiceError) -> str:
+    """The error's message; a 412 to an If-Match with no quoted tag (`If-Match: 2`, which
+    names no entity tag) says how to write one, showing the current tag."""
+    header = request.headers.get("If-Match") if error.status == 412 else None
+    if header is None or '"' in header or header.strip() == "*" or not error.details:
+        return error.text
+    return (
+        "If-Match does not match the current version; entity tags are quoted: "
+        f"{error.details.get('etag')}"
+    )
+
+
 def render(error: ServiceError) -> Response:
     """Render a ServiceError in the envelope, with its headers."""
     if isinstance(error, StorageUnavailable):
-        cause = error.__cause__ or error.text
+        cause = error.__cause__ or error.cause or error.text
         log.warning("storage unavailable (request %s): %s", current().request_id, cause)
     response = error_response(
-        error.status, error.code, error.text, error.details, current().request_id
+        error.status, error.code, _explained(error), error.details, current().request_id
     )
     for name, value in error.headers.items():
         response.headers[name] = value
@@ -101,7 +113,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StorageError)
     def _limiter_storage_error(error: StorageError) -> Response:
         # flask-limiter's storage failed: limits are never skipped, the request is a 503.
-        return render(StorageUnavailable(str(error)))
+        # Its text names the address and port: the log gets it, the body never does.
+        return render(StorageUnavailable(f"rate-limit storage: {error}"))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

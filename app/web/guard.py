@@ -14,7 +14,8 @@ from flask import Response, current_app, request
 
 from app.store.conversations import Charge
 from app.web.auth import authenticate, require_scope
-from app.web.context import RequestContext, current
+from app.web.clientaddr import failure_bucket
+from app.web.context import current
 from app.web.idempotency import run_idempotent
 from app.web.ratelimit import RateLimits
 
@@ -30,7 +31,7 @@ def guarded(scope: str) -> Callable[[View], View]:
             ctx = current()
             services = ctx.services
             limits: RateLimits = current_app.extensions["saasignal.limits"]
-            address = request.remote_addr or "unknown"
+            address = failure_bucket(request.remote_addr or "unknown")
             header = request.headers.get("Authorization")
             key, secret_digest, lookup = authenticate(services.keys, limits, address, header)
             require_scope(key, scope)
@@ -47,4 +48,4 @@ def guarded(scope: str) -> Callable[[View], View]:
     return decorate
 
 
-__all__ = ["RequestContext", "guarded"]
+__all__ = ["guarded"]

@@ -3,6 +3,8 @@
 Under gunicorn every worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR
 (gunicorn.conf.py makes one when it is unset) and `GET /metrics` sums them across workers;
 without that variable (tests, `saasignal serve`) the process's own registry answers.
+With METRICS_TOKEN set (SPEC.md §12) it answers only `Authorization: Bearer <token>`,
+compared in constant time; else 401 in the envelope.
 Labels are bounded: the route is the URL rule (never the raw path) and tokens are counted
 by scope, since an account label would grow with every customer.
 """
@@ -10,10 +12,11 @@ by scope, since an account label would grow with every customer.
 from __future__ import annotations
 
 import functools
+import hmac
 import os
 from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, current_app, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -24,6 +27,7 @@ from prometheus_client import (
 )
 from prometheus_client import multiprocess as prometheus_multiprocess
 
+from app.errors import Unauthorized
 from app.store.conversations import Charge
 from app.vocabulary import PRICE_NAMES
 
@@ -62,7 +66,8 @@ bp = Blueprint("metrics", __name__)
 
 @bp.get("/metrics")
 def metrics() -> Response:
-    """Expose every metric in the Prometheus text format (no auth, no envelope)."""
+    """Expose every metric in the Prometheus text format (no envelope; METRICS_TOKEN if set)."""
+    _require_token(current_app.extensions["saasignal"].config.metrics_token)
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
         prometheus_multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
@@ -70,6 +75,18 @@ def metrics() -> Response:
     else:
         body = generate_latest(REGISTRY)
     return Response(body, status=200, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def _require_token(token: str | None) -> None:
+    """401 unless the request bears `token` (when one is configured)."""
+    if token is None:
+        return
+    scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+    # Bytes: compare_digest refuses a str with characters outside ASCII.
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    ):
+        raise Unauthorized("/metrics needs 'Authorization: Bearer <METRICS_TOKEN>'.")
 
 
 def route_of_request() -> str:

@@ -14,7 +14,7 @@ from flask import Response, request
 from marshmallow import Schema
 
 from app.domain.cursors import CursorKind
-from app.errors import InvalidCursor
+from app.errors import InvalidCursor, ValidationFailed
 from app.store.pages import Page
 from app.web.context import RequestContext
 from app.web.envelope import json_response
@@ -27,7 +27,18 @@ PAGE_FIELDS = ("limit", "cursor")
 def list_query(ctx: RequestContext, schema: Schema) -> dict[str, Any]:
     """A list's query, validated (SPEC.md §8): 413 / 422 after charging."""
     refuse_oversized_body(ctx)
-    return load(ctx, schema, single_valued(ctx, request.args))
+    try:
+        return load(ctx, schema, single_valued(ctx, request.args))
+    except ValidationFailed as error:
+        # marshmallow's words are a body's: in a query string an unknown name is a parameter.
+        details = error.details or {}
+        for name, messages in details.items():
+            if isinstance(messages, list):
+                details[name] = [_UNKNOWN.get(m, m) for m in messages]
+        raise
+
+
+_UNKNOWN = {"Unknown field.": "Unknown parameter."}
 
 
 def cursor_position(

@@ -6,6 +6,11 @@ here too, and every address they resolve to must be public; the attempt then con
 the address that was checked (`Target.ip`), never to the name, so a name rebound between
 the check and the connection cannot slip through. IPv4 written the ways `inet_aton`
 accepts (`2130706433`, `0177.0.0.1`, `0x7f.1`) is read as the address it is.
+
+WEBHOOK_ALLOW_PRIVATE_TARGETS=1 (development, tests) opens `http://`, loopback and the
+private ranges (`OPENED_BY_FLAG`) and nothing else: link-local (169.254/16 with the cloud
+metadata address 169.254.169.254, fe80::/10), shared, multicast, reserved and the other
+special ranges stay refused.
 """
 
 from __future__ import annotations
@@ -31,6 +36,19 @@ _NUMBER = re.compile(r"^(0[xX][0-9a-fA-F]*|[0-9]+)$")
 _SHARED = ipaddress.IPv4Network("100.64.0.0/10")
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+# What WEBHOOK_ALLOW_PRIVATE_TARGETS=1 opens: loopback and the private ranges (RFC 1918,
+# unique local IPv6), nothing else of the non-public space.
+OPENED_BY_FLAG = tuple(
+    ipaddress.ip_network(block)
+    for block in (
+        "127.0.0.0/8",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "::1/128",
+        "fc00::/7",
+    )
+)
 
 
 class InvalidUrl(ValueError):
@@ -138,6 +156,33 @@ def is_blocked(address: Address) -> bool:
     )
 
 
+def opened_by_flag(address: Address) -> bool:
+    """Whether WEBHOOK_ALLOW_PRIVATE_TARGETS=1 allows the address (IPv4-mapped judged as IPv4)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in block for block in OPENED_BY_FLAG)
+
+
+def refused(address: Address, allow_private: bool) -> bool:
+    """Whether a webhook may not reach the address under the configured rule."""
+    return is_blocked(address) and not (allow_private and opened_by_flag(address))
+
+
+def describe_rule(allow_private: bool) -> str:
+    """The address rule applied, in one line, for the start of the web and worker processes."""
+    if allow_private:
+        return (
+            "webhook targets: http:// and https://, public, loopback and private addresses"
+            " (WEBHOOK_ALLOW_PRIVATE_TARGETS=1); link-local, multicast, reserved and other"
+            " special addresses refused"
+        )
+    return (
+        "webhook targets: https:// to public addresses only; set"
+        " WEBHOOK_ALLOW_PRIVATE_TARGETS=1 on web and worker for http:// and loopback or"
+        " private receivers"
+    )
+
+
 def parse_url_text(url: str, allow_private: bool) -> ParsedUrl:
     """Parse and check the URL's form (scheme, user info, length, host); InvalidUrl if bad."""
     if len(url) > MAX_URL_LENGTH:
@@ -197,7 +242,7 @@ def pin(url: str, allow_private: bool, resolver: Resolver = system_resolver) -> 
         addresses = [ipaddress.ip_address(text.split("%")[0]) for text in found]
         if not addresses:
             raise UnresolvableHost(f"{parsed.host} has no address")
-    if not allow_private and any(is_blocked(address) for address in addresses):
+    if any(refused(address, allow_private) for address in addresses):
         raise BlockedAddress(f"{parsed.host} is or resolves to a non-public address")
     return Target(parsed, str(addresses[0]))
 
@@ -212,6 +257,11 @@ def check_url(url: str, allow_private: bool, resolver: Resolver = system_resolve
     except InvalidUrl as error:
         return str(error)
     except BlockedAddress:
+        if allow_private:
+            return (
+                "Must not resolve to a link-local, multicast, reserved or other special address"
+                " (WEBHOOK_ALLOW_PRIVATE_TARGETS opens only loopback and private ones)."
+            )
         return "Must not resolve to a loopback, private, link-local or other non-public address."
     except UnresolvableHost:
         return None

@@ -82,10 +82,3 @@ class SecretState:
         ):
             keys.append(self.previous)
         return keys
-
-    def rotated(self, new: str, now_ms: int) -> SecretState:
-        """The state after a rotation at `now_ms`: the old secret signs 24 hours more.
-
-        Only the secret just replaced keeps signing; one rotated away earlier stops at once.
-        """
-        return SecretState(new, self.current, now_ms + ROTATION_OVERLAP_MS)

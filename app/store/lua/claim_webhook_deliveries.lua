@@ -5,6 +5,8 @@
 -- Returns {now, {delivery id, endpoint id, event entry id, event type, attempt number,
 --   url, secret, previous secret, its end (ms), failing since, {event field, value, ...}}, ...}
 --   ('' for what is absent; no event fields when the event is past retention)
+-- It reads, by the prefix, each endpoint's hash `ep:<id>` and its previous secret
+-- `ep:<id>:ps` (a string that expires when that secret stops signing).
 --
 -- A claimed delivery's due score becomes the lease's end: if its worker dies, it is due
 -- again then, for any worker. Deliveries of a deleted or disabled endpoint are failed here.
@@ -52,6 +54,10 @@ for _, id in ipairs(due) do
     local endpoint_key = prefix .. 'ep:' .. d[1]
     local e = redis.call('HMGET', endpoint_key, 'st', 'url', 'sk', 'ps', 'px', 'fs', 'fw', 'ff',
       'fx')
+    if e[4] then  -- a previous secret kept in the hash before it had its own expiring key
+      redis.call('HDEL', endpoint_key, 'ps')
+    end
+    e[4] = redis.call('GET', endpoint_key .. ':ps')  -- gone (false) once its 24 hours end
     if not e[1] then
       drop(key, id, 'endpoint_deleted')
     elseif e[1] ~= 'enabled' then

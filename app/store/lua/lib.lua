@@ -1,4 +1,4 @@
--- Helpers prepended to every conversation script by app/store/scripts.py.
+-- Helpers prepended to every script by app/store/scripts.py (conversations, events, webhooks).
 --
 -- Index keys arrive through KEYS in the order of Keyspace.all_indexes, starting at a
 -- position the script names (FIRST_INDEX):

@@ -1,0 +1,32 @@
+"""`saasignal tokens …`: an account's token balance (grant, show)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from app.cli.args import Parser, account, count, key_store, show_help
+from app.cli.keys import check_grant
+
+
+def register(commands: Any) -> None:
+    tokens_group = commands.add_parser("tokens", help="manage token balances")
+    show_help(tokens_group)
+    tokens = tokens_group.add_subparsers(dest="tokens_command", parser_class=Parser)
+    grant = tokens.add_parser("grant", help="add tokens to an account")
+    grant.add_argument("--account", type=account, required=True)
+    grant.add_argument("amount", type=count)
+    grant.set_defaults(run=cmd_tokens_grant)
+    show = tokens.add_parser("show", help="show an account's balance")
+    show.add_argument("--account", type=account, required=True)
+    show.set_defaults(run=cmd_tokens_show)
+
+
+def cmd_tokens_grant(args: argparse.Namespace) -> None:
+    store = key_store()
+    check_grant(store, args.account, args.amount)
+    print(store.grant(args.account, args.amount))
+
+
+def cmd_tokens_show(args: argparse.Namespace) -> None:
+    print(key_store().balance(args.account))
