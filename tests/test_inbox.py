@@ -339,3 +339,16 @@ def test_the_client_layer_lists_an_inbox_and_counts(api: Api) -> None:
     assert [c.id for c in listed] == [gold, silver]
     assert [c.id for c in client.conversations.list(metadata={"tier": "silver"})] == [silver]
     assert client.conversations.counts().total == 2
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE", "POST", "PUT"])
+def test_counts_answers_get_only(api: Api, method: str) -> None:
+    response = api.request(method, COUNTS, json={})
+    assert response.status_code == 405
+    assert error_code(response) == "method_not_allowed"
+    assert "GET" in response.headers["Allow"]
+
+
+def test_counts_is_no_conversation(api: Api) -> None:
+    assert api.post("/counts/archive").status_code == 404
+    assert api.get("/countsx").status_code == 404  # any other text is an unknown id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, request
+from werkzeug.routing import BaseConverter
 
 from app.domain import conversations as domain
 from app.domain.cursors import CONVERSATIONS
@@ -33,6 +34,19 @@ from app.web.inputs import (
 from app.web.pagination import paginate
 
 bp = Blueprint("conversations", __name__, url_prefix=CONVERSATIONS_PATH)
+
+
+class ConversationSegment(BaseConverter):
+    """A conversation's path segment: anything but `counts`, whose route answers GET only,
+    so that PATCH or DELETE on it is 405 (and `counts/archive` 404), not "no such
+    conversation"."""
+
+    regex = r"(?!counts(?![^/]))[^/]+"
+
+
+bp.record_once(
+    lambda state: state.app.url_map.converters.update(conversation_segment=ConversationSegment)
+)
 
 _create_schema = CreateConversationSchema()
 _update_schema = UpdateConversationSchema()
@@ -75,7 +89,7 @@ def count_conversations(ctx: RequestContext) -> Response:
     return ok(counts_resource(ctx.services.conversations.counts(ctx.charge)))
 
 
-@bp.get("/<conversation>")
+@bp.get("/<conversation_segment:conversation>")
 @guarded(READ)
 def get_conversation(ctx: RequestContext, conversation: str) -> Response:
     refuse_oversized_body(ctx)
@@ -87,7 +101,7 @@ def get_conversation(ctx: RequestContext, conversation: str) -> Response:
     return _conversation(stored)
 
 
-@bp.patch("/<conversation>")
+@bp.patch("/<conversation_segment:conversation>")
 @guarded(WRITE)
 def update_conversation(ctx: RequestContext, conversation: str) -> Response:
     patch = load(ctx, _update_schema, json_body(ctx))
@@ -99,7 +113,7 @@ def update_conversation(ctx: RequestContext, conversation: str) -> Response:
     )
 
 
-@bp.delete("/<conversation>")
+@bp.delete("/<conversation_segment:conversation>")
 @guarded(ADMIN)
 def delete_conversation(ctx: RequestContext, conversation: str) -> Response:
     refuse_oversized_body(ctx)
@@ -115,19 +129,19 @@ def _transition(ctx: RequestContext, conversation: str, action: str) -> Response
     return _conversation(stored)
 
 
-@bp.post("/<conversation>/archive")
+@bp.post("/<conversation_segment:conversation>/archive")
 @guarded(WRITE)
 def archive_conversation(ctx: RequestContext, conversation: str) -> Response:
     return _transition(ctx, conversation, "archive")
 
 
-@bp.post("/<conversation>/close")
+@bp.post("/<conversation_segment:conversation>/close")
 @guarded(WRITE)
 def close_conversation(ctx: RequestContext, conversation: str) -> Response:
     return _transition(ctx, conversation, "close")
 
 
-@bp.post("/<conversation>/reopen")
+@bp.post("/<conversation_segment:conversation>/reopen")
 @guarded(WRITE)
 def reopen_conversation(ctx: RequestContext, conversation: str) -> Response:
     return _transition(ctx, conversation, "reopen")
