@@ -53,6 +53,8 @@ class Config:
     webhook_disable_after_seconds: float = 259200.0
     webhook_allow_private_targets: bool = False
     metrics_token: str | None = None
+    webhook_endpoint_concurrency: int = 10
+    webhook_dns_timeout_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -76,6 +78,8 @@ class Config:
             "WEBHOOK_DISABLE_AFTER_SECONDS": ("webhook_disable_after_seconds", parse_seconds),
             "WEBHOOK_ALLOW_PRIVATE_TARGETS": ("webhook_allow_private_targets", _flag),
             "METRICS_TOKEN": ("metrics_token", _metrics_token),
+            "WEBHOOK_ENDPOINT_CONCURRENCY": ("webhook_endpoint_concurrency", _endpoint_concurrency),
+            "WEBHOOK_DNS_TIMEOUT_SECONDS": ("webhook_dns_timeout_seconds", _dns_timeout),
         }
         for variable, (field, read) in readers.items():
             raw = env.get(variable)
@@ -85,7 +89,19 @@ class Config:
                 values[field] = read(raw)
             except ValueError as exc:
                 raise ConfigError(f"{variable}={raw!r} is invalid: {exc}") from None
-        return cls(**values)
+        config = cls(**values)
+        config.check_retention()
+        return config
+
+    def check_retention(self) -> None:
+        """Refuse a retention that ends before a delivery's last retry (SPEC.md §16)."""
+        schedule = sum(self.webhook_retry_schedule) * 1.1  # the jitter may stretch each
+        if self.event_retention_days * 86400 < schedule:
+            raise ConfigError(
+                f"EVENT_RETENTION_DAYS={self.event_retention_days} is shorter than the whole "
+                f"WEBHOOK_RETRY_SCHEDULE ({schedule / 86400:.2f} days with its jitter): "
+                "events would be gone before their last retries"
+            )
 
     def start_warnings(self, env: Mapping[str, str] | None = None) -> list[str]:
         """What the web start says once, before serving: settings that work but are risky.
@@ -239,6 +255,20 @@ def _metrics_token(raw: str) -> str:
     if not _METRICS_TOKEN_RE.fullmatch(raw):
         raise ValueError("expected 16 to 1024 characters of [A-Za-z0-9._~+/-] (a bearer token)")
     return raw
+
+
+def _endpoint_concurrency(raw: str) -> int:
+    value = int_between(raw, 1, 1000)
+    if value is None:
+        raise ValueError("expected an integer 1-1000")
+    return value
+
+
+def _dns_timeout(raw: str) -> float:
+    value = parse_seconds(raw)
+    if not 0 < value <= 30:
+        raise ValueError("expected more than 0 and at most 30 seconds")
+    return value
 
 
 def _flag(raw: str) -> bool:

@@ -10,10 +10,19 @@ from flask import Flask
 from redis.exceptions import RedisClusterException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.api import conversations, docs, events, ops, webhook_deliveries, webhook_endpoints
+from app.api import (
+    conversations,
+    docs,
+    event_types,
+    events,
+    ops,
+    webhook_deliveries,
+    webhook_endpoints,
+    webhook_tools,
+)
 from app.config import Config, ConfigError
 from app.services import Services
-from app.store.connect import connect
+from app.store.connect import RedisTooOld, check_redis_version, connect
 from app.web import accesslog, context, metrics
 from app.web.errors import register_error_handlers
 from app.web.ratelimit import RateLimits
@@ -44,12 +53,15 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
 
     try:
         client = client if client is not None else connect(config.redis_url)
+        check_redis_version(client)
         services = Services.build(config, client)
         limits = RateLimits(config)
         limits.init_app(app)
     except RedisClusterException as exc:
         # A cluster client learns the slot map when it is made: no node, no start.
         raise ConfigError(f"REDIS_URL: no node of the Redis Cluster answers ({exc})") from None
+    except RedisTooOld as exc:
+        raise ConfigError(str(exc)) from None
     # gunicorn's master logs it too (gunicorn.conf.py), where this logger has no handler.
     log.info(describe_rule(config.webhook_allow_private_targets))
     app.extensions["saasignal"] = services
@@ -61,8 +73,10 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
 
     app.register_blueprint(conversations.bp)
     app.register_blueprint(events.bp)
+    app.register_blueprint(event_types.bp)
     app.register_blueprint(webhook_endpoints.bp)
     app.register_blueprint(webhook_deliveries.bp)
+    app.register_blueprint(webhook_tools.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(docs.bp)
     register_error_handlers(app)

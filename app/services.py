@@ -15,8 +15,10 @@ from app.store.events import EventLog
 from app.store.idempotency import IdempotencyStore
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.store.tokens import TokenStore
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import WebhookEndpointStore
+from app.store.webhook_tools import WebhookToolStore
 
 
 @dataclasses.dataclass
@@ -29,9 +31,11 @@ class Services:
     conversations: ConversationStore
     events: EventLog
     keys: KeyStore
+    tokens: TokenStore
     idempotency: IdempotencyStore
     webhook_endpoints: WebhookEndpointStore
     webhook_deliveries: WebhookDeliveryStore
+    webhook_tools: WebhookToolStore
     _cursors: CursorCodec | None = None
 
     @classmethod
@@ -47,9 +51,15 @@ class Services:
             conversations=ConversationStore(client, keyspace, events),
             events=events,
             keys=KeyStore(client, keyspace),
+            tokens=TokenStore(client, keyspace),
             idempotency=IdempotencyStore(client, keyspace, config.idempotency_ttl_seconds),
-            webhook_endpoints=WebhookEndpointStore(client, keyspace),
-            webhook_deliveries=WebhookDeliveryStore(client, keyspace),
+            webhook_endpoints=WebhookEndpointStore(
+                client, keyspace, config.idempotency_ttl_seconds
+            ),
+            webhook_deliveries=WebhookDeliveryStore(
+                client, keyspace, config.idempotency_ttl_seconds
+            ),
+            webhook_tools=WebhookToolStore(client, keyspace, events),
         )
 
     def storage_answers(self) -> bool:

@@ -35,6 +35,11 @@ EVENT_TYPES = (
     "conversation.deleted",
 )
 
+# SPEC.md §19: the event sent to one endpoint by `POST …/test`; never in the feed.
+WEBHOOK_TEST_EVENT = "webhook_endpoint.test"
+# Every type a webhook receiver may be sent (`GET /event_types` lists them).
+WEBHOOK_EVENT_TYPES = (*EVENT_TYPES, WEBHOOK_TEST_EVENT)
+
 # SPEC.md §16. An endpoint's `enabled_events` holds `*` (every type) or event types.
 ENABLED_EVENTS = ("*", *EVENT_TYPES)
 WEBHOOK_ENDPOINT_STATUSES = ("enabled", "disabled")
@@ -45,6 +50,7 @@ WEBHOOK_DELIVERY_STATUSES = ("pending", "succeeded", "failed")
 BASE_PATH = "/modules/messaging"
 CONVERSATIONS_PATH = BASE_PATH + "/conversations"
 EVENTS_PATH = BASE_PATH + "/events"
+EVENT_TYPES_PATH = BASE_PATH + "/event_types"
 WEBHOOK_ENDPOINTS_PATH = BASE_PATH + "/webhook_endpoints"
 
 # SPEC.md §4.

@@ -14,10 +14,11 @@ from typing import Any
 import redis
 
 from app.jsontext import dumps
-from app.store.conversations import Charge, ConversationStore, Origin
+from app.store.conversations import ConversationStore, Origin
 from app.store.events import EventLog
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.store.tokens import Charge
 from app.vocabulary import SCOPES
 
 BATCH = 2000

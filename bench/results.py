@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.rig import ENDPOINT_NAMES
-from bench.targets import SYMBOLS, Target
+from bench.targets import SYMBOLS, Target, failed_requests
 from bench.wrk import Result
 
 RESULTS = Path(__file__).with_name("results")
@@ -56,8 +56,8 @@ def _cell(result: Result) -> str:
     )
 
 
-def _versus(ratio: float, goal: str, bound: float) -> str:
-    met = Target("", ratio, goal, bound).met
+def _versus(ratio: float, goal: str, bound: float, *runs: Result) -> str:
+    met = Target("", ratio, goal, bound, failed_requests=failed_requests(*runs)).met
     return f"{ratio:.2f} ({SYMBOLS[goal]} {bound:.2f} {'✓' if met else '✗'})"
 
 
@@ -72,14 +72,15 @@ def throughput(rows: dict[str, dict[str, Any]], floor_roundtrips: int, peer: str
     """The service beside the bare app and the floor, then beside json-server."""
     bare = [
         [ENDPOINT_NAMES[endpoint], _cell(row["service"]), _cell(row["bare"]), _cell(row["floor"]),
-         _versus(row["ratio"], ">=", row["target"]), f"{row['floor_ratio']:.2f}"]
+         _versus(row["ratio"], ">=", row["target"], row["service"], row["bare"]),
+         f"{row['floor_ratio']:.2f}"]
         for endpoint, row in rows.items()
     ]  # fmt: skip
     headers = ["endpoint", "service", "bare Flask", f"floor: bare + {floor_roundtrips} Redis "
                "round trips", "service / bare", "floor / bare"]  # fmt: skip
     peers = [
         [ENDPOINT_NAMES[endpoint], _cell(row["service"]), _cell(row["json_server"]),
-         _versus(row["peer_ratio"], *row["peer_target"])]
+         _versus(row["peer_ratio"], *row["peer_target"], row["service"], row["json_server"])]
         for endpoint, row in rows.items()
         if "json_server" in row
     ]  # fmt: skip

@@ -22,10 +22,13 @@ class Target:
     goal: str  # ">", ">=", "<" or "<="
     bound: float
     unit: str = ""  # "" for a ratio
+    # Requests of the runs behind the value that were not answered 2xx, or that failed on
+    # the socket: wrk counts them as throughput, so a figure with any is no figure.
+    failed_requests: int = 0
 
     @property
     def met(self) -> bool:
-        return bool(COMPARE[self.goal](self.value, self.bound))
+        return self.failed_requests == 0 and bool(COMPARE[self.goal](self.value, self.bound))
 
     def shown(self, value: float) -> str:
         if not self.unit:
@@ -48,6 +51,13 @@ def table(targets: list[Target]) -> str:
     for target in targets:
         goal = f"{SYMBOLS[target.goal]} {target.shown(target.bound)}"
         mark = "✓" if target.met else "✗"
+        if target.failed_requests:
+            mark += f" ({target.failed_requests} non-2xx or socket errors)"
         lines.append(f"| {target.measure} | {target.shown(target.value)} | {goal} | {mark} |")
     met = sum(target.met for target in targets)
     return "\n".join(lines) + f"\n\n{met} of {len(targets)} targets met."
+
+
+def failed_requests(*runs: Any) -> int:
+    """The non-2xx answers and socket errors of wrk runs (bench.wrk.Result)."""
+    return sum(int(run.non_2xx) + int(run.socket_errors) for run in runs)

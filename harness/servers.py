@@ -24,16 +24,25 @@ def free_port() -> int:
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 15.0, what: str = "condition") -> None:
-    """Poll `check` until it holds; fail after `timeout` seconds."""
+    """Poll `check` until it holds; fail after `timeout` seconds.
+
+    Any other exception of `check` (a connection refused, a list still empty) means "not
+    yet" and is retried; the last one is named in the timeout. An AssertionError is the
+    check saying it can never hold (`assert server.process.poll() is None, "serve
+    exited"`): it fails at once, with its message.
+    """
     deadline = time.monotonic() + timeout
+    last: Exception | None = None
     while time.monotonic() < deadline:
         try:
             if check():
                 return
-        except Exception:
-            pass
+        except AssertionError:
+            raise
+        except Exception as error:
+            last = error
         time.sleep(0.02)
-    raise TimeoutError(f"timed out waiting for {what}")
+    raise TimeoutError(f"timed out waiting for {what}" + (f" (last: {last!r})" if last else ""))
 
 
 class RedisServer:

@@ -8,10 +8,12 @@ gets its own key prefix, so nothing leaks between tests.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import hypothesis
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -21,6 +23,22 @@ from harness.servers import RedisCluster, RedisServer, start_redis_cluster
 from tests.support.api import Api, missing, redis_or_skip
 
 BACKENDS = ["embedded", "redis", "cluster"]
+
+# Hypothesis profiles: `thorough` in CI (CI=true, or REQUIRE_REDIS=1 as .ci/run sets) runs
+# 100 examples of up to 30 steps, derandomized (as Hypothesis's own `ci` profile is) so that
+# what the stateful test must reach (tests/test_stateful.py REACHED) is a property of the
+# test, not of the run's luck; `quick` elsewhere, random. HYPOTHESIS_PROFILE names one.
+hypothesis.settings.register_profile(
+    "thorough", hypothesis.settings.default, max_examples=100, stateful_step_count=30,
+    deadline=None, derandomize=True, database=None,
+)  # fmt: skip
+hypothesis.settings.register_profile(
+    "quick", hypothesis.settings.default, max_examples=15, stateful_step_count=20, deadline=None
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true") or os.environ.get("REQUIRE_REDIS") == "1"
+hypothesis.settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("thorough" if IN_CI else "quick")
+)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ class raised with its status, code, details and request id. The README's example
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -153,6 +154,8 @@ def test_events_list_and_get(api: SaaSignal) -> None:
     assert (got.id, got.conversation_id) == (events[0].id, conv.id)
     assert got.type_ == "conversation.closed"
     assert isinstance(got.data.to_dict(), dict)
+    types = {definition.type_ for definition in api.events.types()}
+    assert {"conversation.closed", "webhook_endpoint.test"} <= types
 
 
 def test_webhook_endpoints_every_method(api: SaaSignal) -> None:
@@ -173,6 +176,14 @@ def test_webhook_endpoints_every_method(api: SaaSignal) -> None:
     assert len(deliveries) == 1 and deliveries[0].event_type == "conversation.created"
     retried = api.webhook_endpoints.retry(created.id, deliveries[0].id, idempotency_key="re")
     assert retried.id == deliveries[0].id and retried.status == "pending"
+    got = api.webhook_endpoints.delivery(created.id, deliveries[0].id)
+    assert (got.id, got.event_type) == (deliveries[0].id, "conversation.created")
+    assert isinstance(api.webhook_endpoints.attempts(created.id, got.id), list)
+    test = api.webhook_endpoints.send_test(created.id, idempotency_key="t")
+    assert test.event_type == "webhook_endpoint.test" and test.status == "pending"
+    since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    recovery = api.webhook_endpoints.recover(created.id, since=since, idempotency_key="rec")
+    assert recovery.has_more is False and recovery.deliveries >= 0
     assert api.webhook_endpoints.update(created.id, status="disabled").status == "disabled"
     deleted = api.webhook_endpoints.delete(created.id)
     assert (deleted.id, deleted.deleted) == (created.id, True)

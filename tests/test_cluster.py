@@ -217,7 +217,7 @@ def test_gunicorn_workers_on_the_cluster_debit_exactly_and_leave_no_drift(
         server.stop()
     statuses = sorted(reply.status for reply in replies)
     assert statuses == [201] * 40 + [402] * 16  # 20 tokens buy 10 creates, per account
-    assert all(store.balance(account) == 0 for account in accounts)
+    assert all(store.tokens.balance(account) == 0 for account in accounts)
 
     saasignal = os.path.join(os.path.dirname(sys.executable), "saasignal")
     doctor = subprocess.run(

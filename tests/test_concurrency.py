@@ -64,7 +64,7 @@ def test_tokens_admit_exactly_floor_balance_over_cost(
     statuses = sorted(reply.status for reply in replies)
     admitted = balance // 2
     assert statuses == [201] * admitted + [402] * (attempts - admitted)
-    assert live.keys.balance(account) == balance % 2
+    assert live.keys.tokens.balance(account) == balance % 2
     assert live.conversations(account) == admitted
     refused = [reply for reply in replies if reply.status == 402]
     assert all(r.body["error"]["details"]["required"] == 2 for r in refused)
@@ -81,7 +81,7 @@ def test_a_burst_with_one_idempotency_key_creates_one_conversation(live: Live) -
     created = {reply.body["data"]["id"] for reply in replies if reply.status == 201}
     assert len(created) == 1
     assert live.conversations(account) == 1
-    assert live.keys.balance(account) == 998  # one debit, replays and 409s are free
+    assert live.keys.tokens.balance(account) == 998  # one debit, replays and 409s are free
     [event] = walk_events(fetch_live(live.server.url, secret))
     assert event["conversation_id"] in created
     assert (event["type"], event["request"]["idempotency_key"]) == ("conversation.created", "burst")
@@ -139,8 +139,11 @@ def test_parallel_transitions_leave_every_index_true(live: Live) -> None:
     )
     assert {reply.status for reply in replies} <= {200, 409}
     assert run_doctor(live.redis, live.keyspace, account, repair=False) == []
+    current = {id: live.call("GET", f"/{id}", secret).body["data"]["status"] for id in ids}
     for status in ("open", "closed", "archived"):
         listed = live.call("GET", f"?status={status}&limit=100", secret).body["data"]
+        # Exactly the conversations in that status: an empty list would pass an all().
+        assert {item["id"] for item in listed} == {id for id in ids if current[id] == status}
         assert all(item["status"] == status for item in listed)
     total = live.call("GET", "?limit=100", secret).body["data"]
     assert sorted(item["id"] for item in total) == sorted(ids)

@@ -17,9 +17,10 @@ from app.domain.conversations import (
 )
 from app.errors import InsufficientTokens, NotFound, StorageUnavailable, ValidationFailed
 from app.store.connect import embedded_client
-from app.store.conversations import Charge, ConversationStore, Stored
+from app.store.conversations import ConversationStore, Stored
 from app.store.events import EventLog, Origin
 from app.store.keyspace import Keyspace
+from app.store.tokens import Charge
 from tests.support.metadata import nested, sized
 
 ORIGIN = Origin("req_test")

@@ -258,7 +258,7 @@ def test_402_writes_no_event(api: Api) -> None:
     conversation = api.create(key=lean)
     response = api.post(f"/{conversation['id']}/close", key=lean)
     assert response.status_code == 402
-    api.services.keys.grant("lean", 10)
+    api.services.tokens.grant("lean", 10)
     assert [event["type"] for event in everything(api, key=lean)] == ["conversation.created"]
 
 

@@ -140,7 +140,7 @@ def test_refused_requests_are_not_stored(api: Api) -> None:
     headers = {"Idempotency-Key": "retry-me"}
     refused = api.post(json={"title": "t"}, headers=headers, key=poor)
     assert refused.status_code == 402
-    api.services.keys.grant("poor", 10)
+    api.services.tokens.grant("poor", 10)
     retried = api.post(json={"title": "t"}, headers=headers, key=poor)
     assert retried.status_code == 201
     assert "Idempotent-Replayed" not in retried.headers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import time
 import uuid
@@ -57,16 +58,20 @@ class Live:
         """Every sample of gunicorn's /metrics (or of `port`'s)."""
         return scrape(self.server.port if port is None else port)
 
+    def scrape_with(self, request_id: str) -> Samples:
+        return scrape(self.server.port, request_id)
+
     def stop(self) -> None:
         self.server.stop()
         self.redis.close()
 
 
-def scrape(port: int) -> Samples:
-    """Every sample of /metrics on `port`, by name and labels."""
+def scrape(port: int, request_id: str | None = None) -> Samples:
+    """Every sample of /metrics on `port`, by name and labels (sent with `request_id`)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.request("GET", "/metrics")
+        headers = {} if request_id is None else {"X-Request-Id": request_id}
+        connection.request("GET", "/metrics", headers=headers)
         response = connection.getresponse()
         assert response.status == 200
         assert response.getheader("Content-Type", "").startswith("text/plain")
@@ -142,15 +147,33 @@ def test_every_worker_reports_the_same_totals(live: Live) -> None:
         files = live.metrics_dir.glob("counter_*.db")
         return len({path.stem.rsplit("_", 1)[-1] for path in files}) >= 2
 
+    healthz = {"name": "saasignal_http_requests_total", "method": "GET", "route": "/healthz",
+               "status": "200"}  # fmt: skip
+    before = value(live.scrape(), **healthz)
     wait_until(both_workers_served, timeout=60, what="requests on both workers")
     assert set(statuses) == {200}
-    healthz = [
-        value(live.scrape(), "saasignal_http_requests_total", method="GET", route="/healthz",
-              status="200")
-        for _ in range(6)
-    ]  # fmt: skip
-    assert min(healthz) >= len(statuses)
-    assert healthz == sorted(healthz)
+    workers = {int(path.stem.rsplit("_", 1)[-1]) for path in live.metrics_dir.glob("counter_*.db")}
+    by_worker: dict[int, set[float]] = {}
+
+    def every_worker_scraped() -> bool:
+        pid, samples = scrape_by_worker(live)
+        by_worker.setdefault(pid, set()).add(value(samples, **healthz))
+        return set(by_worker) >= workers
+
+    wait_until(every_worker_scraped, timeout=60, what="a scrape served by each worker")
+    assert set(by_worker) == workers and len(workers) == 2
+    # Each worker, whichever answers, reports the one sum: every /healthz of both workers.
+    assert by_worker == dict.fromkeys(workers, {before + len(statuses)})
+
+
+def scrape_by_worker(live: Live) -> tuple[int, Samples]:
+    """A scrape and the pid of the worker that answered it (from the access log)."""
+    request_id = f"scrape-{uuid.uuid4().hex}"
+    samples = live.scrape_with(request_id)
+    for line in Path(live.server.log.name).read_text(errors="replace").splitlines():
+        if f'"request_id":"{request_id}"' in line:
+            return int(json.loads(line[line.index("{") :])["pid"]), samples
+    raise LookupError(f"no access log line for {request_id} yet")  # wait_until retries
 
 
 def test_metrics_needs_no_key_and_is_not_enveloped(live: Live) -> None:

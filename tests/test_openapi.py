@@ -23,6 +23,7 @@ BASE = "/modules/messaging/conversations"
 ITEM = BASE + "/{conversation_id}"
 EVENTS = "/modules/messaging/events"
 EVENT = EVENTS + "/{event_id}"
+EVENT_TYPES_PATH = "/modules/messaging/event_types"
 WEBHOOKS = "/modules/messaging/webhook_endpoints"
 WEBHOOK = WEBHOOKS + "/{endpoint_id}"
 DELIVERIES = WEBHOOK + "/deliveries"
@@ -37,6 +38,7 @@ OPERATIONS = [
     ("post", ITEM + "/reopen", "messaging:write", 200),
     ("get", EVENTS, "messaging:read", 200),
     ("get", EVENT, "messaging:read", 200),
+    ("get", EVENT_TYPES_PATH, "messaging:read", 200),
     ("post", WEBHOOKS, "messaging:admin", 201),
     ("get", WEBHOOKS, "messaging:admin", 200),
     ("get", WEBHOOK, "messaging:admin", 200),
@@ -45,6 +47,10 @@ OPERATIONS = [
     ("post", WEBHOOK + "/rotate_secret", "messaging:admin", 200),
     ("get", DELIVERIES, "messaging:admin", 200),
     ("post", DELIVERIES + "/{delivery_id}/retry", "messaging:admin", 200),
+    ("get", DELIVERIES + "/{delivery_id}", "messaging:admin", 200),
+    ("get", DELIVERIES + "/{delivery_id}/attempts", "messaging:admin", 200),
+    ("post", WEBHOOK + "/test", "messaging:admin", 200),
+    ("post", WEBHOOK + "/recover", "messaging:admin", 200),
 ]
 OPERATION_IDS = [f"{method} {path}" for method, path, _, _ in OPERATIONS]
 EVERYWHERE = {"401", "402", "403", "429", "503"}
@@ -57,6 +63,7 @@ ERRORS = {
     (ITEM + "/archive", "post"): EVERYWHERE | {"400", "404", "409", "412", "413", "415", "422"},
     (EVENTS, "get"): EVERYWHERE | {"413", "422"},
     (EVENT, "get"): EVERYWHERE | {"404", "413"},
+    (EVENT_TYPES_PATH, "get"): EVERYWHERE | {"413", "422"},
     (WEBHOOKS, "post"): EVERYWHERE | {"400", "409", "413", "415", "422"},
     (WEBHOOKS, "get"): EVERYWHERE | {"413", "422"},
     (WEBHOOK, "get"): EVERYWHERE | {"404", "413"},
@@ -66,6 +73,10 @@ ERRORS = {
     (DELIVERIES, "get"): EVERYWHERE | {"404", "413", "422"},
     (DELIVERIES + "/{delivery_id}/retry", "post"): EVERYWHERE
     | {"400", "404", "409", "413", "415", "422"},
+    (DELIVERIES + "/{delivery_id}", "get"): EVERYWHERE | {"404", "413"},
+    (DELIVERIES + "/{delivery_id}/attempts", "get"): EVERYWHERE | {"404", "413", "422"},
+    (WEBHOOK + "/test", "post"): EVERYWHERE | {"400", "404", "409", "413", "415", "422"},
+    (WEBHOOK + "/recover", "post"): EVERYWHERE | {"400", "404", "409", "413", "415", "422"},
 }
 
 
@@ -375,7 +386,7 @@ def test_the_webhook_objects_are_named_components(document: dict[str, Any]) -> N
     ]
     delivery = schemas["WebhookDelivery"]["properties"]
     assert delivery["status"] == {"$ref": "#/components/schemas/WebhookDeliveryStatus"}
-    assert delivery["event_type"] == {"$ref": "#/components/schemas/EventType"}
+    assert delivery["event_type"] == {"$ref": "#/components/schemas/WebhookEventType"}
     assert schemas["EnabledEvent"]["enum"] == ["*", *EVENT_TYPES]
     assert schemas["WebhookDisabledReason"]["enum"] == ["manual", "gone", "failing"]
     created = document["paths"][WEBHOOKS]["post"]["responses"]["201"]["content"]

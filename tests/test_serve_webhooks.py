@@ -7,79 +7,21 @@ them: `make run` alone shows webhooks.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from harness.servers import free_port
 from tests.support.receiver import Receiver
+from tests.support.served import Served
 
-SAASIGNAL = str(Path(sys.executable).parent / "saasignal")
 CONVERSATIONS = "/modules/messaging/conversations"
 ENDPOINTS = "/modules/messaging/webhook_endpoints"
 
 
-class Served:
-    """`saasignal serve` on a free port with no REDIS_URL; its printed lines read up to
-    `Serving on`."""
-
-    def __init__(self, **env: str) -> None:
-        self.port = free_port()
-        environment = {**os.environ, **env}
-        environment.pop("REDIS_URL", None)
-        environment.pop("SAASIGNAL_DEV_KEY", None)
-        self.process = subprocess.Popen(
-            [SAASIGNAL, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.lines: list[str] = []
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-            if line.startswith("Serving on"):
-                break
-        assert self.process.poll() is None, "\n".join(self.lines)
-
-    def key_after(self, label: str) -> str:
-        """The secret printed on the line after the one starting with `label`."""
-        index = next(i for i, line in enumerate(self.lines) if line.startswith(label))
-        secret = self.lines[index + 1]
-        assert secret.startswith("sk_live_"), self.lines
-        return secret
-
-    def request(self, method: str, path: str, secret: str, body: Any = None) -> tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        request.add_header("Authorization", f"Bearer {secret}")
-        request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.communicate(timeout=20)
-
-
 @pytest.fixture
 def served() -> Iterator[Served]:
-    server = Served()
-    yield server
-    server.stop()
+    with Served() as server:
+        yield server
 
 
 def test_serve_delivers_a_signed_webhook_to_a_loopback_receiver(served: Served) -> None:
@@ -111,11 +53,8 @@ def test_serve_prints_a_read_only_key_and_an_empty_balance_key(served: Served) -
 
 
 def test_an_explicit_flag_of_zero_keeps_loopback_refused() -> None:
-    served = Served(WEBHOOK_ALLOW_PRIVATE_TARGETS="0")
-    try:
+    with Served(WEBHOOK_ALLOW_PRIVATE_TARGETS="0") as served:
         key = served.key_after("Development key")
         assert any("https:// to public addresses only" in line for line in served.lines)
         status, body = served.request("POST", ENDPOINTS, key, {"url": "http://127.0.0.1:9/h"})
         assert status == 422, body
-    finally:
-        served.stop()

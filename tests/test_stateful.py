@@ -3,22 +3,34 @@ events feed agree.
 
 The model also keeps the events the writes must have written (SPEC.md §15): one per
 create, effective update, effective move and delete, none for a no-op, a refused request
-or an idempotent replay. After every step the feed, walked with small pages with and
-without filters, equals the model's events, newest first.
+or an idempotent replay. After every step the conversation the step wrote reads as the
+model says and the feed's newest events are the model's (each event is checked as it is
+written: a step writes at most one); every 10 steps and at the end of a run every
+conversation, every filtered list (small pages) and the doctor agree with the model, and
+at the end the whole feed, walked with small pages with and without filters, too.
+
+Creates are capped (at most MAX_LIVE live conversations) and deletes take the conversation
+out of play, so a run of 30 steps keeps moving a few conversations through every state.
+Each run counts what it reached; under the thorough profile (CI) every transition from
+every status, every refusal and the replay must have been reached (REACHED).
 """
 
 from __future__ import annotations
 
+import sys
 import uuid
+from collections import Counter
 from typing import Any
 
 import pytest
-from hypothesis import settings
+from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
+    consumes,
     invariant,
+    multiple,
     precondition,
     rule,
     run_state_machine_as_test,
@@ -37,6 +49,14 @@ MOVES = {
     "reopen": {"open": "open", "closed": "open", "archived": "open"},
 }
 MOVED = {"archive": "archived", "close": "closed", "reopen": "reopened"}
+MAX_LIVE = 3
+LISTS_CHECK_EVERY = 10
+# What a thorough run must reach: each move from each status (the archived close is a 409),
+# each refusal, a no-op update and a replay.
+REACHED = {f"{action} from {status}" for action, moves in MOVES.items() for status in moves} | {
+    "create", "update", "update no-op", "update 412", "move 412", "delete", "delete 412",
+    "deleted 404", "replay",
+}  # fmt: skip
 titles = st.none() | st.text(max_size=12)
 values = st.none() | st.integers(-3, 3) | st.lists(st.integers(0, 3), max_size=2)
 patches = st.dictionaries(
@@ -47,6 +67,8 @@ patches = st.dictionaries(
 # An If-Match of a version that may or may not be the current one.
 if_matches = st.none() | st.integers(1, 4)
 idempotency = st.booleans()
+# The If-Match of a move or delete: none, the current version or the next one.
+preconditions = st.sampled_from(["none", "current", "stale"])
 
 
 def model_merge(target: Any, patch: Any) -> Any:
@@ -77,9 +99,10 @@ def filter_text(metadata: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and 1 <= len(value) <= 256 else None
 
 
-def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
+def machine_for(backend: str | None, reached: Counter[str]) -> type[RuleBasedStateMachine]:
     class Conversations(RuleBasedStateMachine):
         ids = Bundle("ids")
+        gone = Bundle("gone")  # deleted conversations
 
         def __init__(self) -> None:
             super().__init__()
@@ -100,6 +123,13 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
             # Idempotent POSTs: path, body, headers and the first answer, to replay.
             self.sent: list[tuple[str, Any, dict[str, str], TestResponse]] = []
             self.steps = 0
+            self.touched: str | None = None  # the conversation the last step wrote
+            self.in_play = 0  # conversations in `ids`
+
+        @staticmethod
+        def reach(what: str) -> None:
+            reached[what] += 1
+            event(what)
 
         def post(
             self, path: str, body: Any, keyed: bool, headers: dict[str, str] | None = None
@@ -130,21 +160,30 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
                  "data": data, "request": request}
             )  # fmt: skip
 
-        def refused(self, response: TestResponse, conversation: str, if_match: int | None) -> bool:
+        def refused(
+            self, response: TestResponse, conversation: str, if_match: int | None, what: str
+        ) -> bool:
             """Whether the write was refused, asserting 404 / 412 as the model expects."""
+            self.touched = conversation
             expected = self.model.get(conversation)
             if expected is None:
                 assert response.status_code == 404, response.get_json()
                 return True
             if if_match is not None and if_match != expected["version"]:
                 assert response.status_code == 412, response.get_json()
+                self.reach(f"{what} 412")
                 return True
             return False
+
+        def if_match(self, conversation: str, kind: str) -> int | None:
+            version = int(self.model[conversation]["version"])
+            return {"none": None, "current": version, "stale": version + 1}[kind]
 
         @staticmethod
         def tag(if_match: int | None) -> dict[str, str]:
             return {} if if_match is None else {"If-Match": f'"{if_match}"'}
 
+        @precondition(lambda self: self.in_play < MAX_LIVE)
         @rule(target=ids, type_=st.sampled_from(TYPES), title=titles, keyed=idempotency)
         def create(self, type_: str, title: str | None, keyed: bool) -> str:
             response = self.post("", {"type": type_, "title": title}, keyed)
@@ -156,6 +195,9 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
             self.latest[data["id"]] = data
             self.created.append(data["id"])
             self.expect_event("created", response, data)
+            self.touched = data["id"]
+            self.in_play += 1
+            self.reach("create")
             return str(data["id"])
 
         @rule(conversation=ids, title=titles, patch=st.none() | patches, if_match=if_matches)
@@ -167,7 +209,7 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
                 json={"title": title, "metadata": patch},
                 headers=self.tag(if_match),
             )
-            if self.refused(response, conversation, if_match):
+            if self.refused(response, conversation, if_match, "update"):
                 return
             expected = self.model[conversation]
             assert response.status_code == 200, response.get_json()
@@ -180,25 +222,36 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
                 moved = {"title", "metadata"} & set(previous)
                 assert moved == {n for n in ("title", "metadata") if before[n] != expected[n]}
                 self.expect_event("updated", response, data, previous)
+                self.reach("update")
             else:
                 assert data == before  # a no-op: same object, same version and updated_at
+                self.reach("update no-op")
             assert data["version"] == expected["version"]
             self.latest[conversation] = data
 
-        @rule(
-            conversation=ids,
-            action=st.sampled_from(sorted(MOVES)),
-            if_match=if_matches,
-            keyed=idempotency,
-        )
-        def transition(
-            self, conversation: str, action: str, if_match: int | None, keyed: bool
-        ) -> None:
+        # A rule per move, so that moves are most of a run's steps, and an If-Match that is
+        # none, the current version or another one, so that most moves go through: a run takes
+        # its few conversations through every status (an archived one's close among them).
+        @rule(conversation=ids, if_match_is=preconditions, keyed=idempotency)
+        def close(self, conversation: str, if_match_is: str, keyed: bool) -> None:
+            self.transition(conversation, "close", if_match_is, keyed)
+
+        @rule(conversation=ids, if_match_is=preconditions, keyed=idempotency)
+        def archive(self, conversation: str, if_match_is: str, keyed: bool) -> None:
+            self.transition(conversation, "archive", if_match_is, keyed)
+
+        @rule(conversation=ids, if_match_is=preconditions, keyed=idempotency)
+        def reopen(self, conversation: str, if_match_is: str, keyed: bool) -> None:
+            self.transition(conversation, "reopen", if_match_is, keyed)
+
+        def transition(self, conversation: str, action: str, if_match_is: str, keyed: bool) -> None:
+            if_match = self.if_match(conversation, if_match_is)
             response = self.post(f"/{conversation}/{action}", None, keyed, self.tag(if_match))
-            if self.refused(response, conversation, if_match):
+            if self.refused(response, conversation, if_match, "move"):
                 return
             expected = self.model[conversation]
             target = MOVES[action][expected["status"]]
+            self.reach(f"{action} from {expected['status']}")
             if target is None:
                 assert response.status_code == 409
                 return
@@ -215,14 +268,34 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
             assert (data["status"], data["version"]) == (expected["status"], expected["version"])
             self.latest[conversation] = data
 
-        @rule(conversation=ids, if_match=if_matches)
-        def delete(self, conversation: str, if_match: int | None) -> None:
+        @rule(target=gone, conversation=consumes(ids), if_match_is=preconditions)
+        def delete(self, conversation: str, if_match_is: str) -> Any:
+            """A delete takes the conversation out of play: deleted, it goes to `gone`; refused
+            (412), it stays, still read and listed by every check, but is written no more."""
+            self.in_play -= 1
+            if_match = self.if_match(conversation, if_match_is)
             response = self.api.delete(f"/{conversation}", headers=self.tag(if_match))
-            if self.refused(response, conversation, if_match):
-                return
+            if self.refused(response, conversation, if_match, "delete"):
+                return multiple()
             assert response.status_code == 200, response.get_json()
             del self.model[conversation]
             self.expect_event("deleted", response, self.latest.pop(conversation))
+            self.reach("delete")
+            return conversation
+
+        @rule(
+            conversation=gone,
+            how=st.sampled_from(["GET", "PATCH", "DELETE", *(f"POST {a}" for a in MOVES)]),
+        )
+        def use_deleted(self, conversation: str, how: str) -> None:
+            """Anything on a deleted conversation is a 404, and writes nothing."""
+            method, _, action = how.partition(" ")
+            path = f"/{conversation}/{action}" if action else f"/{conversation}"
+            body = {"title": "Back"} if method == "PATCH" else None
+            response = self.api.request(method, path, json=body)
+            assert self.refused(response, conversation, None, "deleted")
+            assert response.get_json()["error"]["code"] == "not_found", response.get_json()
+            self.reach("deleted 404")
 
         @precondition(lambda self: bool(self.sent))
         @rule(pick=st.integers(0, 50))
@@ -233,15 +306,38 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
             assert response.headers.get("Idempotent-Replayed") == "true"
             assert response.status_code == first.status_code
             assert response.get_json() == first.get_json()
+            self.reach("replay")
 
         @invariant()
-        def reads_agree_with_the_model(self) -> None:
-            for conversation, expected in self.model.items():
-                data = self.api.get(f"/{conversation}").get_json()["data"]
-                assert data == self.latest[conversation]
-                assert {name: data[name] for name in expected} == expected
-                assert (data["closed_at"] is not None) == (expected["status"] == "closed")
-                assert (data["archived_at"] is not None) == (expected["status"] == "archived")
+        def each_step_reads_as_the_model(self) -> None:
+            """The written conversation and the feed's newest events; all of it now and then."""
+            self.steps += 1
+            if self.touched in self.model:
+                self.read_agrees(self.touched)
+            self.touched = None
+            head = self.fetch(f"{EVENTS_PATH}?limit=3")["data"]
+            assert [self.seen(event) for event in head] == self.events[::-1][:3]
+            if self.steps % LISTS_CHECK_EVERY == 0:
+                self.reads_and_lists_agree()
+                self.inbox_lists_and_counts_agree_with_the_model()
+
+        def teardown(self) -> None:
+            if sys.exc_info()[0] is None:  # not over a failure the run is reporting
+                self.reads_and_lists_agree()
+                self.inbox_lists_and_counts_agree_with_the_model()
+                self.the_feed_equals_the_models_events()
+
+        def read_agrees(self, conversation: str) -> None:
+            expected = self.model[conversation]
+            data = self.api.get(f"/{conversation}").get_json()["data"]
+            assert data == self.latest[conversation]
+            assert {name: data[name] for name in expected} == expected
+            assert (data["closed_at"] is not None) == (expected["status"] == "closed")
+            assert (data["archived_at"] is not None) == (expected["status"] == "archived")
+
+        def reads_and_lists_agree(self) -> None:
+            for conversation in self.model:
+                self.read_agrees(conversation)
             newest_first = [c for c in reversed(self.created) if c in self.model]
             for type_ in (None, *TYPES):
                 for status in (None, *STATUSES):
@@ -260,9 +356,7 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
             services = self.api.services
             assert run_doctor(services.client, services.keyspace, "acme", repair=False) == []
 
-        @invariant()
         def the_feed_equals_the_models_events(self) -> None:
-            self.steps += 1
             newest_first = self.events[::-1]
             feed = walk_events(self.fetch, limit=1 + self.steps % 3)
             assert [self.seen(event) for event in feed] == newest_first
@@ -284,7 +378,6 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
                     e for e in newest_first if e["conversation_id"] == conversation
                 ]
 
-        @invariant()
         def inbox_lists_and_counts_agree_with_the_model(self) -> None:
             """SPEC.md §18: both orders, a metadata filter, type and status, and the counts.
 
@@ -341,10 +434,14 @@ def machine_for(backend: str | None) -> type[RuleBasedStateMachine]:
 
 
 def test_random_histories_keep_reads_lists_indexes_and_events_true(backend: str | None) -> None:
-    run_state_machine_as_test(
-        machine_for(backend),
-        settings=settings(max_examples=12, stateful_step_count=15, deadline=None),
-    )
+    """Under the loaded Hypothesis profile (tests/conftest.py): in CI, 100 runs of up to 30
+    steps, which must between them reach every transition and refusal."""
+    reached: Counter[str] = Counter()
+    profile = settings()
+    run_state_machine_as_test(machine_for(backend, reached), settings=profile)
+    if profile.max_examples >= 100:
+        missed = sorted(REACHED - set(reached))
+        assert not missed, f"never reached: {missed}; reached: {dict(reached)}"
 
 
 @pytest.mark.parametrize(

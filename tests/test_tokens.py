@@ -86,7 +86,7 @@ def test_insufficient_tokens_is_402_and_changes_nothing(
 ) -> None:
     conversation = api.create(title="kept")
     poor = api.key("acme", tokens=None)
-    api.services.keys.grant("acme", balance - api.balance())
+    api.services.tokens.grant("acme", balance - api.balance())
     assert api.balance() == balance
     response = api.request(method, suffix.format(id=conversation["id"]), key=poor, json=body)
     assert response.status_code == 402
@@ -94,7 +94,7 @@ def test_insufficient_tokens_is_402_and_changes_nothing(
     assert response.get_json()["error"]["details"] == {"required": required, "balance": balance}
     assert response.headers["X-Tokens-Remaining"] == str(balance)
     assert api.balance() == balance
-    api.services.keys.grant("acme", 10)
+    api.services.tokens.grant("acme", 10)
     listed = api.get().get_json()["data"]
     assert listed == [conversation]
 

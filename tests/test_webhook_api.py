@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 from datetime import datetime
 from typing import Any
 
@@ -248,15 +249,29 @@ def test_deliveries_walk_newest_first_by_cursor(api: Api) -> None:
 
 
 def test_retry_schedules_a_delivery_now(api: Api) -> None:
+    """A delivery due in an hour (its first attempt failed) is due now once retried."""
     made = create(api)
     api.create()
+    queue = WebhookQueue(api.services.client, api.services.keyspace)
+    [claimed] = queue.claim("acme", 10, "worker-1")
+    hour = 3_600_000
+    assert queue.finish(claimed, "worker-1", Finish(False, hour, status_code=500)) == "pending"
     [delivery] = deliveries(api, made["id"])
+    assert seconds(delivery["next_attempt_at"]) > time.time() + 3000
+    sent = time.time()
     response = call(api, "POST", f"/{made['id']}/deliveries/{delivery['id']}/retry")
     assert response.status_code == 200
     retried = response.get_json()["data"]
     assert set(retried) == DELIVERY_FIELDS
     assert (retried["id"], retried["status"]) == (delivery["id"], "pending")
-    assert retried["next_attempt_at"] >= delivery["next_attempt_at"]
+    assert abs(seconds(retried["next_attempt_at"]) - sent) < 1.0
+    [again] = queue.claim("acme", 10, "worker-2")  # due now, not in an hour
+    assert (again.delivery_id, again.attempt) == (delivery["id"], 2)
+
+
+def seconds(timestamp: str) -> float:
+    """An RFC 3339 time of the API, in epoch seconds."""
+    return datetime.fromisoformat(timestamp).timestamp()
 
 
 def test_retry_on_a_disabled_endpoint_is_409(api: Api) -> None:
@@ -587,7 +602,7 @@ def test_a_short_balance_changes_nothing(api: Api) -> None:
     api.create()
     [delivery] = deliveries(api, made["id"])
     broke = api.key("acme", [ADMIN])
-    api.services.keys.grant("acme", 1 - api.balance())  # leaves 1: less than the price
+    api.services.tokens.grant("acme", 1 - api.balance())  # leaves 1: less than the price
     path = f"/{made['id']}"
     for method, where, body in [
         ("POST", "", {"url": URL}),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -224,11 +226,32 @@ def test_https_to_a_pinned_address_checks_the_certificate_of_the_name(
         assert len(receiver.received()) == 3
 
 
-def test_a_slow_name_lookup_counts_against_the_timeout(receiver: Receiver) -> None:
+def test_a_slow_name_lookup_is_cut_at_the_attempts_time_and_fails_as_dns(
+    receiver: Receiver,
+) -> None:
     def slow(host: str, port: int) -> list[str]:
-        receiver.closing.wait(0.4)  # a resolver that takes longer than the whole attempt may
+        receiver.closing.wait(0.6)  # a resolver that takes longer than the whole attempt may
         return ["127.0.0.1"]
 
     deliverer = made(0.3, True, resolver=slow)
-    assert attempt(deliverer, f"http://slow.example.com:{receiver.port}/").error == "timeout"
+    outcome = attempt(deliverer, f"http://slow.example.com:{receiver.port}/")
+    assert outcome.error == "dns" and outcome.duration < 0.5
+    assert receiver.received() == []
+
+
+def test_a_name_server_that_never_answers_fails_the_attempt_as_dns_in_time(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hang = threading.Event()
+
+    def never(*args: Any, **kwargs: Any) -> Any:
+        hang.wait(30)  # the system's resolver, stuck on a name server that never answers
+        raise OSError("no answer")
+
+    monkeypatch.setattr(socket, "getaddrinfo", never)
+    deliverer = made(10, True, dns_timeout=0.5)
+    started = time.monotonic()
+    outcome = attempt(deliverer, f"http://hangs.example.com:{receiver.port}/")
+    hang.set()
+    assert outcome.error == "dns" and time.monotonic() - started < 1.5
     assert receiver.received() == []

@@ -26,7 +26,7 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
 
 def test_every_change_arrives_signed_in_order_as_the_feed_shows_it(stack: Stack) -> None:
     endpoint = stack.endpoint()
-    stack.worker()
+    stack.worker(WEBHOOK_ENDPOINT_CONCURRENCY="1")  # one at a time: arrival order is event order
     stack.lifecycle()
     stack.wait_status(endpoint, "succeeded", 6)
     bodies = stack.check("/hook", endpoint.secrets.current)

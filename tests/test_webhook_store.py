@@ -7,6 +7,7 @@ Events and their deliveries come from real conversation writes through the app (
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 from typing import Any
 
@@ -20,9 +21,9 @@ from app.errors import (
     TooManyWebhookEndpoints,
     WebhookEndpointDisabled,
 )
-from app.store.charges import Charge
 from app.store.connect import connect
-from app.store.keyspace import Keyspace
+from app.store.keyspace import Keyspace, webhook_shard
+from app.store.tokens import Charge
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import MAX_ENDPOINTS, WebhookEndpointStore
 from app.store.webhook_queue import Finish, WebhookQueue
@@ -61,7 +62,8 @@ def test_create_subscribes_the_endpoint_and_registers_the_account(stores: Stores
     assert made.id.startswith("we_") and len(made.id) == 27
     assert made.secrets.current.startswith("whsec_")
     assert stores.subscriptions() == {made.id: ",conversation.closed,"}
-    assert stores.queue.accounts() == ["acme"]
+    shard = stores.keys.webhook_shard_accounts(webhook_shard("acme"))
+    assert stores.client.smembers(shard) == {"acme"}
     got = stores.endpoints.get("acme", made.id)
     assert got == made
 
@@ -249,6 +251,7 @@ def test_retry_of_a_disabled_endpoints_delivery_is_refused(stores: Stores) -> No
 
 
 def test_first_attempts_go_one_at_a_time_in_event_order(stores: Stores) -> None:
+    stores.queue = WebhookQueue(stores.client, stores.keys, endpoint_concurrency=1)
     stores.endpoints.create("acme", URL, ["*"], None, NOW)
     entries = [stores.event() for _ in range(4)]
     order = []
@@ -258,6 +261,20 @@ def test_first_attempts_go_one_at_a_time_in_event_order(stores: Stores) -> None:
         order.append(claimed[0].event_entry_id)
         stores.queue.finish(claimed[0], "t1", Finish(True, status_code=200))
     assert order == entries
+
+
+def test_attempts_to_one_endpoint_start_in_event_order_up_to_its_concurrency(
+    stores: Stores,
+) -> None:
+    stores.queue = WebhookQueue(stores.client, stores.keys, endpoint_concurrency=3)
+    stores.endpoints.create("acme", URL, ["*"], None, NOW)
+    entries = [stores.event() for _ in range(5)]
+    first = claim_all(stores)
+    assert [c.event_entry_id for c in first] == entries[:3]
+    assert claim_all(stores, "t2") == []  # three in flight: the fourth waits
+    stores.queue.finish(first[1], "t1", Finish(True, status_code=200))
+    [fourth] = claim_all(stores, "t2")  # a place freed: the next in event order
+    assert fourth.event_entry_id == entries[3]
 
 
 def test_retries_do_not_hold_up_first_attempts(stores: Stores) -> None:
@@ -271,6 +288,7 @@ def test_retries_do_not_hold_up_first_attempts(stores: Stores) -> None:
 
 
 def test_endpoints_are_independent(stores: Stores) -> None:
+    stores.queue = WebhookQueue(stores.client, stores.keys, endpoint_concurrency=1)
     stores.endpoints.create("acme", URL, ["*"], None, NOW)
     stores.endpoints.create("acme", URL, ["*"], None, NOW)
     stores.event()
@@ -288,6 +306,27 @@ def test_the_failing_rule_disables_only_if_no_success_came_between(stores: Store
     stores.queue.finish(again, "t1", Finish(False, 0, disable="failing", status_code=500))
     got = stores.endpoints.get("acme", endpoint.id)
     assert (got.status, got.disabled_reason) == ("disabled", "failing")
+
+
+def test_the_failing_rule_leaves_enabled_an_endpoint_that_succeeded_since(stores: Stores) -> None:
+    """fail -> succeed -> a finish judged on the stale failing-since: the endpoint stays."""
+    endpoint = stores.endpoints.create("acme", URL, ["*"], None, NOW)
+    stores.event()
+    [first] = claim_all(stores)
+    stores.queue.finish(first, "t1", Finish(False, retry_in_ms=0, status_code=500))
+    stores.event()
+    both = {c.attempt: c for c in claim_all(stores)}
+    retried, fresh = both[2], both[1]
+    assert retried.failing_since_ms is not None  # the worker judges by this one
+    assert stores.queue.finish(fresh, "t1", Finish(True, status_code=200)) == "succeeded"
+    time.sleep(0.002)  # a new failing-since cannot share the stale one's millisecond
+    status = stores.queue.finish(
+        retried, "t1", Finish(False, 0, disable="failing", status_code=500)
+    )
+    assert status == "pending"
+    got = stores.endpoints.get("acme", endpoint.id)
+    assert (got.status, got.disabled_reason) == ("enabled", None)
+    assert endpoint.id in stores.subscriptions()
 
 
 def test_an_unreachable_redis_is_storage_unavailable() -> None:

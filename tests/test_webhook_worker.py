@@ -20,6 +20,7 @@ from prometheus_client import REGISTRY
 
 from app.domain.events import render_event
 from app.store.ids import make_event_id
+from app.store.keyspace import WEBHOOK_SHARDS, webhook_shard
 from app.store.webhook_deliveries import StoredDelivery, WebhookDeliveryStore
 from app.store.webhook_endpoints import StoredEndpoint, WebhookEndpointStore
 from app.vocabulary import EVENTS_PATH
@@ -108,13 +109,29 @@ def test_an_event_is_delivered_signed_and_recorded(harness: Harness) -> None:
 
 
 def test_first_attempts_arrive_in_event_order_across_two_workers(harness: Harness) -> None:
+    # One attempt in flight to an endpoint: then they also arrive in event order.
     endpoint = harness.endpoint()
     entries = [harness.event(f"Number {index}") for index in range(12)]
-    harness.start(concurrency=6)
-    harness.start(concurrency=6)
+    harness.start(concurrency=6, webhook_endpoint_concurrency="1")
+    harness.start(concurrency=6, webhook_endpoint_concurrency="1")
     harness.wait_status(endpoint, "succeeded", 12)
     arrived = [r.headers["webhook-id"] for r in harness.receiver.received()]
     assert arrived == [make_event_id("acme", entry) for entry in entries]
+
+
+def test_a_slow_receiver_gets_up_to_the_endpoint_concurrency_at_once(harness: Harness) -> None:
+    harness.receiver.default = Reply(delay=0.6)
+    endpoint = harness.endpoint()
+    for index in range(9):
+        harness.event(f"Number {index}")
+    harness.start(concurrency=8, webhook_endpoint_concurrency="3")
+    harness.start(concurrency=8, webhook_endpoint_concurrency="3")
+    harness.wait_status(endpoint, "succeeded", 9)
+    times = sorted(r.at for r in harness.receiver.received())
+    # Three at a time across both workers (16 threads): three waves, each of three at once.
+    waves = [times[i : i + 3] for i in range(0, 9, 3)]
+    assert all(wave[-1] - wave[0] < 0.4 for wave in waves), times
+    assert all(b[0] - a[0] >= 0.5 for a, b in zip(waves, waves[1:], strict=False)), times
 
 
 def test_each_attempt_logs_one_json_line_and_counts(
@@ -179,13 +196,13 @@ def test_a_deleted_endpoint_is_sent_nothing_more(harness: Harness) -> None:
     }
 
 
+# Not on the embedded store: fakeredis's clock is Python's, so the patched time.time would
+# move Redis's clock too and the case could not fail there.
+@pytest.mark.parametrize("backend", ["redis", "cluster"], indirect=True)
 def test_a_worker_whose_clock_is_behind_redis_still_attempts_at_once(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Due times are Redis's clock; a host two minutes slow must not wait two minutes.
-
-    (On the embedded store Redis's clock is Python's, so only the real servers can tell.)
-    """
+    """Due times are Redis's clock; a host two minutes slow must not wait two minutes."""
     behind = time.time
 
     monkeypatch.setattr(worker_module.time, "time", lambda: behind() - 120)
@@ -193,3 +210,27 @@ def test_a_worker_whose_clock_is_behind_redis_still_attempts_at_once(
     harness.start()
     harness.event()
     harness.wait_status(endpoint, "succeeded")
+
+
+def test_work_whose_hint_and_index_entry_were_lost_is_found_by_the_sweep(
+    harness: Harness,
+) -> None:
+    endpoint = harness.endpoint()
+    harness.event()  # its hint goes to no one: no worker listens yet
+    ready = harness.keys.webhook_ready(webhook_shard("acme"))
+    harness.client.delete(ready)  # and the index lost it too (a failover, say)
+    harness.start()
+    harness.wait_status(endpoint, "succeeded")
+
+
+def test_a_worker_claims_only_from_the_shards_it_owns(harness: Harness) -> None:
+    worker = harness.start()
+    wait_until(lambda: bool(worker.membership.shards), what="the worker's first heartbeat")
+    other = harness.start()
+    wait_until(
+        lambda: (
+            len(worker.membership.shards) + len(other.membership.shards) == WEBHOOK_SHARDS
+            and not set(worker.membership.shards) & set(other.membership.shards)
+        ),
+        what="the shards shared between the two workers",
+    )

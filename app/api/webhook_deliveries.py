@@ -1,4 +1,5 @@
-"""An endpoint's webhook deliveries (SPEC.md §16): the log, newest first, and retry.
+"""An endpoint's webhook deliveries (SPEC.md §16, §19): the log, newest first, filtered by
+status or event; one delivery; retry.
 
 Like the endpoints' handlers: the store call takes the price, input that fails before it
 is charged by `charge_and_raise`.
@@ -11,17 +12,18 @@ from typing import Any
 from flask import Blueprint, Response
 
 from app.domain.cursors import WEBHOOK_DELIVERIES
-from app.domain.webhooks import delivery_resource
+from app.domain.webhooks import attempt_resource, delivery_resource
 from app.schemas.common import EmptySchema
-from app.schemas.webhooks import WebhookListQuerySchema
+from app.schemas.webhooks import WebhookAttemptListQuerySchema, WebhookDeliveryListQuerySchema
+from app.store.ids import parse_event_id
 from app.store.pages import Page
 from app.store.webhook_deliveries import StoredDelivery
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
 from app.web.context import RequestContext
 from app.web.envelope import ok
 from app.web.guard import guarded
-from app.web.inputs import json_body, load
-from app.web.pagination import paginate
+from app.web.inputs import json_body, load, refuse_oversized_body
+from app.web.pagination import list_query, page_response, paginate
 
 bp = Blueprint(
     "webhook_deliveries",
@@ -29,16 +31,27 @@ bp = Blueprint(
     url_prefix=WEBHOOK_ENDPOINTS_PATH + "/<endpoint_id>/deliveries",
 )
 
-_list_schema = WebhookListQuerySchema()
+_list_schema = WebhookDeliveryListQuerySchema()
+# The stream entry no event ever has (ids start at 1-0 or later): matches no delivery.
+_NO_EVENT = "0-0"
 _empty_schema = EmptySchema()
+_attempts_schema = WebhookAttemptListQuerySchema()
 
 
 @bp.get("")
 @guarded(ADMIN)
 def list_webhook_deliveries(ctx: RequestContext, endpoint_id: str) -> Response:
     def read(query: dict[str, Any], after: str | None) -> Page[StoredDelivery]:
+        event_id = query.get("event_id")
+        event_entry = None
+        if event_id is not None:
+            # Another account's event id names no entry of this account: it matches nothing.
+            event_entry = parse_event_id(ctx.account, event_id) or _NO_EVENT
         store = ctx.services.webhook_deliveries
-        return store.list_page(ctx.account, endpoint_id, after, query["limit"], charge=ctx.charge)
+        return store.list_page(
+            ctx.account, endpoint_id, after, query["limit"], ctx.charge, query.get("status"),
+            event_entry,
+        )  # fmt: skip
 
     def render(item: StoredDelivery) -> dict[str, Any]:
         return delivery_resource(ctx.account, item)
@@ -47,11 +60,31 @@ def list_webhook_deliveries(ctx: RequestContext, endpoint_id: str) -> Response:
     return paginate(ctx, _list_schema, WEBHOOK_DELIVERIES, read, render, scope)
 
 
+@bp.get("/<delivery_id>")
+@guarded(ADMIN)
+def get_webhook_delivery(ctx: RequestContext, endpoint_id: str, delivery_id: str) -> Response:
+    refuse_oversized_body(ctx)
+    found = ctx.services.webhook_deliveries.get(
+        ctx.account, endpoint_id, delivery_id, charge=ctx.charge
+    )
+    return ok(delivery_resource(ctx.account, found))
+
+
+@bp.get("/<delivery_id>/attempts")
+@guarded(ADMIN)
+def list_webhook_attempts(ctx: RequestContext, endpoint_id: str, delivery_id: str) -> Response:
+    list_query(ctx, _attempts_schema)
+    found = ctx.services.webhook_deliveries.attempts(
+        ctx.account, endpoint_id, delivery_id, charge=ctx.charge
+    )
+    return page_response([attempt_resource(record) for record in found], False, None)
+
+
 @bp.post("/<delivery_id>/retry")
 @guarded(ADMIN)
 def retry_webhook_delivery(ctx: RequestContext, endpoint_id: str, delivery_id: str) -> Response:
     load(ctx, _empty_schema, json_body(ctx))
     retried = ctx.services.webhook_deliveries.retry(
-        ctx.account, endpoint_id, delivery_id, charge=ctx.charge
+        ctx.account, endpoint_id, delivery_id, charge=ctx.charge, claim=ctx.claim
     )
     return ok(delivery_resource(ctx.account, retried))

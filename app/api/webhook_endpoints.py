@@ -33,6 +33,7 @@ from app.web.inputs import (
     refuse_oversized_body,
 )
 from app.web.pagination import paginate
+from app.webhooks.addresses import bounded_resolver
 
 bp = Blueprint("webhook_endpoints", __name__, url_prefix=WEBHOOK_ENDPOINTS_PATH)
 
@@ -44,7 +45,11 @@ _empty_schema = EmptySchema()
 
 def _check_url(ctx: RequestContext, url: str | None) -> None:
     """422 with `details.url` when the URL may not be an endpoint's (SPEC.md §16)."""
-    errors = url_errors(url, ctx.services.config.webhook_allow_private_targets)
+    config = ctx.services.config
+    # A name server that does not answer within the bound: accepted like a name that does
+    # not resolve (checked again before every attempt); no request waits longer on it.
+    resolver = bounded_resolver(config.webhook_dns_timeout_seconds)
+    errors = url_errors(url, config.webhook_allow_private_targets, resolver)
     if errors:
         charge_and_raise(ctx, ValidationFailed(details=errors))
 
@@ -61,6 +66,7 @@ def create_webhook_endpoint(ctx: RequestContext) -> Response:
         data["description"],
         now_ms(),
         charge=ctx.charge,
+        claim=ctx.claim,
     )
     return ok(endpoint_resource(made, with_secret=True), 201)
 
@@ -107,6 +113,6 @@ def delete_webhook_endpoint(ctx: RequestContext, endpoint_id: str) -> Response:
 def rotate_webhook_secret(ctx: RequestContext, endpoint_id: str) -> Response:
     load(ctx, _empty_schema, json_body(ctx))
     rotated = ctx.services.webhook_endpoints.rotate_secret(
-        ctx.account, endpoint_id, now_ms(), charge=ctx.charge
+        ctx.account, endpoint_id, now_ms(), charge=ctx.charge, claim=ctx.claim
     )
     return ok(endpoint_resource(rotated, with_secret=True))

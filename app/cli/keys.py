@@ -7,7 +7,7 @@ from typing import Any
 
 from app.cli.args import CliError, Parser, account, count, key_store, show_help
 from app.domain.resources import timestamp
-from app.store.keys import KeyStore
+from app.store.tokens import TokenStore
 from app.vocabulary import DEFAULT_KEY_SCOPES, SCOPES
 
 MAX_BALANCE = 2**63 - 1  # Redis integers are signed 64-bit
@@ -30,7 +30,7 @@ def register(commands: Any) -> None:
     revoke.set_defaults(run=cmd_keys_revoke)
 
 
-def check_grant(store: KeyStore, account: str, tokens: int) -> None:
+def check_grant(store: TokenStore, account: str, tokens: int) -> None:
     """Refuse a grant that would take the balance past what Redis can hold."""
     balance = store.balance(account)
     if balance + tokens > MAX_BALANCE:
@@ -43,7 +43,7 @@ def check_grant(store: KeyStore, account: str, tokens: int) -> None:
 def cmd_keys_create(args: argparse.Namespace) -> None:
     store = key_store()
     if args.tokens is not None:
-        check_grant(store, args.account, args.tokens)
+        check_grant(store.tokens, args.account, args.tokens)
     key, secret = store.create(args.account, args.scopes or list(DEFAULT_KEY_SCOPES), args.tokens)
     print(f"key_id: {key.key_id}")
     print(f"account: {key.account}")

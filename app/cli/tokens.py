@@ -23,10 +23,10 @@ def register(commands: Any) -> None:
 
 
 def cmd_tokens_grant(args: argparse.Namespace) -> None:
-    store = key_store()
-    check_grant(store, args.account, args.amount)
-    print(store.grant(args.account, args.amount))
+    tokens = key_store().tokens
+    check_grant(tokens, args.account, args.amount)
+    print(tokens.grant(args.account, args.amount))
 
 
 def cmd_tokens_show(args: argparse.Namespace) -> None:
-    print(key_store().balance(args.account))
+    print(key_store().tokens.balance(args.account))

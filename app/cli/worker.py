@@ -16,12 +16,12 @@ from typing import Any
 from app.cli.args import port
 from app.config import Config, ConfigError, int_between
 from app.domain.events import render_event
-from app.store.connect import connect
+from app.store.connect import RedisTooOld, check_redis_version, connect
 from app.webhooks.addresses import describe_rule
 from app.worker import metrics
 from app.worker.loop import Worker
 
-DEFAULT_CONCURRENCY = 8
+DEFAULT_CONCURRENCY = 32
 MAX_CONCURRENCY = 256
 
 
@@ -49,6 +49,10 @@ def cmd_worker(args: argparse.Namespace) -> None:
         )
     client = connect(config.redis_url)
     client.ping()  # unreachable Redis: one line from the console script, not a loop of warnings
+    try:
+        check_redis_version(client)
+    except RedisTooOld as error:
+        raise ConfigError(str(error)) from None
     worker = build_worker(client, config, args.concurrency)
     logging.getLogger("saasignal.webhooks").info(
         describe_rule(config.webhook_allow_private_targets)

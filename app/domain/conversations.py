@@ -11,7 +11,8 @@ from typing import Any
 
 from app.errors import NotFound, StorageUnavailable, ValidationFailed
 from app.jsontext import canonical, dumps, loads
-from app.store.conversations import Charge, ConversationStore, Origin, Stored
+from app.store.conversations import ConversationStore, Origin, Stored
+from app.store.tokens import Charge
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 2000
@@ -136,12 +137,12 @@ def update_conversation(
     for _ in range(MAX_UPDATE_ATTEMPTS):
         current = store.read(charge, conversation_id)
         if current is None:
-            store.debit(charge)
+            store.tokens.debit(charge)
             raise NotFound()
         try:
             set_fields, delete_fields = changes(current, patch)
         except ValidationFailed:
-            store.debit(charge)
+            store.tokens.debit(charge)
             raise
         updated = store.update(charge, current, if_match, now_ms, set_fields, delete_fields, origin)
         if updated is not None:

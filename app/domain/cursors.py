@@ -69,7 +69,8 @@ WEBHOOK_ENDPOINTS = CursorKind("webhook_endpoints", _sequence)
 WEBHOOK_DELIVERIES = CursorKind(
     "webhook_deliveries",
     _delivery_id,
-    "The cursor belongs to another webhook endpoint's deliveries.",
+    "The cursor belongs to another filter or endpoint: repeat the status and event_id it was "
+    "made for, on the endpoint it was made for.",
 )
 
 

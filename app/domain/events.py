@@ -17,6 +17,7 @@ from app.domain.resources import conversation_resource, timestamp
 from app.store.conversations import from_hash
 from app.store.ids import make_event_id
 from app.store.keyspace import HASH_FIELDS, PUBLIC_FIELDS, STATUS_NAMES, TYPE_NAMES
+from app.vocabulary import WEBHOOK_TEST_EVENT
 
 _TIMES = ("created_at", "updated_at", "closed_at", "archived_at")
 
@@ -56,6 +57,8 @@ def event_created_ms(stream_id: str) -> int:
 
 def render_event(account: str, stream_id: str, fields: Mapping[str, str]) -> dict[str, Any]:
     """The public event object of one stream entry."""
+    if fields["ty"] == WEBHOOK_TEST_EVENT:
+        return _render_test_event(account, stream_id, fields)
     stored = from_hash(account, fields["cv"], orjson.loads(fields["o"]))
     data: dict[str, Any] = {"object": conversation_resource(stored)}
     if "p" in fields:
@@ -67,5 +70,17 @@ def render_event(account: str, stream_id: str, fields: Mapping[str, str]) -> dic
         "created_at": timestamp(event_created_ms(stream_id)),
         "conversation_id": stored["id"],
         "data": data,
+        "request": {"id": fields["rq"], "idempotency_key": fields.get("ik")},
+    }
+
+
+def _render_test_event(account: str, stream_id: str, fields: Mapping[str, str]) -> dict[str, Any]:
+    """A `webhook_endpoint.test` event (SPEC.md §19): `o` is the endpoint object's JSON."""
+    return {
+        "id": make_event_id(account, stream_id),
+        "object": "event",
+        "type": WEBHOOK_TEST_EVENT,
+        "created_at": timestamp(event_created_ms(stream_id)),
+        "data": {"object": orjson.Fragment(fields["o"])},
         "request": {"id": fields["rq"], "idempotency_key": fields.get("ik")},
     }

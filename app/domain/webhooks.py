@@ -8,6 +8,7 @@ from app.domain.resources import timestamp
 from app.store.ids import make_event_id
 from app.store.webhook_deliveries import StoredDelivery
 from app.store.webhook_endpoints import StoredEndpoint
+from app.store.webhook_queue import AttemptRecord
 from app.webhooks.addresses import Resolver, check_url, system_resolver
 
 
@@ -57,3 +58,26 @@ def delivery_resource(account: str, stored: StoredDelivery) -> dict[str, Any]:
         "last_error": stored.last_error,
         "next_attempt_at": timestamp(stored.next_attempt_ms),
     }
+
+
+def attempt_resource(record: AttemptRecord) -> dict[str, Any]:
+    """The public attempt object of a delivery's history (SPEC.md §19)."""
+    return {
+        "object": "webhook_attempt",
+        "attempt": record.attempt,
+        "started_at": timestamp(record.started_ms),
+        "duration_ms": record.duration_ms,
+        "status_code": record.status_code,
+        "error": record.error,
+        "response_body": record.response_body,
+    }
+
+
+def replayed_webhook_resource(account: str, marker: str, flat: list[str]) -> dict[str, Any]:
+    """The answer a webhook script committed for an Idempotency-Key (SPEC.md §16): the
+    endpoint with its secret (create, rotate_secret) or the delivery (retry), as the
+    object `marker` names was when the change was made."""
+    raw = dict(zip(flat[::2], flat[1::2], strict=True))
+    if marker.startswith("we_"):
+        return endpoint_resource(StoredEndpoint.from_hash(marker, raw), with_secret=True)
+    return delivery_resource(account, StoredDelivery.from_hash(marker, raw))

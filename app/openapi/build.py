@@ -26,8 +26,10 @@ from app.openapi.components import (
     refer_to_components,
 )
 from app.openapi.conversations import JSON_TYPES, conversation_paths
+from app.openapi.event_types import event_type_paths, webhooks_section
 from app.openapi.events import event_paths
 from app.openapi.parts import HEADERS, PARAMETERS, SECURITY_SCHEME
+from app.openapi.webhook_tools import webhook_tool_paths
 from app.openapi.webhooks import webhook_paths
 from app.schemas.common import EmptySchema, JsonObject
 from app.schemas.conversations import (
@@ -44,15 +46,23 @@ from app.schemas.events import (
     EventListQuerySchema,
     EventRequestSchema,
     EventSchema,
+    EventTypeListQuerySchema,
+    EventTypeSchema,
     PreviousAttributesSchema,
 )
 from app.schemas.webhooks import (
     CreateWebhookEndpointSchema,
+    RecoverWebhookEventsSchema,
     UpdateWebhookEndpointSchema,
+    WebhookAttemptSchema,
+    WebhookDeliveryListQuerySchema,
     WebhookDeliverySchema,
     WebhookEndpointSchema,
     WebhookEndpointWithSecretSchema,
     WebhookListQuerySchema,
+    WebhookRecoverySchema,
+    WebhookTestEventDataSchema,
+    WebhookTestEventSchema,
 )
 from app.vocabulary import DEFAULT_TOKEN_COSTS
 
@@ -130,17 +140,22 @@ def _document() -> dict[str, Any]:
     spec.components.schema("Event", schema=EventSchema)
     spec.components.schema("EventEnvelope", envelope("Event"))
     spec.components.schema("EventList", page("Event", "type and conversation_id"))
+    spec.components.schema("EventTypeDefinition", schema=EventTypeSchema)
+    spec.components.schema("EventTypeList", page("EventTypeDefinition", None))
     _webhook_components(spec)
     paths = {
         **conversation_paths(ListQuerySchema),
         **event_paths(EventListQuerySchema),
-        **webhook_paths(WebhookListQuerySchema),
+        **event_type_paths(EventTypeListQuerySchema),
+        **webhook_paths(WebhookListQuerySchema, WebhookDeliveryListQuerySchema),
+        **webhook_tool_paths(),
     }
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     document: dict[str, Any] = spec.to_dict()
     first = {key: document.pop(key) for key in ("openapi", "info")}
-    return {**first, **document}
+    # apispec knows no `webhooks` (OpenAPI 3.1): what receivers get, beside the paths.
+    return {**first, **document, "webhooks": webhooks_section()}
 
 
 def _webhook_components(spec: APISpec) -> None:
@@ -159,8 +174,15 @@ def _webhook_components(spec: APISpec) -> None:
     spec.components.schema("DeletedWebhookEndpointEnvelope", envelope("DeletedWebhookEndpoint"))
     spec.components.schema("WebhookDeliveryEnvelope", envelope("WebhookDelivery"))
     spec.components.schema("WebhookDeliveryList", page("WebhookDelivery", "endpoint"))
+    spec.components.schema("WebhookAttempt", schema=WebhookAttemptSchema)
+    spec.components.schema("WebhookAttemptList", page("WebhookAttempt", None))
+    spec.components.schema("RecoverWebhookEvents", schema=RecoverWebhookEventsSchema)
+    spec.components.schema("WebhookRecovery", schema=WebhookRecoverySchema)
+    spec.components.schema("WebhookRecoveryEnvelope", envelope("WebhookRecovery"))
     spec.components.schema("CreateWebhookEndpoint", schema=CreateWebhookEndpointSchema)
     spec.components.schema("UpdateWebhookEndpoint", schema=UpdateWebhookEndpointSchema)
+    spec.components.schema("WebhookTestEventData", schema=WebhookTestEventDataSchema)
+    spec.components.schema("WebhookTestEvent", schema=WebhookTestEventSchema)
 
 
 def build_document() -> dict[str, Any]:

@@ -28,6 +28,8 @@ from app.vocabulary import (
     WEBHOOK_DELIVERY_STATUSES,
     WEBHOOK_DISABLED_REASONS,
     WEBHOOK_ENDPOINT_STATUSES,
+    WEBHOOK_EVENT_TYPES,
+    WEBHOOK_TEST_EVENT,
 )
 
 Schema = dict[str, Any]
@@ -38,6 +40,7 @@ NAMED_ENUMS: dict[tuple[str, ...], str] = {
     STATUSES: "ConversationStatus",
     CONVERSATION_ORDERS: "ConversationOrder",
     EVENT_TYPES: "EventType",
+    WEBHOOK_EVENT_TYPES: "WebhookEventType",
     ENABLED_EVENTS: "EnabledEvent",
     WEBHOOK_ENDPOINT_STATUSES: "WebhookEndpointStatus",
     WEBHOOK_DISABLED_REASONS: "WebhookDisabledReason",
@@ -168,6 +171,11 @@ SHARED: dict[str, Schema] = {
         "What happened to a conversation: `conversation.updated` is a PATCH that changed "
         "something; the lifecycle types are moves that changed the status (no-ops write no "
         "event).",
+    ),
+    "WebhookEventType": enum_schema(
+        WEBHOOK_EVENT_TYPES,
+        "Every type of event a webhook endpoint may be sent: the event types, and "
+        f"`{WEBHOOK_TEST_EVENT}` (sent on request by `POST …/test`, never in the feed).",
     ),
     "EnabledEvent": enum_schema(
         ENABLED_EVENTS,

@@ -221,10 +221,13 @@ def not_modified() -> Responses:
     }
 
 
-def json_body(schema: str, example: Any, media_type: str = "application/json") -> dict[str, Any]:
-    """An optional request body of the component `schema` (an empty body is `{}`)."""
+def json_body(
+    schema: str, example: Any, media_type: str = "application/json", required: bool = False
+) -> dict[str, Any]:
+    """A request body of the component `schema`; optional unless `required` (an empty body
+    is `{}`, so a schema with required fields needs its body)."""
     return {
-        "required": False,
+        "required": required,
         "content": {media_type: {"schema": ref(schema), "example": example}},
     }
 

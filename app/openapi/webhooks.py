@@ -110,6 +110,7 @@ def _create() -> dict[str, Any]:
         requestBody=json_body(
             "CreateWebhookEndpoint",
             {"url": "https://hooks.example.com/saasignal", "enabled_events": ["*"]},
+            required=True,  # `url` is required, so an absent body (`{}`) is a 422
         ),
         responses={
             **created,
@@ -225,8 +226,11 @@ def _list_deliveries(query: type[Schema]) -> dict[str, Any]:
         tag=TAG,
         scope=ADMIN,
         summary="List a webhook endpoint's deliveries",
-        description="Newest first (by the event's time), kept EVENT_RETENTION_DAYS. A cursor "
-        "is bound to its endpoint. Unknown or repeated parameters, bad values and a limit out "
+        description="Newest first (by the event's time), kept EVENT_RETENTION_DAYS. Filters: "
+        "`status`, and `event_id` (the one delivery of that event). A page filtered by "
+        "status reads at most 1,000 deliveries, so it may hold fewer than `limit` (even "
+        "none) while `has_more` is true: follow `next_cursor`. A cursor is bound to its "
+        "endpoint and filters. Unknown or repeated parameters, bad values and a limit out "
         "of range are 422.",
         parameters=[parameter("WebhookEndpointId"), {"in": "query", "schema": query}],
         responses={
@@ -273,12 +277,14 @@ def _retry() -> dict[str, Any]:
     )
 
 
-def webhook_paths(list_query: type[Schema]) -> dict[str, dict[str, Any]]:
-    """Every webhook path with its operations; `list_query` documents both lists' query."""
+def webhook_paths(
+    list_query: type[Schema], deliveries_query: type[Schema]
+) -> dict[str, dict[str, Any]]:
+    """Every webhook path with its operations; the queries of the two lists."""
     return {
         BASE: {"post": _create(), "get": _list(list_query)},
         ITEM: {"get": _get(), "patch": _update(), "delete": _delete()},
         ITEM + "/rotate_secret": {"post": _rotate()},
-        DELIVERIES: {"get": _list_deliveries(list_query)},
+        DELIVERIES: {"get": _list_deliveries(deliveries_query)},
         DELIVERIES + "/{delivery_id}/retry": {"post": _retry()},
     }

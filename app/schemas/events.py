@@ -8,7 +8,7 @@ from app.domain.conversations import DESCRIPTION_MAX, TITLE_MAX
 from app.schemas.common import JsonObject, PageQuery
 from app.schemas.conversations import ConversationSchema
 from app.store.ids import EVENT_ID_RE, ID_RE
-from app.vocabulary import EVENT_TYPES, STATUSES
+from app.vocabulary import EVENT_TYPES, STATUSES, WEBHOOK_EVENT_TYPES
 
 
 class EventListQuerySchema(PageQuery):
@@ -101,3 +101,17 @@ class EventSchema(Schema):
     )
     data = fields.Nested(EventDataSchema, required=True)
     request = fields.Nested(EventRequestSchema, required=True)
+
+
+class EventTypeListQuerySchema(Schema):
+    """Query of GET /event_types: none (one page holds every type)."""
+
+
+class EventTypeSchema(Schema):
+    """One event type of the catalog (SPEC.md §19); documents `event_type_resources`."""
+
+    object = fields.Constant("event_type", required=True)
+    type = fields.String(required=True, validate=validate.OneOf(WEBHOOK_EVENT_TYPES))
+    description = fields.String(
+        required=True, metadata={"description": "What happened, in one line."}
+    )

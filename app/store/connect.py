@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import redis
 from redis.backoff import NoBackoff
 from redis.cluster import ClusterNode, RedisCluster
+from redis.exceptions import RedisClusterException
 from redis.retry import Retry
 
 log = logging.getLogger("saasignal")
@@ -82,6 +83,36 @@ def cluster_client(url: str) -> Any:
         socket_connect_timeout=CONNECT_TIMEOUT,
         **options,
     )
+
+
+MIN_REDIS_VERSION = (6, 2)
+
+
+class RedisTooOld(Exception):
+    """The Redis answering is older than the service needs: one line, and no start."""
+
+
+def check_redis_version(client: Any) -> None:
+    """Refuse a Redis older than 6.2 (the scripts use `ZADD … LT`, among others).
+
+    The embedded store (fakeredis) has no INFO and reports no server of its own: skipped. A
+    Redis unreachable now is skipped too: its requests answer 503 until it is back.
+    """
+    try:
+        info = client.info("server")
+    except redis.ResponseError:
+        return
+    except (redis.ConnectionError, redis.TimeoutError, RedisClusterException):
+        return
+    nodes = [info] if "redis_version" in info else [v for v in info.values() if isinstance(v, dict)]
+    for node in nodes:
+        version = str(node.get("redis_version", ""))
+        parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
+        if parts and parts < MIN_REDIS_VERSION:
+            raise RedisTooOld(
+                f"Redis {version} is older than 6.2, the oldest the service runs on "
+                "(REDIS_URL): upgrade Redis"
+            )
 
 
 def limits_storage_uri(url: str | None) -> str:

@@ -1,20 +1,19 @@
 """Conversations in Redis: every write is one Lua script that also takes the request's price.
 
 The store speaks in `Stored` conversations (public field names, times in epoch ms, metadata
-as compact JSON text) and in `Charge`s; it translates to the compact hash of keyspace.py,
-raises the service's errors from the scripts' result codes, and never sees Flask.
+as compact JSON text) and takes each request's `Charge` through its TokenStore; it
+translates to the compact hash of keyspace.py, raises the service's errors from the
+scripts' result codes, and never sees Flask.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import InvalidTransition, NotFound
-from app.store.charges import Charge, run_charged, take_price
 from app.store.events import EventLog, Origin
-from app.store.failures import REDIS_ERRORS, reports_unavailable
+from app.store.failures import reports_unavailable
 from app.store.ids import ConversationRef, make_id, parse_id
 from app.store.inbox import FILTERED_READ_BUDGET, PAIRS_FIELD, pair, pairs_field
 from app.store.keyspace import (
@@ -26,12 +25,11 @@ from app.store.keyspace import (
     Keyspace,
 )
 from app.store.pages import Page
-from app.store.scripts import Code, register_scripts
+from app.store.scripts import Code, pairs
+from app.store.tokens import Charge, TokenStore
 from app.vocabulary import STATUSES, TYPES
 
-__all__ = ["Charge", "ConversationStore", "Origin", "Page", "Stored"]
-
-log = logging.getLogger("saasignal")
+__all__ = ["ConversationStore", "Origin", "Page", "Stored"]
 
 Stored = dict[str, str]
 
@@ -50,7 +48,7 @@ def to_hash(fields: Mapping[str, str]) -> list[str]:
 
 def from_hash(account: str, seq: int | str, flat: Sequence[str] | Mapping[str, str]) -> Stored:
     """The compact hash (flat pairs or a dict) → a Stored conversation with its id."""
-    raw = flat if isinstance(flat, Mapping) else dict(zip(flat[::2], flat[1::2], strict=True))
+    raw = flat if isinstance(flat, Mapping) else pairs(flat)
     # Fields without a public name (the inbox indexes' `q` and `x`) stay in the store.
     stored = {PUBLIC_FIELDS[name]: value for name, value in raw.items() if name in PUBLIC_FIELDS}
     stored["type"] = TYPE_NAMES[stored["type"]]
@@ -69,11 +67,8 @@ class ConversationStore:
         self.client = client
         self.keys = keyspace
         self.events = events
-        self.scripts = register_scripts(client)
-
-    def _run(self, name: str, keys: list[str], args: list[Any], charge: Charge) -> list[Any]:
-        """Run a script and settle the charge from its answer; raise 402 / 404 / 412."""
-        return run_charged(self.scripts[name], keys, args, charge)
+        self.tokens = TokenStore(client, keyspace)
+        self.scripts = self.tokens.scripts
 
     def _write(
         self,
@@ -88,8 +83,8 @@ class ConversationStore:
         """Run a write script: the price, the event keys and context (lib.lua), its own."""
         account = charge.account
         context = self.events.context(account, origin, status, now_ms)
-        all_keys = [self.keys.tokens(account), *self.events.write_keys(account, origin), *keys]
-        result = self._run(name, all_keys, [charge.cost, context, *args], charge)
+        all_keys = [*self.events.write_keys(account, origin), *keys]
+        result = self.tokens.run(name, charge, all_keys, [context, *args])
         if origin.claim is not None and int(result[0]) == 0:
             origin.claim.committed = True  # the script recorded the outcome (lib.lua)
         return result
@@ -98,30 +93,9 @@ class ConversationStore:
         """Where an id points in the charge's account; charged 404 when it cannot be there."""
         ref = parse_id(charge.account, conversation_id)
         if ref is None:
-            self.debit(charge)
+            self.tokens.debit(charge)
             raise NotFound()
         return ref
-
-    @reports_unavailable
-    def debit(self, charge: Charge) -> None:
-        """Take the price of a request that stops before storage (bad input, bad id)."""
-        take_price(self.scripts, self.keys.tokens(charge.account), charge)
-
-    def refund(self, charge: Charge) -> bool:
-        """Give back the price of a request that ended in a 5xx (at most once).
-
-        False when Redis did not take the refund: the failure is logged, the response
-        (already a 5xx) goes out as it is.
-        """
-        if not (charge.debited and charge.cost > 0):
-            return False
-        try:
-            self.client.incrby(self.keys.tokens(charge.account), charge.cost)
-        except REDIS_ERRORS:
-            log.error("refund of %s tokens to %s failed", charge.cost, charge.account)
-            return False
-        charge.debited = False
-        return True
 
     @reports_unavailable
     def create(self, charge: Charge, fields: Mapping[str, str], origin: Origin) -> Stored:
@@ -133,8 +107,8 @@ class ConversationStore:
             *self.keys.inbox_keys(account),
         ]
         prefix = self.keys.conversation(account, "")
-        pairs = pairs_field(fields["metadata"])
-        extra = [] if pairs is None else [PAIRS_FIELD, pairs]
+        indexed = pairs_field(fields["metadata"])
+        extra = [] if indexed is None else [PAIRS_FIELD, indexed]
         args = [prefix, HASH_VALUES[fields["type"]], *to_hash(fields), *extra]
         now_ms = int(fields["created_at"])
         seq = self._write("create_conversation", charge, origin, now_ms, keys, args, 201)[2]
@@ -144,8 +118,8 @@ class ConversationStore:
     def get(self, charge: Charge, conversation_id: str) -> Stored:
         """Charge and read one conversation."""
         ref = self._locate(charge, conversation_id)
-        keys = [self.keys.tokens(charge.account), self.keys.conversation(charge.account, ref.seq)]
-        result = self._run("get_conversation", keys, [charge.cost, ref.created_ms], charge)
+        keys = [self.keys.conversation(charge.account, ref.seq)]
+        result = self.tokens.run("get_conversation", charge, keys, [ref.created_ms])
         return from_hash(charge.account, ref.seq, result[2])
 
     @reports_unavailable
@@ -177,11 +151,11 @@ class ConversationStore:
         ]
         set_pairs, delete_names = to_hash(set_fields), [HASH_FIELDS[n] for n in delete_fields]
         if "metadata" in set_fields:
-            pairs = pairs_field(set_fields["metadata"])
-            if pairs is None:
+            indexed = pairs_field(set_fields["metadata"])
+            if indexed is None:
                 delete_names.append(PAIRS_FIELD)
             else:
-                set_pairs += [PAIRS_FIELD, pairs]
+                set_pairs += [PAIRS_FIELD, indexed]
         args: list[Any] = [
             ref.created_ms,
             current["version"],
@@ -262,13 +236,10 @@ class ConversationStore:
             indexes = [self.keys.index(account, type_, status)]
         bound = "+inf" if after is None else f"({after}"
         prefix = self.keys.conversation(account, "")
-        args = [charge.cost, bound, limit, prefix, *check, FILTERED_READ_BUDGET]
-        keys = [self.keys.tokens(account), *indexes]
-        result = self._run("list_conversations", keys, args, charge)
+        args = [bound, limit, prefix, *check, FILTERED_READ_BUDGET]
+        result = self.tokens.run("list_conversations", charge, indexes, args)
         rows: list[Any] = result[2]
-        items = [
-            from_hash(account, seq, flat) for seq, flat in zip(rows[::2], rows[1::2], strict=True)
-        ]
+        items = [from_hash(account, seq, flat) for seq, flat in pairs(rows).items()]
         last = int(result[4]) if result[4] else None
         return Page(items, bool(int(result[3])), last)
 
@@ -277,7 +248,6 @@ class ConversationStore:
         """Charge and count the account's conversations: {type: {status: n}}, one read."""
         account = charge.account
         indexes = [self.keys.index(account, t, s) for t in TYPES for s in STATUSES]
-        keys = [self.keys.tokens(account), *indexes]
-        result = self._run("count_conversations", keys, [charge.cost], charge)
+        result = self.tokens.run("count_conversations", charge, indexes, [])
         numbers = iter(int(n) for n in result[2])
         return {t: {s: next(numbers) for s in STATUSES} for t in TYPES}

@@ -19,13 +19,13 @@ from typing import Any
 
 import orjson
 
-from app.store.charges import Charge, run_charged
 from app.store.failures import reports_unavailable
 from app.store.idempotency import Claim
 from app.store.ids import ConversationRef, parse_event_id
 from app.store.keyspace import Keyspace
 from app.store.pages import Page
-from app.store.scripts import register_scripts
+from app.store.scripts import pairs
+from app.store.tokens import Charge, TokenStore
 
 DAY_SECONDS = 86400
 # A filtered page reads at most this many events (SPEC.md §15).
@@ -41,10 +41,6 @@ class Origin:
     claim: Claim | None = None
 
 
-def as_dict(flat: list[str]) -> dict[str, str]:
-    return dict(zip(flat[::2], flat[1::2], strict=True))
-
-
 class EventLog:
     """The event streams of every account."""
 
@@ -54,7 +50,8 @@ class EventLog:
         self.keys = keyspace
         self.retention_seconds = retention_days * DAY_SECONDS
         self.idempotency_ttl = idempotency_ttl
-        self.scripts = register_scripts(client)
+        self.tokens = TokenStore(client, keyspace)
+        self.scripts = self.tokens.scripts
 
     def cutoff_ms(self) -> int:
         """Events older than this are gone (EVENT_RETENTION_DAYS)."""
@@ -84,6 +81,8 @@ class EventLog:
                 "cut": cutoff,
                 "ret": self.retention_seconds,
                 "wh": self.keys.webhook_prefix(account),
+                "ac": account,
+                "hc": self.keys.webhook_hints(),
                 "mx": self.keys.metadata_prefix(account),
             }
         )
@@ -99,9 +98,8 @@ class EventLog:
     ) -> Page[tuple[str, dict[str, str]]]:
         """Charge and read a page of events older than `before`, newest first, filtered."""
         account = charge.account
-        keys = [self.keys.tokens(account), self.keys.events(account)]
+        keys = [self.keys.events(account)]
         args = [
-            charge.cost,
             "+" if before is None else f"({before}",
             f"{self.cutoff_ms()}-0",
             limit,
@@ -110,17 +108,15 @@ class EventLog:
             PAGE_READ_BUDGET,
             "" if conversation is None else conversation.created_ms,
         ]
-        result = run_charged(self.scripts["list_events"], keys, args, charge)
-        flat = result[2]
-        pairs = zip(flat[::2], flat[1::2], strict=True)
-        items = [(entry_id, as_dict(fields)) for entry_id, fields in pairs]
+        result = self.tokens.run("list_events", charge, keys, args)
+        items = [(entry_id, pairs(fields)) for entry_id, fields in pairs(result[2]).items()]
         return Page(items, bool(int(result[3])), result[4] or None)
 
     @reports_unavailable
     def get(self, charge: Charge, event_id: str) -> tuple[str, dict[str, str]]:
         """Charge and read one event by its public id; NotFound when unknown or expired."""
         stream_id = parse_event_id(charge.account, event_id) or ""
-        keys = [self.keys.tokens(charge.account), self.keys.events(charge.account)]
-        args = [charge.cost, stream_id, self.cutoff_ms()]
-        result = run_charged(self.scripts["get_event"], keys, args, charge)
-        return stream_id, as_dict(result[2])
+        keys = [self.keys.events(charge.account)]
+        args = [stream_id, self.cutoff_ms()]
+        result = self.tokens.run("get_event", charge, keys, args, missing="No such event.")
+        return stream_id, pairs(result[2])

@@ -19,7 +19,7 @@ import orjson
 from app.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.store.failures import REDIS_ERRORS, reports_unavailable
 from app.store.keyspace import Keyspace
-from app.store.scripts import register_scripts
+from app.store.scripts import Code, register_scripts
 
 CLAIM_SECONDS = 60
 log = logging.getLogger("saasignal")
@@ -67,14 +67,14 @@ class IdempotencyStore:
             keys=[record_key], args=[fingerprint, token, CLAIM_SECONDS]
         )
         code = int(result[0])
-        if code == 0:
+        if code == Code.OK:
             return Claim(record_key, token)
-        if code == 1:
+        if code == Code.REPLAY:
             status, body, etag, seq, fields = result[1:6]
             if body:
                 return Replay(status=int(status), body=body, etag=etag)
             return Replay(int(status), None, etag, seq, orjson.loads(fields))
-        if code == 2:
+        if code == Code.IDEMPOTENCY_IN_PROGRESS:
             raise IdempotencyInProgress()
         raise IdempotencyKeyReused()
 

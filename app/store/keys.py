@@ -1,4 +1,4 @@
-"""API keys and token balances in Redis.
+"""API keys in Redis (their accounts' balances are the TokenStore's).
 
 Only the SHA-256 digest of a secret is stored. `P:secret:<digest>` is the lookup made on
 every request (one HGETALL); `P:key:<id>` is the key's record, and `P:{A}:keys` lists an
@@ -17,6 +17,7 @@ from typing import Any
 
 from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
+from app.store.tokens import TokenStore
 
 ACCOUNT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 SECRET_RE = re.compile(r"^sk_live_[A-Za-z0-9]{40,}$")
@@ -66,11 +67,12 @@ def new_key_id() -> str:
 
 
 class KeyStore:
-    """API keys and token balances."""
+    """API keys."""
 
     def __init__(self, client: Any, keyspace: Keyspace) -> None:
         self.client = client
         self.keys = keyspace
+        self.tokens = TokenStore(client, keyspace)
 
     @reports_unavailable
     def create(
@@ -105,9 +107,9 @@ class KeyStore:
         )
         # One command, last: it creates the account's balance if new and grants `tokens`.
         if tokens is None:
-            self.client.set(self.keys.tokens(account), 0, nx=True)
+            self.tokens.open(account)
         else:
-            self.client.incrby(self.keys.tokens(account), tokens)
+            self.tokens.grant(account, tokens)
         return key, secret
 
     @reports_unavailable
@@ -171,13 +173,3 @@ class KeyStore:
         key = self.keys.cursor_secret()
         self.client.set(key, secrets.token_hex(32), nx=True)
         return bytes.fromhex(self.client.get(key))
-
-    @reports_unavailable
-    def grant(self, account: str, tokens: int) -> int:
-        """Add tokens to an account's balance; return the new balance."""
-        return int(self.client.incrby(self.keys.tokens(account), tokens))
-
-    @reports_unavailable
-    def balance(self, account: str) -> int:
-        """The account's token balance (0 for an account never seen)."""
-        return int(self.client.get(self.keys.tokens(account)) or 0)

@@ -30,12 +30,26 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
                                                   ',type,type,' (what it subscribes to)
     P:{A}:wh:dlv:<delivery id>           hash     one webhook delivery (fields below; TTL: the
                                                   event retention)
-    P:{A}:wh:due                         zset     pending delivery ids by due time (ms)
+    P:{A}:wh:dlv:<delivery id>:att       list     its last 10 attempts, newest first (compact
+                                                  JSON; expires with the delivery's hash)
+    P:{A}:wh:due                         zset     the account's endpoints that have pending
+                                                  deliveries, scored by when the next may start
+    P:{A}:wh:ep:<endpoint id>:due        zset     the endpoint's pending delivery ids by due
+                                                  time (ms; an attempt in flight: its lease's end)
+    P:{A}:wh:ep:<endpoint id>:fly        zset     the endpoint's attempts in flight, by lease end
+    P:{A}:wh:trimmed                     string   set while the account's delivery listings were
+                                                  trimmed to the retention lately (TTL 6 h)
     P:secret:<sha256 of the secret>      hash     secret digest → key id, account, scopes
     P:key:<key id>                       hash     key record: account, scopes, created, revoked
     P:cursor-secret                      string   HMAC key for cursors when SECRET_KEY is unset
-    P:webhook-accounts                   set      accounts that have or had webhook endpoints
-                                                  (how workers find due deliveries)
+    P:{wh:<n>}:accounts                  set      shard n (of 16) of the accounts that have or
+                                                  had webhook endpoints (the workers' sweep)
+    P:{wh:<n>}:ready                     zset     shard n of the work index: accounts scored by
+                                                  their next due time, kept by the workers
+    P:wh:workers                         zset     live workers' names, scored by last heartbeat
+    P:wh:hints                           channel  `<account> <ms>`: PUBLISHed by a write that
+                                                  made a delivery due (not a key)
+    P:webhook-accounts                   set      before the shards (read once at worker start)
     P:limits:...                         flask-limiter's own keys, through `limits`: the
                                          per-key bucket (named by the secret's SHA-256
                                          digest) and the per-address failed logins
@@ -43,7 +57,8 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
 Every key of one account carries the hash tag `{A}`, so each operation on an account
 touches one Redis Cluster slot and runs as one Lua script. The `secret`, `key` and
 `cursor-secret` keys name no account; they spread over the cluster's slots by their own
-names.
+names, and the webhook shards by their own tags `{wh:<n>}` (never an account's: account
+names have no `:`).
 
 A conversation is addressed by its per-account sequence number: the id embeds it (see
 ids.py), the indexes hold it as member and score, and its hash is `P:{A}:conv:<seq>`. Short
@@ -63,19 +78,19 @@ of the six `idx:type:<t>:status:<s>` indexes, read together: nothing to keep in 
 
 Webhooks (SPEC.md §16). The events' writer fans each event out, in its own script, to
 every endpoint of `wh:subs` that subscribes to its type: it creates the delivery hash,
-adds it to the endpoint's `dlv` and to `wh:due` (due now). Delivery ids are
+adds it to the endpoint's `dlv` (the listing) and `due`, lowers the endpoint's score in
+`wh:due` to now, and PUBLISHes a hint on `wh:hints`. Delivery ids are
 `whd_<event ms, 13 digits><event sequence, 6 digits>_<endpoint id without we_>`, so they
-sort in event order. `webhook-accounts` is global (no hash tag): the worker reads it to
-find accounts to poll; an account is added before any of its endpoints is enabled and
-never removed. Endpoint hash fields:
+sort in event order. The account's `wh:due` is the truth of what is due; the shards
+`{wh:<n>}` (an account's shard is crc32(account) mod 16) are the workers' index of it
+(app/worker/loop.py). An account joins its shard's `accounts` before any of its endpoints
+is enabled and never leaves. Endpoint hash fields:
 
     url · ev (`*` or `,type,type,`) · d description (absent: null)
     st status (enabled|disabled) · dr disabled_reason (manual|gone|failing)
     c created · u updated · sq sequence · sk secret
     px when the previous secret (`:ps`, above) stops signing (24 h after the rotation)
-    fs failing since (first failure after the last success)
-    fw first-attempt watermark: the last delivery whose first attempt started
-    ff, fx the delivery whose first attempt is in flight, and its lease's end
+    fs failing since (the receiver's first failure after the last success or url change)
 
 Delivery hash fields (the first seven written by the fan-out):
 
@@ -87,6 +102,8 @@ Delivery hash fields (the first seven written by the fan-out):
 """
 
 from __future__ import annotations
+
+import zlib
 
 from app.vocabulary import STATUSES, TYPES
 
@@ -205,8 +222,25 @@ class Keyspace:
     def limits_prefix(self) -> str:
         return f"{self.prefix}:limits"
 
-    def webhook_accounts(self) -> str:
+    def legacy_webhook_accounts(self) -> str:
+        """The one set of webhook accounts before the shards (read once at worker start)."""
         return f"{self.prefix}:webhook-accounts"
+
+    def webhook_shard_accounts(self, shard: int) -> str:
+        return f"{self.prefix}:{{wh:{shard}}}:accounts"
+
+    def webhook_ready(self, shard: int) -> str:
+        return f"{self.prefix}:{{wh:{shard}}}:ready"
+
+    def webhook_workers(self) -> str:
+        return f"{self.prefix}:wh:workers"
+
+    def webhook_hints(self) -> str:
+        """The Pub/Sub channel of hints (a channel, not a key)."""
+        return f"{self.prefix}:wh:hints"
+
+    def webhook_trimmed(self, account: str) -> str:
+        return self.account(account, "wh", "trimmed")
 
     def webhook_prefix(self, account: str) -> str:
         """`P:{A}:wh:`, from which scripts name the hashes a due delivery leads them to."""
@@ -233,5 +267,16 @@ class Keyspace:
     def webhook_delivery(self, account: str, delivery_id: str) -> str:
         return self.account(account, "wh", "dlv", delivery_id)
 
+    def webhook_attempts(self, account: str, delivery_id: str) -> str:
+        return self.account(account, "wh", "dlv", delivery_id, "att")
+
     def webhook_due(self, account: str) -> str:
         return self.account(account, "wh", "due")
+
+
+WEBHOOK_SHARDS = 16
+
+
+def webhook_shard(account: str) -> int:
+    """The shard of the webhook work index that holds `account`."""
+    return zlib.crc32(account.encode()) % WEBHOOK_SHARDS

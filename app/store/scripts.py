@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import weakref
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -31,19 +32,36 @@ WEBHOOK_SCRIPT_NAMES = (
     "delete_webhook_endpoint",
     "rotate_webhook_secret",
     "retry_webhook_delivery",
+    "list_webhook_deliveries",
+    "send_webhook_test",
+    "recover_webhook_deliveries",
     "claim_webhook_deliveries",
     "finish_webhook_delivery",
+    "settle_webhook_account",
+    "trim_webhook_listings",
 )
 
 
 class Code(enum.IntEnum):
-    """Result codes the scripts return in their first element (see lua/lib.lua)."""
+    """Result codes every script returns in its first element (see lua/lib.lua)."""
 
+    OK = 0
     INSUFFICIENT_TOKENS = 1
     NOT_FOUND = 2
     PRECONDITION_FAILED = 3
     INVALID_TRANSITION = 4
     STALE = 5
+    TOO_MANY_ENDPOINTS = 6
+    ENDPOINT_DISABLED = 7
+    LEASE_LOST = 8
+    REPLAY = 9
+    IDEMPOTENCY_IN_PROGRESS = 10
+    IDEMPOTENCY_KEY_REUSED = 11
+
+
+def pairs(flat: Sequence[Any]) -> dict[str, Any]:
+    """A flat `field, value, field, value, ...` reply (HGETALL in a script) as a dict."""
+    return dict(zip(flat[::2], flat[1::2], strict=True))
 
 
 def _source(name: str) -> str:

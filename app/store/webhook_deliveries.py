@@ -3,12 +3,15 @@
 The events' writer creates deliveries (see keyspace.py); the worker's side is in
 webhook_queue.py. A delivery id holds its event's position
 (`whd_<ms, 13 digits><sequence, 6 digits>_<endpoint>`), and an endpoint's deliveries are
-scored by that millisecond, so a page after a cursor (the last id shown) reads the few
+scored by that millisecond, so a page after a cursor (the last id read) reads the few
 deliveries of the same millisecond that sort below it, then the older ones:
-O(log N + limit), exact whatever is added or trimmed meanwhile.
+O(log N + limit), exact whatever is added or trimmed meanwhile. One script
+(`list_webhook_deliveries`) charges, checks the endpoint and reads the page with its rows.
+Filtered by status, a page reads at most PAGE_READ_BUDGET deliveries, as the events feed
+does; filtered by event, it is the one delivery the event and endpoint name, if any.
 
-A request's price (a `Charge`) is taken first: by the retry script itself, in the same
-step; by `debit_tokens` before a page is read.
+A request's price (a `Charge`) is taken first, through the TokenStore: by the retry script
+itself, in the same step; by `debit_tokens` before a page is read.
 """
 
 from __future__ import annotations
@@ -19,15 +22,26 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import NotFound, WebhookEndpointDisabled
-from app.store.charges import Charge, run_priced, take_price
 from app.store.failures import reports_unavailable
+from app.store.idempotency import Claim
 from app.store.keyspace import Keyspace
 from app.store.pages import Page
-from app.store.scripts import Code, register_scripts
+from app.store.scripts import Code, pairs
+from app.store.tokens import Charge, TokenStore
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
+from app.store.webhook_idempotency import committed, idempotency_context, record_key
+from app.store.webhook_queue import ATTEMPTS_KEPT, AttemptRecord
 
 DELIVERY_ID_RE = re.compile(r"^whd_[0-9]{19}_[A-Za-z0-9]{24}$")
-ENDPOINT_DISABLED = 7
+MISSING = "No such webhook delivery."
+# A page filtered by status reads at most this many deliveries (as the events feed does).
+PAGE_READ_BUDGET = 1000
+
+
+def delivery_id_of(event_entry_id: str, endpoint_id: str) -> str:
+    """The id of the delivery of the event at stream entry `<ms>-<n>` to an endpoint."""
+    ms, _, n = event_entry_id.partition("-")
+    return f"whd_{int(ms):013d}{int(n):06d}_{endpoint_id[3:]}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,14 +83,15 @@ class StoredDelivery:
 class WebhookDeliveryStore:
     """Deliveries of every account's endpoints, as the API reads and retries them."""
 
-    def __init__(self, client: Any, keyspace: Keyspace) -> None:
+    def __init__(self, client: Any, keyspace: Keyspace, idempotency_ttl: int = 86400) -> None:
         self.client = client
         self.keys = keyspace
-        self.scripts = register_scripts(client)
+        self.tokens = TokenStore(client, keyspace)
+        self.idempotency_ttl = idempotency_ttl
 
     def _debit(self, account: str, charge: Charge | None) -> None:
         if charge is not None:
-            take_price(self.scripts, self.keys.tokens(account), charge)
+            self.tokens.debit(charge)
 
     def _check_endpoint(self, account: str, endpoint_id: str) -> None:
         if not ENDPOINT_ID_RE.fullmatch(endpoint_id) or not self.client.exists(
@@ -92,25 +107,42 @@ class WebhookDeliveryStore:
         before: str | None,
         limit: int,
         charge: Charge | None = None,
+        status: str | None = None,
+        event_entry_id: str | None = None,
     ) -> Page[StoredDelivery]:
-        """The endpoint's deliveries older than the delivery `before`, newest first."""
-        self._debit(account, charge)
-        self._check_endpoint(account, endpoint_id)
-        key = self.keys.webhook_endpoint_deliveries(account, endpoint_id)
-        if before is None:
-            ids: list[str] = self.client.zrevrangebyscore(
-                key, "+inf", "-inf", start=0, num=limit + 1
-            )
-        else:
-            ms = int(before[4:17])
-            pipe = self.client.pipeline(transaction=False)
-            pipe.zrevrangebyscore(key, ms, ms)
-            pipe.zrevrangebyscore(key, f"({ms}", "-inf", start=0, num=limit + 1)
-            same, older = pipe.execute()
-            ids = [member for member in same if member < before] + older
-        shown = ids[:limit]
-        items = self._read(account, shown)
-        return Page(items, len(ids) > limit, shown[-1] if shown else None)
+        """The endpoint's deliveries older than the delivery `before`, newest first.
+
+        `status` keeps those in that status (a page then reads at most PAGE_READ_BUDGET
+        deliveries); `event_entry_id` the one delivery of that event, if any.
+        """
+        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
+            self._debit(account, charge)
+            raise NotFound("No such webhook endpoint.")
+        only = "" if event_entry_id is None else delivery_id_of(event_entry_id, endpoint_id)
+        keys = [
+            self.keys.webhook_endpoint(account, endpoint_id),
+            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+        ]
+        args = [
+            before or "",
+            limit,
+            status or "",
+            only,
+            PAGE_READ_BUDGET,
+            self.keys.webhook_prefix(account),
+        ]
+        result = self.tokens.run(
+            "list_webhook_deliveries",
+            charge or Charge(account, 0),
+            keys,
+            args,
+            "No such webhook endpoint.",
+        )
+        items = [
+            StoredDelivery.from_hash(delivery_id, pairs(raw))
+            for delivery_id, raw in pairs(result[2]).items()
+        ]
+        return Page(items, bool(int(result[3])), result[4] or None)
 
     def _read(self, account: str, ids: Sequence[str]) -> list[StoredDelivery]:
         if not ids:
@@ -126,8 +158,11 @@ class WebhookDeliveryStore:
         ]
 
     @reports_unavailable
-    def get(self, account: str, endpoint_id: str, delivery_id: str) -> StoredDelivery:
+    def get(
+        self, account: str, endpoint_id: str, delivery_id: str, charge: Charge | None = None
+    ) -> StoredDelivery:
         """One delivery of one endpoint; NotFound otherwise."""
+        self._debit(account, charge)
         self._check_endpoint(account, endpoint_id)
         found = self._read(account, [delivery_id]) if DELIVERY_ID_RE.fullmatch(delivery_id) else []
         if not found or found[0].endpoint_id != endpoint_id:
@@ -135,8 +170,22 @@ class WebhookDeliveryStore:
         return found[0]
 
     @reports_unavailable
-    def retry(
+    def attempts(
         self, account: str, endpoint_id: str, delivery_id: str, charge: Charge | None = None
+    ) -> list[AttemptRecord]:
+        """A delivery's last attempts, newest first; NotFound as `get`."""
+        self.get(account, endpoint_id, delivery_id, charge)
+        key = self.keys.webhook_attempts(account, delivery_id)
+        return [AttemptRecord.decode(raw) for raw in self.client.lrange(key, 0, ATTEMPTS_KEPT - 1)]
+
+    @reports_unavailable
+    def retry(
+        self,
+        account: str,
+        endpoint_id: str,
+        delivery_id: str,
+        charge: Charge | None = None,
+        claim: Claim | None = None,
     ) -> StoredDelivery:
         """Make a delivery due now, whatever its status; 409 when its endpoint is disabled."""
         if not ENDPOINT_ID_RE.fullmatch(endpoint_id) or not DELIVERY_ID_RE.fullmatch(delivery_id):
@@ -146,15 +195,20 @@ class WebhookDeliveryStore:
             self.keys.webhook_delivery(account, delivery_id),
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_due(account),
+            record_key(self.keys, account, claim),
         ]
-        script = self.scripts["retry_webhook_delivery"]
-        tokens = self.keys.tokens(account)
-        args = [delivery_id, endpoint_id]
-        result = run_priced(script, tokens, keys, args, charge or Charge(account, 0))
-        code = int(result[0])
-        if code == Code.NOT_FOUND:
-            raise NotFound("No such webhook delivery.")
-        if code == ENDPOINT_DISABLED:
+        args = [
+            delivery_id,
+            endpoint_id,
+            self.keys.webhook_prefix(account),
+            self.keys.webhook_hints(),
+            account,
+            idempotency_context(claim, self.idempotency_ttl, 200),
+        ]
+        result = self.tokens.run(
+            "retry_webhook_delivery", charge or Charge(account, 0), keys, args, MISSING
+        )
+        committed(claim, result)
+        if int(result[0]) == Code.ENDPOINT_DISABLED:
             raise WebhookEndpointDisabled()
-        raw = result[2]
-        return StoredDelivery.from_hash(delivery_id, dict(zip(raw[::2], raw[1::2], strict=True)))
+        return StoredDelivery.from_hash(delivery_id, pairs(result[2]))

@@ -2,13 +2,14 @@
 
 Each change is one Lua script that also keeps `P:{A}:wh:subs` equal to the account's
 enabled endpoints and what they subscribe to, which is all the events' fan-out reads.
-The account joins the global `P:webhook-accounts` (where the worker finds accounts to
-poll) before any endpoint of it is enabled, in a command of its own: that set lives in
+The account joins its shard's `P:{wh:<n>}:accounts` (where the workers' sweep finds
+it) before any endpoint of it is enabled, in a command of its own: that set lives in
 another cluster slot. The store never sees Flask.
 
 A request's price (a `Charge`) is taken by the change's own script, first, in the same
-atomic step (SPEC.md §3); a read takes it with `debit_tokens` before it reads. Without a
-charge (the worker's tests, the command line) nothing is taken.
+atomic step (SPEC.md §3); a read takes it with `debit_tokens` before it reads; both go
+through the TokenStore. Without a charge (the worker's tests, the command line) nothing is
+taken.
 """
 
 from __future__ import annotations
@@ -21,16 +22,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.errors import NotFound, TooManyWebhookEndpoints
-from app.store.charges import Charge, run_priced, take_price
 from app.store.failures import reports_unavailable
-from app.store.keyspace import Keyspace
+from app.store.idempotency import Claim
+from app.store.keyspace import Keyspace, webhook_shard
 from app.store.pages import Page
-from app.store.scripts import Code, register_scripts
+from app.store.scripts import Code, pairs, register_scripts
+from app.store.tokens import Charge, TokenStore
+from app.store.webhook_idempotency import committed, idempotency_context, record_key
 from app.webhooks.signing import ROTATION_OVERLAP_MS, SecretState, new_secret
 
 MAX_ENDPOINTS = 16
 ENDPOINT_ID_RE = re.compile(r"^we_[A-Za-z0-9]{24}$")
-TOO_MANY_ENDPOINTS = 6
+MISSING = "No such webhook endpoint."
 _ALPHABET = string.ascii_letters + string.digits
 # PATCH fields → hash fields (`enabled_events` and `status` are encoded on the way).
 _UPDATABLE = {"url": "url", "enabled_events": "ev", "description": "d", "status": "st"}
@@ -86,27 +89,24 @@ class StoredEndpoint:
         )
 
 
-def _flat(result: Sequence[Any]) -> dict[str, str]:
-    return dict(zip(result[::2], result[1::2], strict=True))
-
-
 class WebhookEndpointStore:
     """The webhook endpoints of every account, over one Redis (or Redis Cluster) client."""
 
-    def __init__(self, client: Any, keyspace: Keyspace) -> None:
+    def __init__(self, client: Any, keyspace: Keyspace, idempotency_ttl: int = 86400) -> None:
         self.client = client
         self.keys = keyspace
+        self.idempotency_ttl = idempotency_ttl
         self.scripts = register_scripts(client)
+        self.tokens = TokenStore(client, keyspace)
 
     def _not_found(self, endpoint_id: str) -> NotFound:
-        return NotFound("No such webhook endpoint.")
+        return NotFound(MISSING)
 
     def _run(
         self, name: str, account: str, keys: list[str], args: list[Any], charge: Charge | None
     ) -> list[Any]:
         """Run a write script that takes the price first (nothing without a charge)."""
-        charge = charge or Charge(account, 0)
-        return run_priced(self.scripts[name], self.keys.tokens(account), keys, args, charge)
+        return self.tokens.run(name, charge or Charge(account, 0), keys, args, MISSING)
 
     def _locate(self, account: str, endpoint_id: str, charge: Charge | None) -> None:
         """A charged 404 for an id that cannot be an endpoint's."""
@@ -114,10 +114,14 @@ class WebhookEndpointStore:
             self.debit(account, charge)
             raise self._not_found(endpoint_id)
 
+    def _join_shard(self, account: str) -> None:
+        shard = webhook_shard(account)
+        self.client.sadd(self.keys.webhook_shard_accounts(shard), account)
+
     def debit(self, account: str, charge: Charge | None) -> None:
         """Take the price of a request that reads, or stops before storage (402 if short)."""
         if charge is not None:
-            take_price(self.scripts, self.keys.tokens(account), charge)
+            self.tokens.debit(charge)
 
     @reports_unavailable
     def create(
@@ -129,24 +133,30 @@ class WebhookEndpointStore:
         now_ms: int,
         secret: str | None = None,
         charge: Charge | None = None,
+        claim: Claim | None = None,
     ) -> StoredEndpoint:
-        """Store a new enabled endpoint with a new secret; TooManyWebhookEndpoints past 16."""
+        """Store a new enabled endpoint with a new secret; TooManyWebhookEndpoints past 16.
+
+        With an Idempotency-Key's `claim`, the script records the outcome with the change."""
         endpoint_id = new_endpoint_id()
         secret = secret or new_secret()
         events = encode_events(enabled_events)
         # Before the endpoint exists: no delivery of it is ever left where no worker looks.
-        self.client.sadd(self.keys.webhook_accounts(), account)
+        self._join_shard(account)
         keys = [
             self.keys.webhook_endpoints(account),
             self.keys.webhook_sequence(account),
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_subscriptions(account),
+            record_key(self.keys, account, claim),
         ]
-        args: list[Any] = [MAX_ENDPOINTS, endpoint_id, now_ms, url, events, secret]
+        context = idempotency_context(claim, self.idempotency_ttl, 201)
+        args: list[Any] = [MAX_ENDPOINTS, endpoint_id, now_ms, url, events, secret, context]
         if description is not None:
             args.append(description)
         result = self._run("create_webhook_endpoint", account, keys, args, charge)
-        if int(result[0]) == TOO_MANY_ENDPOINTS:
+        committed(claim, result)
+        if int(result[0]) == Code.TOO_MANY_ENDPOINTS:
             raise TooManyWebhookEndpoints(MAX_ENDPOINTS)
         return StoredEndpoint(
             id=endpoint_id,
@@ -218,16 +228,14 @@ class WebhookEndpointStore:
             else:
                 args += [_UPDATABLE[name], value]
         if changes.get("status") == "enabled":
-            self.client.sadd(self.keys.webhook_accounts(), account)
+            self._join_shard(account)
         keys = [
             self.keys.webhook_endpoint(account, endpoint_id),
             self.keys.webhook_subscriptions(account),
             self.keys.webhook_endpoint_deliveries(account, endpoint_id),
         ]
         result = self._run("update_webhook_endpoint", account, keys, args, charge)
-        if int(result[0]) == Code.NOT_FOUND:
-            raise self._not_found(endpoint_id)
-        return StoredEndpoint.from_hash(endpoint_id, _flat(result[2]))
+        return StoredEndpoint.from_hash(endpoint_id, pairs(result[2]))
 
     @reports_unavailable
     def delete(self, account: str, endpoint_id: str, charge: Charge | None = None) -> None:
@@ -240,9 +248,7 @@ class WebhookEndpointStore:
             self.keys.webhook_endpoints(account),
             self.keys.webhook_previous_secret(account, endpoint_id),
         ]
-        result = self._run("delete_webhook_endpoint", account, keys, [endpoint_id], charge)
-        if int(result[0]) == Code.NOT_FOUND:
-            raise self._not_found(endpoint_id)
+        self._run("delete_webhook_endpoint", account, keys, [endpoint_id], charge)
 
     @reports_unavailable
     def rotate_secret(
@@ -252,16 +258,20 @@ class WebhookEndpointStore:
         now_ms: int,
         secret: str | None = None,
         charge: Charge | None = None,
+        claim: Claim | None = None,
     ) -> StoredEndpoint:
         """Give the endpoint a new secret; the old one signs beside it for 24 hours."""
         self._locate(account, endpoint_id, charge)
         keys = [
             self.keys.webhook_endpoint(account, endpoint_id),
+            record_key(self.keys, account, claim),
             self.keys.webhook_previous_secret(account, endpoint_id),
         ]
-        args: list[Any] = [now_ms, secret or new_secret(), ROTATION_OVERLAP_MS]
+        context = idempotency_context(claim, self.idempotency_ttl, 200)
+        args: list[Any] = [
+            now_ms, secret or new_secret(), ROTATION_OVERLAP_MS, context, endpoint_id
+        ]  # fmt: skip
         result = self._run("rotate_webhook_secret", account, keys, args, charge)
-        if int(result[0]) == Code.NOT_FOUND:
-            raise self._not_found(endpoint_id)
+        committed(claim, result)
         # The replaced secret lives in a key of its own that expires (keyspace.py).
-        return StoredEndpoint.from_hash(endpoint_id, {**_flat(result[2]), "ps": result[3]})
+        return StoredEndpoint.from_hash(endpoint_id, {**pairs(result[2]), "ps": result[3]})

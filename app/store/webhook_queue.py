@@ -1,12 +1,18 @@
-"""The worker's side of webhook deliveries: find due work, claim it under a lease, finish it.
+"""The worker's side of webhook deliveries: the work index, claims under a lease, finishes.
 
-A claim is one script per account: it picks the due deliveries (`P:{A}:wh:due`, scored
-by when each is due), gives each a lease (its due score becomes the lease's end, so a
-delivery whose worker died is due again then) and returns everything an attempt needs:
-the endpoint's URL and secrets and the event's stream entry. A finish checks the lease's
-token, so the result of an attempt whose lease was lost to another worker is dropped.
-Times in the scripts are the Redis server's (TIME), so workers on hosts whose clocks
-disagree still agree on leases.
+The truth of what is due is each account's own `P:{A}:wh:due` (its endpoints, scored by
+when the next attempt to each may start) and each endpoint's `due` (see keyspace.py);
+writes change them in their own scripts. The work index is apart: 16 shards
+`P:{wh:<n>}:ready` of accounts scored by their next due time, each under its own hash
+tag. Workers keep it: a claim returns the account's next due time and the worker settles
+the account's score with it; hints and the sweep only lower scores.
+
+A claim is one script per account: it picks due deliveries endpoint by endpoint (at most
+`WEBHOOK_ENDPOINT_CONCURRENCY` in flight to one), gives each a lease (its due score
+becomes the lease's end, so a delivery whose worker died is due again then) and returns
+everything an attempt needs. A finish checks the lease's token, so the result of an
+attempt whose lease was lost to another worker is dropped. Times in the scripts are the
+Redis server's (TIME), so workers on hosts whose clocks disagree still agree on leases.
 """
 
 from __future__ import annotations
@@ -15,14 +21,18 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from app.store.keyspace import Keyspace
-from app.store.scripts import register_scripts
+import orjson
+
+from app.store.keyspace import WEBHOOK_SHARDS, Keyspace, webhook_shard
+from app.store.scripts import Code, pairs, register_scripts
 from app.webhooks.signing import SecretState
 
 LEASE_MS = 60_000
-LEASE_LOST = 8
-# Due entries one claim looks at: enough to skip a few waiting first attempts.
-SCAN = 200
+# A delivery's history keeps its last attempts, no more (SPEC.md §19).
+ATTEMPTS_KEPT = 10
+# Accounts one poll of one shard returns.
+POLL_BATCH = 64
+TRIM_MARKER_SECONDS = 6 * 3600
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +53,36 @@ class Claimed:
 
 
 @dataclasses.dataclass(frozen=True)
+class AttemptRecord:
+    """One attempt as its delivery's history keeps it (SPEC.md §19); times in ms."""
+
+    attempt: int
+    started_ms: int
+    duration_ms: int
+    status_code: int | None = None
+    error: str | None = None
+    response_body: str | None = None  # the receiver's first 1,024 bytes, as text
+
+    def encode(self) -> bytes:
+        """Compact JSON with one-letter names: ten of them are kept per delivery."""
+        return orjson.dumps(
+            {
+                "a": self.attempt,
+                "s": self.started_ms,
+                "d": self.duration_ms,
+                "c": self.status_code,
+                "e": self.error,
+                "b": self.response_body,
+            }
+        )
+
+    @classmethod
+    def decode(cls, text: str | bytes) -> AttemptRecord:
+        raw = orjson.loads(text)
+        return cls(raw["a"], raw["s"], raw["d"], raw["c"], raw["e"], raw["b"])
+
+
+@dataclasses.dataclass(frozen=True)
 class Finish:
     """What to record of an attempt."""
 
@@ -51,44 +91,110 @@ class Finish:
     disable: str | None = None  # `gone` or `failing`
     status_code: int | None = None
     error: str | None = None
+    counts: bool = True  # the receiver's failure (the service's own do not count)
+    record: AttemptRecord | None = None  # what the delivery's history keeps of the attempt
 
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-class WebhookQueue:
-    """Due deliveries of every account, as workers claim and finish them."""
+def _next(value: Any) -> int | None:
+    text = _text(value)
+    return int(float(text)) if text else None
 
-    def __init__(self, client: Any, keyspace: Keyspace) -> None:
+
+class WebhookQueue:
+    """Due deliveries of every account, as workers find, claim and finish them."""
+
+    def __init__(self, client: Any, keyspace: Keyspace, endpoint_concurrency: int = 10) -> None:
         self.client = client
         self.keys = keyspace
+        self.endpoint_concurrency = endpoint_concurrency
         self.scripts = register_scripts(client)
-
-    def accounts(self) -> list[str]:
-        """Every account that has or had a webhook endpoint."""
-        return sorted(self.client.smembers(self.keys.webhook_accounts()))
 
     def clock_ms(self) -> int:
         """Redis's clock, in ms: due times and leases are on it, whatever the host's says."""
         seconds, micros = self.client.time()
         return int(seconds) * 1000 + int(micros) // 1000
 
-    def due_accounts(self, accounts: Sequence[str], now_ms: int) -> list[str]:
-        """The accounts with a delivery due at `now_ms` (one pipelined read each)."""
+    def poll(self, shards: Sequence[int], now_ms: int) -> list[tuple[str, float]]:
+        """(account, score) of the accounts due at `now_ms` in `shards`, soonest first."""
+        if not shards:
+            return []
+        pipe = self.client.pipeline(transaction=False)
+        for shard in shards:
+            pipe.zrangebyscore(
+                self.keys.webhook_ready(shard), "-inf", now_ms, 0, POLL_BATCH, withscores=True
+            )
+        found = [(str(a), float(score)) for rows in pipe.execute() for a, score in rows]
+        return sorted(found, key=lambda row: row[1])
+
+    def claim(self, account: str, count: int, token: str) -> list[Claimed]:
+        """Claim up to `count` due deliveries of `account` under `token`'s lease."""
+        return self.claim_next(account, count, token)[0]
+
+    def claim_next(self, account: str, count: int, token: str) -> tuple[list[Claimed], int | None]:
+        """`claim`, and the account's next due time after it (None: nothing pending)."""
+        keys = [self.keys.webhook_due(account), self.keys.account(account, "events")]
+        args: list[Any] = [
+            count, LEASE_MS, token, self.keys.webhook_prefix(account), self.endpoint_concurrency
+        ]  # fmt: skip
+        now, rows, following = self.scripts["claim_webhook_deliveries"](keys=keys, args=args)
+        return [self._claimed(account, int(now), [*row]) for row in rows], _next(following)
+
+    def settle(self, account: str, seen: float | None, following: int | None) -> None:
+        """Set `account`'s score in the index to its next due time, after a claim that
+        started from score `seen` (None: from a hint)."""
+        keys = [self.keys.webhook_ready(webhook_shard(account))]
+        args: list[Any] = [account, "" if seen is None else _score(seen), following or ""]
+        self.scripts["settle_webhook_account"](keys=keys, args=args)
+
+    def lower(self, pairs: Sequence[tuple[str, int]]) -> None:
+        """Make each account due in the index no later than its time (ZADD LT)."""
+        if not pairs:
+            return
+        pipe = self.client.pipeline(transaction=False)
+        for account, due in pairs:
+            pipe.zadd(self.keys.webhook_ready(webhook_shard(account)), {account: due}, lt=True)
+        pipe.execute()
+
+    def shard_accounts(self, shard: int, cursor: int, count: int) -> tuple[int, list[str]]:
+        """One SSCAN step over the accounts of a shard."""
+        following, accounts = self.client.sscan(
+            self.keys.webhook_shard_accounts(shard), cursor, count=count
+        )
+        return int(following), [str(account) for account in accounts]
+
+    def next_due(self, accounts: Sequence[str]) -> list[tuple[str, int]]:
+        """(account, next due time) of those of `accounts` with something pending."""
         if not accounts:
             return []
         pipe = self.client.pipeline(transaction=False)
         for account in accounts:
-            pipe.zrangebyscore(self.keys.webhook_due(account), "-inf", now_ms, start=0, num=1)
-        return [account for account, due in zip(accounts, pipe.execute(), strict=True) if due]
+            pipe.zrange(self.keys.webhook_due(account), 0, 0, withscores=True)
+        return [
+            (account, int(rows[0][1]))
+            for account, rows in zip(accounts, pipe.execute(), strict=True)
+            if rows
+        ]
 
-    def claim(self, account: str, count: int, token: str) -> list[Claimed]:
-        """Claim up to `count` due deliveries of `account` under `token`'s lease."""
-        keys = [self.keys.webhook_due(account), self.keys.account(account, "events")]
-        args: list[Any] = [count, LEASE_MS, token, self.keys.webhook_prefix(account), SCAN]
-        now, rows = self.scripts["claim_webhook_deliveries"](keys=keys, args=args)
-        return [self._claimed(account, int(now), [*row]) for row in rows]
+    def trim_listings(self, account: str, cutoff_ms: int) -> int:
+        """Drop the account's listing entries older than `cutoff_ms` (once in 6 hours)."""
+        keys = [self.keys.webhook_endpoints(account), self.keys.webhook_trimmed(account)]
+        args: list[Any] = [self.keys.webhook_prefix(account), cutoff_ms, TRIM_MARKER_SECONDS]
+        return int(self.scripts["trim_webhook_listings"](keys=keys, args=args))
+
+    def adopt_legacy_accounts(self) -> int:
+        """Put the accounts of the one set before the shards into their shards."""
+        legacy = self.keys.legacy_webhook_accounts()
+        accounts = [str(account) for account in self.client.smembers(legacy)]
+        for account in accounts:
+            self.client.sadd(self.keys.webhook_shard_accounts(webhook_shard(account)), account)
+        self.lower([(account, 0) for account in accounts])
+        if accounts:
+            self.client.delete(legacy)
+        return len(accounts)
 
     def _claimed(self, account: str, now: int, row: list[Any]) -> Claimed:
         (delivery_id, endpoint_id, entry_id, event_type, attempt, url, secret,
@@ -108,7 +214,7 @@ class WebhookQueue:
                 int(previous_ends) if _text(previous_ends) else None,
             ),
             failing_since_ms=int(failing_since) if _text(failing_since) else None,
-            event_fields=dict(zip(flat[::2], flat[1::2], strict=True)) if flat else None,
+            event_fields=pairs(flat) if flat else None,
             claimed_ms=now,
         )
 
@@ -120,7 +226,9 @@ class WebhookQueue:
             self.keys.webhook_endpoint(account, claimed.endpoint_id),
             self.keys.webhook_due(account),
             self.keys.webhook_subscriptions(account),
-            self.keys.webhook_endpoint_deliveries(account, claimed.endpoint_id),
+            self.keys.webhook_endpoint(account, claimed.endpoint_id) + ":due",
+            self.keys.webhook_endpoint(account, claimed.endpoint_id) + ":fly",
+            self.keys.webhook_attempts(account, claimed.delivery_id),
         ]
         args: list[Any] = [
             claimed.delivery_id,
@@ -133,8 +241,25 @@ class WebhookQueue:
             finish.error or "",
             claimed.endpoint_id,
             self.keys.webhook_prefix(account),
+            "1" if finish.counts else "0",
+            self.endpoint_concurrency,
+            self.keys.webhook_hints(),
+            account,
+            b"" if finish.record is None else finish.record.encode(),
+            ATTEMPTS_KEPT,
         ]
         result = self.scripts["finish_webhook_delivery"](keys=keys, args=args)
-        if int(result[0]) == LEASE_LOST:
+        if int(result[0]) == Code.LEASE_LOST:
             return None
+        following = _next(result[2])
+        if following is not None:
+            self.lower([(account, following)])
         return _text(result[1])
+
+
+def _score(value: float) -> str:
+    """A zset score as Redis writes it back (ZSCORE): an integer without a fraction."""
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+__all__ = ["WEBHOOK_SHARDS", "Claimed", "Finish", "WebhookQueue"]

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from flask import Response, request
 
-from app.store.conversations import Charge
+from app.store.tokens import Charge
 
 log = logging.getLogger("saasignal.access")
 

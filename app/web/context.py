@@ -15,10 +15,10 @@ import time
 from flask import Flask, Response, current_app, g, request
 
 from app.services import Services
-from app.store.conversations import Charge
 from app.store.events import Origin
 from app.store.idempotency import Claim
 from app.store.keys import ApiKey
+from app.store.tokens import Charge
 from app.web import accesslog, metrics
 from app.web.envelope import request_id
 from app.web.ratelimit import LimitState
@@ -35,17 +35,11 @@ class RequestContext:
     started: float
     key: ApiKey | None = None
     scope: str | None = None
-    bill: Charge | None = None
+    # The guard sets the request's price; until then it is an empty one, never taken.
+    charge: Charge = dataclasses.field(default_factory=lambda: Charge("", 0))
     rate_limit: LimitState | None = None
     idempotency_key: str | None = None
     claim: Claim | None = None
-
-    @property
-    def charge(self) -> Charge:
-        """The request's charge; only views behind the guard ask, and there it is set."""
-        if self.bill is None:
-            raise RuntimeError("the request has not passed the guard")
-        return self.bill
 
     @property
     def account(self) -> str:
@@ -79,10 +73,10 @@ def begin() -> None:
 def finish(response: Response) -> Response:
     """Complete the response, in order: tokens → headers → access log → metrics."""
     ctx = current()
-    charge = ctx.bill
-    if charge is not None and charge.balance is not None:
+    charge = ctx.charge
+    if charge.balance is not None:
         if response.status_code >= 500 and charge.debited:
-            if ctx.services.conversations.refund(charge):
+            if ctx.services.tokens.refund(charge):
                 charge.balance += charge.cost
         response.headers["X-Tokens-Remaining"] = str(charge.balance)
     if ctx.rate_limit is not None:
@@ -90,8 +84,9 @@ def finish(response: Response) -> Response:
     response.headers["X-Request-Id"] = ctx.request_id
     response.headers["X-Content-Type-Options"] = "nosniff"  # SPEC.md §5, every response
     elapsed = time.perf_counter() - ctx.started
-    accesslog.write(response, ctx.request_id, elapsed, charge)
-    metrics.record(response, elapsed, charge, ctx.scope)
+    admitted = charge if charge.account else None  # the guard priced the request
+    accesslog.write(response, ctx.request_id, elapsed, admitted)
+    metrics.record(response, elapsed, admitted, ctx.scope)
     return response
 
 

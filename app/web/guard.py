@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, current_app, request
 
-from app.store.conversations import Charge
+from app.store.tokens import Charge
 from app.web.auth import authenticate, require_scope
 from app.web.clientaddr import failure_bucket
 from app.web.context import current
@@ -40,7 +40,7 @@ def guarded(scope: str) -> Callable[[View], View]:
             charge = Charge(key.account, services.config.price(scope))
             if request.method == "POST" and "Idempotency-Key" in request.headers:
                 return run_idempotent(ctx, charge, lambda: view(ctx, **kwargs))
-            ctx.bill = charge
+            ctx.charge = charge
             return view(ctx, **kwargs)
 
         return wrapper

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from flask import Response, request
 
 from app.domain.resources import conversation_resource
+from app.domain.webhooks import replayed_webhook_resource
 from app.errors import ServiceError, ValidationFailed
 from app.jsontext import NotJson, canonical
-from app.store.conversations import Charge, from_hash
+from app.store.conversations import from_hash
 from app.store.idempotency import Replay
+from app.store.tokens import Charge
 from app.web.context import RequestContext
 from app.web.envelope import JSON_MIMETYPE, ok
 from app.web.errors import render
@@ -54,7 +56,11 @@ def replay(account: str, outcome: Replay) -> Response:
     An answer the write's own script recorded is rendered from the conversation it kept,
     exactly as the first answer was.
     """
-    if outcome.body is None:
+    if outcome.body is None and outcome.seq.startswith(("we_", "whd_")):
+        response = ok(
+            replayed_webhook_resource(account, outcome.seq, outcome.fields), outcome.status
+        )
+    elif outcome.body is None:
         stored = from_hash(account, outcome.seq, outcome.fields)
         response = ok(conversation_resource(stored), outcome.status)
     else:
@@ -76,7 +82,7 @@ def run_idempotent(ctx: RequestContext, charge: Charge, run: Callable[[], Respon
     outcome = records.claim(charge.account, key, fingerprint())
     if isinstance(outcome, Replay):
         return replay(charge.account, outcome)
-    ctx.bill = charge
+    ctx.charge = charge
     ctx.idempotency_key = key
     ctx.claim = outcome
     try:

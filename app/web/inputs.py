@@ -47,9 +47,9 @@ def raw_body() -> bytes | None:
 def charge_and_raise(ctx: RequestContext, error: ServiceError) -> NoReturn:
     """Take the request's price (402 wins if the balance is short), then fail with `error`.
 
-    A charge already taken is not taken twice (`take_price`).
+    A charge already taken is not taken twice (`TokenStore.debit`).
     """
-    ctx.services.conversations.debit(ctx.charge)
+    ctx.services.tokens.debit(ctx.charge)
     raise error
 
 

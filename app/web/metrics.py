@@ -28,7 +28,7 @@ from prometheus_client import (
 from prometheus_client import multiprocess as prometheus_multiprocess
 
 from app.errors import Unauthorized
-from app.store.conversations import Charge
+from app.store.tokens import Charge
 from app.vocabulary import PRICE_NAMES
 
 # The webhook families (SPEC.md §16) are the worker's to record; importing them registers

@@ -9,8 +9,8 @@ failed attempt) and urllib3 retries nothing.
 
 `WEBHOOK_TIMEOUT_SECONDS` bounds the whole attempt, not one socket operation (see
 watchdog.py), so a receiver that trickles its answer cannot hold a worker longer. The
-name's lookup counts too: one that uses the whole time fails the attempt as a timeout
-before it connects (a lookup itself cannot be cut short).
+name's lookup counts too, and is itself bounded by `WEBHOOK_DNS_TIMEOUT_SECONDS`: a name
+server that does not answer in time fails the attempt with `dns`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from app.webhooks.addresses import (
     Resolver,
     Target,
     UnresolvableHost,
+    bounded_resolver,
     pin,
     system_resolver,
 )
@@ -44,6 +45,8 @@ from app.worker.watchdog import HTTPPool, HTTPSPool, deadline
 
 USER_AGENT = "SaaSignal-Webhooks/1.0"
 MAX_RESPONSE_BYTES = 64 * 1024
+# What an attempt keeps of the receiver's answer (SPEC.md §19: its attempts' history).
+KEPT_RESPONSE_BYTES = 1024
 MAX_POOLS = 256
 CONNECTIONS_PER_POOL = 4
 
@@ -59,6 +62,14 @@ class Outcome:
     error: str | None = None
     retry_after: float | None = None
     duration: float = 0.0
+    response_head: bytes | None = None  # the answer's first KEPT_RESPONSE_BYTES; None: none
+
+    @property
+    def response_body(self) -> str | None:
+        """The kept head of the answer as text, invalid UTF-8 replaced; None without one."""
+        if self.response_head is None:
+            return None
+        return self.response_head.decode("utf-8", errors="replace")
 
     @property
     def succeeded(self) -> bool:
@@ -107,10 +118,12 @@ class Deliverer:
         allow_private: bool,
         resolver: Resolver = system_resolver,
         ca_certs: str | None = None,
+        dns_timeout: float = 2.0,
     ) -> None:
         self.timeout = timeout
         self.allow_private = allow_private
-        self.resolver = resolver
+        # WEBHOOK_DNS_TIMEOUT_SECONDS bounds the lookup; a lookup that runs out fails "dns".
+        self.resolver = bounded_resolver(min(dns_timeout, timeout), resolver)
         self.ca_certs = ca_certs
         self._pools: collections.OrderedDict[PoolKey, HTTPConnectionPool] = (
             collections.OrderedDict()
@@ -144,7 +157,11 @@ class Deliverer:
             except Exception as error:  # the receiver's fault, whatever urllib3 made of it
                 outcome = Outcome(error="timeout" if watch.expired else _error_kind(error))
         if watch.expired and outcome.error is None:
-            outcome = Outcome(error="timeout", status_code=outcome.status_code)
+            outcome = Outcome(
+                error="timeout",
+                status_code=outcome.status_code,
+                response_head=outcome.response_head,
+            )
         return dataclasses.replace(outcome, duration=time.monotonic() - started)
 
     def _send(self, target: Target, headers: dict[str, str], body: bytes) -> Outcome:
@@ -159,18 +176,20 @@ class Deliverer:
             assert_same_host=False,
         )
         try:
-            read = 0
+            read, head = 0, b""
             while read <= MAX_RESPONSE_BYTES:
                 chunk = response.read(16384)
                 if not chunk:
                     break
+                if len(head) < KEPT_RESPONSE_BYTES:
+                    head += chunk[: KEPT_RESPONSE_BYTES - len(head)]
                 read += len(chunk)
             else:
                 response.close()  # too long to drain: drop the connection instead
             retry_after = None
             if response.status in (429, 503):
                 retry_after = parse_retry_after(response.headers.get("Retry-After"), time.time())
-            return Outcome(status_code=response.status, retry_after=retry_after)
+            return Outcome(status_code=response.status, retry_after=retry_after, response_head=head)
         finally:
             response.release_conn()
 

@@ -1,12 +1,19 @@
 """`saasignal worker`: deliver webhooks until stopped (SPEC.md §16).
 
-One loop finds work; a pool of `concurrency` threads makes attempts. Every `POLL_SECONDS`
-(and at once whenever an attempt ends) the loop reads which accounts of
-`P:webhook-accounts` have a delivery due (one pipelined read for all of them), and claims
-as many due deliveries as it has idle threads, so a lease is never held by a delivery
-waiting for a thread. Any number of workers on any hosts share the work: a claim is one
-script, and a delivery is claimed by one worker at a time. A worker that dies mid-attempt
-holds its deliveries only until their 60-second leases end.
+How work is found: a write that makes a delivery due PUBLISHes a hint from its own
+script; the worker that owns the account's shard of the work index (shards.py) claims the
+account at once. The index (`P:{wh:<n>}:ready`, accounts by next due time) is what the
+workers poll, every `POLL_SECONDS`, for retries that come due and for hints that were
+lost; a claim settles the account's score to its next due time. A sweep reads each
+account's next due time once every `SWEEP_SECONDS` and lowers its score to it, so work
+that a lost hint or a failover stranded is found within a minute. Idle, a worker costs
+Redis its heartbeat, one read of each shard it owns a poll, and the sweep's one read per
+account a minute: nothing that reads every account ten times a second.
+
+Fairness: one account holds at most half of a worker's threads (`account_share`) while
+it has more due, so another account's first attempts always find a thread; accounts are
+claimed in the order they came due, each up to its share. One endpoint gets at most
+`WEBHOOK_ENDPOINT_CONCURRENCY` attempts in flight across all workers (the claim script).
 
 `stop()` (SIGTERM) stops claiming, lets the attempts in flight finish and records them,
 then `run()` returns. Each attempt logs one JSON line (logger `saasignal.webhooks`) and
@@ -15,6 +22,8 @@ counts in the metrics of metrics.py.
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import itertools
 import json
 import logging
@@ -29,17 +38,22 @@ import orjson
 from redis.exceptions import RedisClusterException, RedisError
 
 from app.config import Config
-from app.store.keyspace import Keyspace
-from app.store.webhook_queue import Claimed, Finish, WebhookQueue
+from app.store.keyspace import Keyspace, webhook_shard
+from app.store.webhook_queue import AttemptRecord, Claimed, Finish, WebhookQueue
 from app.webhooks.schedule import retry_delay, should_disable
 from app.worker import metrics
 from app.worker.delivery import Deliverer, Outcome
+from app.worker.shards import HEARTBEAT_SECONDS, HintListener, Membership
 
 # (account, event stream entry id, entry fields) -> the public event object
 Renderer = Callable[[str, str, dict[str, str]], dict[str, Any]]
-POLL_SECONDS = 0.1
-ACCOUNTS_REFRESH_SECONDS = 1.0
+POLL_SECONDS = 0.5
+SWEEP_SECONDS = 30.0
+SWEEP_BATCH = 500
 BACKOFF_SECONDS = 1.0
+# The service's own failures: they never count towards disabling an endpoint.
+OWN_ERRORS = ("event_expired", "internal_error")
+TRIM_SECONDS = 6 * 3600
 log = logging.getLogger("saasignal.webhooks")
 STORAGE_ERRORS = (RedisError, RedisClusterException)
 
@@ -53,19 +67,35 @@ def decide(claimed: Claimed, outcome: Outcome, config: Config) -> Finish:
     delay = retry_delay(config.webhook_retry_schedule, claimed.attempt, outcome.retry_after)
     if outcome.error == "event_expired":
         delay = None  # nothing left to send, ever
+    counts = outcome.error not in OWN_ERRORS
     now_ms = claimed.claimed_ms + int(outcome.duration * 1000)
-    failing = should_disable(claimed.failing_since_ms, now_ms, config.webhook_disable_after_seconds)
+    failing = counts and should_disable(
+        claimed.failing_since_ms, now_ms, config.webhook_disable_after_seconds
+    )
     return Finish(
         success=False,
         retry_in_ms=None if delay is None else int(delay * 1000),
         disable="failing" if failing else None,
         status_code=outcome.status_code,
         error=outcome.error,
+        counts=counts,
+    )
+
+
+def attempt_record(claimed: Claimed, outcome: Outcome) -> AttemptRecord:
+    """What the delivery's history keeps of an attempt (SPEC.md §19)."""
+    return AttemptRecord(
+        attempt=claimed.attempt,
+        started_ms=claimed.claimed_ms,
+        duration_ms=round(outcome.duration * 1000),
+        status_code=outcome.status_code,
+        error=outcome.error,
+        response_body=outcome.response_body,
     )
 
 
 class Worker:
-    """Claims due deliveries and attempts them on `concurrency` threads."""
+    """Finds due accounts in its shards, claims their deliveries, attempts them on threads."""
 
     def __init__(
         self,
@@ -77,23 +107,36 @@ class Worker:
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self.config = config
-        self.queue = WebhookQueue(client, Keyspace(config.redis_key_prefix))
+        keys = Keyspace(config.redis_key_prefix)
+        self.queue = WebhookQueue(client, keys, config.webhook_endpoint_concurrency)
         self.concurrency = concurrency
+        self.account_share = max(1, concurrency // 2)
         self.render = render
         self.deliverer = deliverer or Deliverer(
-            config.webhook_timeout_seconds, config.webhook_allow_private_targets
+            config.webhook_timeout_seconds,
+            config.webhook_allow_private_targets,
+            dns_timeout=config.webhook_dns_timeout_seconds,
         )
         self.poll_seconds = poll_seconds
         self.name = secrets.token_hex(6)
+        self.membership = Membership(client, keys, self.name)
+        self.hints = HintListener(client, keys, self._wakeup)
         self._claims = itertools.count()
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._in_flight = 0
-        self._accounts: list[str] = []
-        self._accounts_read = 0.0
+        self._by_account: collections.Counter[str] = collections.Counter()
+        self._waiting: set[str] = set()  # hinted accounts not claimed yet
         self._clock_offset_ms = 0
-        self._turn = 0
+        self._beaten = float("-inf")
+        self._sweep: dict[int, int] = {}  # shard -> SSCAN cursor of the pass under way
+        self._swept = -SWEEP_SECONDS
+        self._trimmed = float(-TRIM_SECONDS)
+        self._trimming = False
+
+    def _wakeup(self) -> None:
+        self._wake.set()
 
     def stop(self) -> None:
         """Stop claiming; `run` returns once the attempts in flight are recorded."""
@@ -102,48 +145,104 @@ class Worker:
 
     def run(self) -> None:
         """Deliver until `stop()`."""
+        self._start()
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="webhook") as pool:
             while not self._stopping.is_set():
                 try:
-                    self._poll(pool)
+                    self._tick(pool)
                 except STORAGE_ERRORS as error:
                     log.warning("webhook worker: Redis failed, retrying: %s", error)
                     self._stopping.wait(BACKOFF_SECONDS)
                 self._wake.wait(self.poll_seconds)
                 self._wake.clear()
+        self.hints.stop()
         self.deliverer.close()
+        try:
+            self.membership.leave()
+        except STORAGE_ERRORS:
+            pass  # its heartbeat just ages out
+
+    def _start(self) -> None:
+        self.hints.start()
+        try:
+            adopted = self.queue.adopt_legacy_accounts()
+            if adopted:
+                log.info("webhook worker: moved %d accounts into the shards", adopted)
+        except STORAGE_ERRORS as error:
+            log.warning("webhook worker: could not read the accounts of before: %s", error)
+
+    def _now_ms(self) -> int:
+        return int(time.time() * 1000) + self._clock_offset_ms
 
     def _idle(self) -> int:
         with self._lock:
             return self.concurrency - self._in_flight
 
-    def _poll(self, pool: ThreadPoolExecutor) -> None:
-        if self._idle() <= 0:
-            return
-        now = time.time()
-        if now - self._accounts_read >= ACCOUNTS_REFRESH_SECONDS:
-            self._accounts = self.queue.accounts()
+    def _tick(self, pool: ThreadPoolExecutor) -> None:
+        if time.monotonic() - self._beaten >= HEARTBEAT_SECONDS:
             # Due times are Redis's clock (the scripts' TIME): learn how far this host's is off.
             self._clock_offset_ms = self.queue.clock_ms() - int(time.time() * 1000)
-            self._accounts_read = now
-        due = self.queue.due_accounts(self._accounts, int(now * 1000) + self._clock_offset_ms)
-        if not due:
-            return
-        self._turn = (self._turn + 1) % len(due)  # no account always goes first
-        for account in due[self._turn :] + due[: self._turn]:
-            idle = self._idle()
-            if idle <= 0 or self._stopping.is_set():
+            self.membership.beat(self._now_ms())
+            self._beaten = time.monotonic()
+        shards = set(self.membership.shards)
+        self._waiting |= {a for a in self.hints.take() if webhook_shard(a) in shards}
+        if self._idle() > 0:
+            self._claim_round(pool, sorted(shards))
+        self._sweep_step(sorted(shards))
+
+    def _claim_round(self, pool: ThreadPoolExecutor, shards: list[int]) -> None:
+        candidates: dict[str, float | None] = dict.fromkeys(sorted(self._waiting))
+        for account, score in self.queue.poll(shards, self._now_ms()):
+            if account not in candidates:
+                candidates[account] = score
+        for account, seen in candidates.items():
+            if self._stopping.is_set():
                 return
+            with self._lock:
+                room = min(self.concurrency - self._in_flight,
+                           self.account_share - self._by_account[account])  # fmt: skip
+            if room <= 0:
+                continue  # its share is taken (or every thread): the others go first
+            self._waiting.discard(account)
             token = f"{self.name}:{next(self._claims)}"
-            for claimed in self.queue.claim(account, idle, token):
+            claimed, following = self.queue.claim_next(account, room, token)
+            self.queue.settle(account, seen, following)
+            for one in claimed:
                 with self._lock:
                     self._in_flight += 1
-                pool.submit(self._attempt, claimed, token)
+                    self._by_account[account] += 1
+                pool.submit(self._attempt, one, token)
+
+    def _sweep_step(self, shards: list[int]) -> None:
+        """Lower each account's score to its next due time, a batch a tick, a pass every
+        SWEEP_SECONDS; and trim delivery listings past retention every few hours."""
+        now = time.monotonic()
+        if not self._sweep and now - self._swept >= SWEEP_SECONDS:
+            self._sweep = dict.fromkeys(shards, 0)
+            self._swept = now
+            self._trimming = now - self._trimmed >= TRIM_SECONDS
+            if self._trimming:
+                self._trimmed = now
+        if not self._sweep:
+            return
+        shard, cursor = next(iter(self._sweep.items()))
+        cursor, accounts = self.queue.shard_accounts(shard, cursor, SWEEP_BATCH)
+        self.queue.lower(self.queue.next_due(accounts))
+        if self._trimming:
+            cutoff = self._now_ms() - self.config.event_retention_days * 86_400_000
+            for account in accounts:
+                self.queue.trim_listings(account, cutoff)
+        if cursor == 0:
+            del self._sweep[shard]
+        else:
+            self._sweep[shard] = cursor
 
     def _attempt(self, claimed: Claimed, token: str) -> None:
         try:
             outcome, event_id = self._deliver(claimed)
-            finish = decide(claimed, outcome, self.config)
+            finish = dataclasses.replace(
+                decide(claimed, outcome, self.config), record=attempt_record(claimed, outcome)
+            )
             status = self.queue.finish(claimed, token, finish)
             metrics.record_attempt(outcome.label, outcome.duration)
             self._log(claimed, event_id, outcome, status)
@@ -155,6 +254,9 @@ class Worker:
         finally:
             with self._lock:
                 self._in_flight -= 1
+                self._by_account[claimed.account] -= 1
+                if not self._by_account[claimed.account]:
+                    del self._by_account[claimed.account]
             self._wake.set()
 
     def _deliver(self, claimed: Claimed) -> tuple[Outcome, str | None]:

@@ -50,7 +50,7 @@ class Api:
         return str(secret)
 
     def balance(self, account: str = "acme") -> int:
-        return int(self.services.keys.balance(account))
+        return int(self.services.tokens.balance(account))
 
     def request(
         self, method: str, path: str = "", key: str | None = None, **kwargs: Any

@@ -114,8 +114,13 @@ class Stack:
         self.endpoints.update("acme", endpoint.id, {"status": status}, int(time.time() * 1000))
 
     def log(self, endpoint: StoredEndpoint) -> list[StoredDelivery]:
-        """The endpoint's deliveries, newest first."""
-        return self.deliveries.list_page("acme", endpoint.id, None, 100).items
+        """Every delivery of the endpoint, newest first."""
+        page = self.deliveries.list_page("acme", endpoint.id, None, 100)
+        found = page.items
+        while page.has_more:
+            page = self.deliveries.list_page("acme", endpoint.id, page.last_id, 100)
+            found += page.items
+        return found
 
     def statuses(self, endpoint: StoredEndpoint) -> list[str]:
         return [delivery.status for delivery in self.log(endpoint)]

@@ -1,10 +1,10 @@
 -- Claim an Idempotency-Key for one request, or answer what the key already holds.
 -- KEYS[1] the key's record
 -- ARGV[1] request fingerprint, ARGV[2] claim token, ARGV[3] claim lifetime (seconds)
--- Returns {0} claimed | {1, status, body, etag, seq, object} a finished request to replay
+-- Returns {0} claimed | {9, status, body, etag, seq, object} a finished request to replay
 --         (body '' when the write's own script committed it: then seq and object, the
 --         conversation's flat hash as JSON, render it)
---       | {2} still running | {3} used by a different request
+--       | {10} still running | {11} used by a different request
 local record = redis.call('HMGET', KEYS[1], 'fingerprint', 'state', 'status', 'body', 'etag',
   'seq', 'object')
 if not record[1] then
@@ -13,9 +13,9 @@ if not record[1] then
   return {0}
 end
 if record[1] ~= ARGV[1] then
-  return {3}
+  return {11}
 end
 if record[2] == 'running' then
-  return {2}
+  return {10}
 end
-return {1, record[3], record[4] or '', record[5] or '', record[6] or '', record[7] or ''}
+return {9, record[3], record[4] or '', record[5] or '', record[6] or '', record[7] or ''}

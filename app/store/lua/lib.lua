@@ -11,7 +11,9 @@
 -- Index members are the conversation's sequence number, also its score.
 -- Result codes shared by the scripts (app/store/scripts.py names them):
 --   0 ok, 1 insufficient tokens, 2 not found, 3 precondition failed,
---   4 invalid transition, 5 stale read (nothing charged)
+--   4 invalid transition, 5 stale read (nothing charged), 6 too many endpoints,
+--   7 endpoint disabled, 8 lease lost, 9 replay, 10 idempotency in progress,
+--   11 idempotency key reused
 local TYPE_POS = {d = 0, g = 1}
 local STATUS_POS = {o = 0, c = 1, a = 2}
 
@@ -69,7 +71,8 @@ end
 --   Idempotency-Key ('' for none), tok the key's claim token ('' for none), ittl the
 --   record's lifetime (s), st the HTTP status of success, min the oldest stream id kept,
 --   cut that cut-off in ms, ret the retention (s), wh the prefix of the account's webhook
---   keys ('P:{A}:wh:'), mx the prefix of its metadata indexes ('P:{A}:meta:').
+--   keys ('P:{A}:wh:'), ac the account, hc the channel of webhook hints, mx the prefix of
+--   its metadata indexes ('P:{A}:meta:').
 local EVENTS, SUBS, DUE, IDEMPOTENCY = 2, 3, 4, 5
 
 -- A flat HGETALL reply as a table.
@@ -116,7 +119,8 @@ local function previous_attributes(before, after)
 end
 
 -- Append one event and give every enabled endpoint that subscribes to its type a delivery,
--- in this same step: the change, its event and its deliveries commit together.
+-- in this same step: the change, its event and its deliveries commit together. KEYS[DUE]
+-- (`wh:due`) holds endpoints, scored by when their next attempt may start (webhooks.lua).
 -- `object` is the conversation's flat hash (after the change; before it for a delete).
 local function emit_event(ctx, event_type, seq, object, previous)
   local fields = {'ty', event_type, 'cv', seq, 'o', cjson.encode(object), 'rq', ctx.rq}
@@ -138,6 +142,7 @@ local function emit_event(ctx, event_type, seq, object, previous)
   local dash = string.find(id, '-', 1, true)
   local ms = string.sub(id, 1, dash - 1)
   local stamp = string.format('%013d%06d', tonumber(ms), tonumber(string.sub(id, dash + 1)))
+  local hinted = false
   for i = 1, #subscriptions, 2 do
     local endpoint, wanted = subscriptions[i], subscriptions[i + 1]
     if wanted == '*' or string.find(wanted, ',' .. event_type .. ',', 1, true) then
@@ -150,8 +155,15 @@ local function emit_event(ctx, event_type, seq, object, previous)
       local listing = ctx.wh .. 'ep:' .. endpoint .. ':dlv'
       redis.call('ZADD', listing, tonumber(ms), delivery)
       redis.call('ZREMRANGEBYSCORE', listing, '-inf', '(' .. ctx.cut)
-      redis.call('ZADD', KEYS[DUE], ms, delivery)
+      -- Due now: in the endpoint's due zset, and the endpoint no later in the account's.
+      redis.call('ZADD', ctx.wh .. 'ep:' .. endpoint .. ':due', tonumber(ms), delivery)
+      redis.call('ZADD', KEYS[DUE], 'LT', tonumber(ms), endpoint)
+      hinted = true
     end
+  end
+  if hinted then
+    -- The hint that wakes a worker, in this same round trip (app/worker/loop.py).
+    redis.call('PUBLISH', ctx.hc, ctx.ac .. ' ' .. ms)
   end
   return id
 end

@@ -42,7 +42,9 @@ while read < budget do
   end
   for _, entry in ipairs(batch) do
     local fields = as_table(entry[2])
-    local matches = (wanted_type == '' or fields.ty == wanted_type)
+    -- A `webhook_endpoint.test` event is its endpoint's alone: never in the feed.
+    local matches = fields.ty ~= 'webhook_endpoint.test'
+      and (wanted_type == '' or fields.ty == wanted_type)
       and (wanted_seq == '' or (fields.cv == wanted_seq and created_as_named(fields.o)))
     if matches and found == limit then
       more = 1 -- one more match beyond the page: the page ends at the last one taken

@@ -8,8 +8,8 @@
 -- such endpoint, charged)
 --
 -- Disabling by hand sets disabled_reason `manual` and unsubscribes it; enabling clears
--- the reason and the failing clock, and moves the first-attempt watermark past every
--- delivery made before, so only events written from now on are sent (SPEC.md §16).
+-- the reason and the failing clock, and so does a new url (SPEC.md §16): the failures
+-- of another address do not count towards disabling this one.
 local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not paid then
   return {1, balance}
@@ -31,16 +31,15 @@ for i = 4, #ARGV, 2 do
       if value == 'disabled' then
         redis.call('HSET', KEYS[2], 'dr', 'manual')
       else
-        redis.call('HDEL', KEYS[2], 'dr', 'fs', 'ff', 'fx')
-        local newest = redis.call('ZREVRANGE', KEYS[4], 0, 0)[1]
-        if newest then
-          redis.call('HSET', KEYS[2], 'fw', newest)
-        end
+        redis.call('HDEL', KEYS[2], 'dr', 'fs')
       end
     end
   elseif redis.call('HGET', KEYS[2], name) ~= value then
     changed = true
     redis.call('HSET', KEYS[2], name, value)
+    if name == 'url' then
+      redis.call('HDEL', KEYS[2], 'fs')
+    end
   end
 end
 if changed then

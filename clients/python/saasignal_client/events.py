@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from typing import Any
 
 from ._base import Resource
-from .generated.api.events import get_event, list_events
-from .generated.models import Event, EventEnvelope, EventList, EventType
+from .generated.api.events import get_event, list_event_types, list_events
+from .generated.models import (
+    Event,
+    EventEnvelope,
+    EventList,
+    EventType,
+    EventTypeDefinition,
+    EventTypeList,
+)
 
 
 class Events(Resource):
@@ -33,3 +41,7 @@ class Events(Resource):
             limit=limit,
             **filters,
         )
+
+    def types(self) -> builtins.list[EventTypeDefinition]:
+        """Every event type a webhook endpoint may be sent, with a line on what it means."""
+        return self._call(list_event_types.sync_detailed, EventTypeList).data

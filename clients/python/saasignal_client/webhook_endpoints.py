@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,11 +11,15 @@ from ._base import Resource
 from .generated.api.webhooks import (
     create_webhook_endpoint,
     delete_webhook_endpoint,
+    get_webhook_delivery,
     get_webhook_endpoint,
+    list_webhook_attempts,
     list_webhook_deliveries,
     list_webhook_endpoints,
+    recover_webhook_events,
     retry_webhook_delivery,
     rotate_webhook_secret,
+    send_webhook_test,
     update_webhook_endpoint,
 )
 from .generated.models import (
@@ -22,7 +27,10 @@ from .generated.models import (
     DeletedWebhookEndpoint,
     DeletedWebhookEndpointEnvelope,
     EnabledEvent,
+    RecoverWebhookEvents,
     UpdateWebhookEndpoint,
+    WebhookAttempt,
+    WebhookAttemptList,
     WebhookDelivery,
     WebhookDeliveryEnvelope,
     WebhookDeliveryList,
@@ -32,6 +40,8 @@ from .generated.models import (
     WebhookEndpointStatus,
     WebhookEndpointWithSecret,
     WebhookEndpointWithSecretEnvelope,
+    WebhookRecovery,
+    WebhookRecoveryEnvelope,
 )
 from .generated.types import UNSET, Unset
 
@@ -125,5 +135,45 @@ class WebhookEndpoints(Resource):
             WebhookDeliveryEnvelope,
             endpoint_id,
             delivery_id,
+            idempotency_key=idempotency_key,
+        ).data
+
+    def delivery(self, endpoint_id: str, delivery_id: str) -> WebhookDelivery:
+        """One delivery to the endpoint."""
+        return self._call(
+            get_webhook_delivery.sync_detailed, WebhookDeliveryEnvelope, endpoint_id, delivery_id
+        ).data
+
+    def attempts(self, endpoint_id: str, delivery_id: str) -> builtins.list[WebhookAttempt]:
+        """The delivery's last 10 attempts, newest first, with what the receiver answered."""
+        return self._call(
+            list_webhook_attempts.sync_detailed, WebhookAttemptList, endpoint_id, delivery_id
+        ).data
+
+    def send_test(self, endpoint_id: str, *, idempotency_key: str | None = None) -> WebhookDelivery:
+        """Send the endpoint alone a `webhook_endpoint.test` event; its delivery."""
+        return self._call(
+            send_webhook_test.sync_detailed,
+            WebhookDeliveryEnvelope,
+            endpoint_id,
+            idempotency_key=idempotency_key,
+        ).data
+
+    def recover(
+        self,
+        endpoint_id: str,
+        *,
+        since: datetime.datetime,
+        until: datetime.datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> WebhookRecovery:
+        """Make due again what the endpoint missed between `since` and `until` (default now),
+        oldest first, 1,000 events a call: call again from `next_since` while `has_more`."""
+        body = RecoverWebhookEvents(since=since, until=UNSET if until is None else until)
+        return self._call(
+            recover_webhook_events.sync_detailed,
+            WebhookRecoveryEnvelope,
+            endpoint_id,
+            body=body,
             idempotency_key=idempotency_key,
         ).data

@@ -27,11 +27,16 @@ from .event_envelope import EventEnvelope
 from .event_list import EventList
 from .event_request import EventRequest
 from .event_type import EventType
+from .event_type_definition import EventTypeDefinition
+from .event_type_list import EventTypeList
 from .metadata import Metadata
 from .metadata_filter import MetadataFilter
 from .previous_attributes import PreviousAttributes
+from .recover_webhook_events import RecoverWebhookEvents
 from .update_conversation import UpdateConversation
 from .update_webhook_endpoint import UpdateWebhookEndpoint
+from .webhook_attempt import WebhookAttempt
+from .webhook_attempt_list import WebhookAttemptList
 from .webhook_delivery import WebhookDelivery
 from .webhook_delivery_envelope import WebhookDeliveryEnvelope
 from .webhook_delivery_list import WebhookDeliveryList
@@ -43,6 +48,11 @@ from .webhook_endpoint_list import WebhookEndpointList
 from .webhook_endpoint_status import WebhookEndpointStatus
 from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
 from .webhook_endpoint_with_secret_envelope import WebhookEndpointWithSecretEnvelope
+from .webhook_event_type import WebhookEventType
+from .webhook_recovery import WebhookRecovery
+from .webhook_recovery_envelope import WebhookRecoveryEnvelope
+from .webhook_test_event import WebhookTestEvent
+from .webhook_test_event_data import WebhookTestEventData
 
 __all__ = (
     "Conversation",
@@ -72,11 +82,16 @@ __all__ = (
     "EventList",
     "EventRequest",
     "EventType",
+    "EventTypeDefinition",
+    "EventTypeList",
     "Metadata",
     "MetadataFilter",
     "PreviousAttributes",
+    "RecoverWebhookEvents",
     "UpdateConversation",
     "UpdateWebhookEndpoint",
+    "WebhookAttempt",
+    "WebhookAttemptList",
     "WebhookDelivery",
     "WebhookDeliveryEnvelope",
     "WebhookDeliveryList",
@@ -88,4 +103,9 @@ __all__ = (
     "WebhookEndpointStatus",
     "WebhookEndpointWithSecret",
     "WebhookEndpointWithSecretEnvelope",
+    "WebhookEventType",
+    "WebhookRecovery",
+    "WebhookRecoveryEnvelope",
+    "WebhookTestEvent",
+    "WebhookTestEventData",
 )

@@ -6,8 +6,8 @@ from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.event_type import EventType, check_event_type
 from ..models.webhook_delivery_status import WebhookDeliveryStatus, check_webhook_delivery_status
+from ..models.webhook_event_type import WebhookEventType, check_webhook_event_type
 
 T = TypeVar("T", bound="WebhookDelivery")
 
@@ -19,8 +19,8 @@ class WebhookDelivery:
         id (str):
         object_ (Literal['webhook_delivery']):  Default: 'webhook_delivery'.
         event_id (str): The event delivered (its `webhook-id` header).
-        event_type (EventType): What happened to a conversation: `conversation.updated` is a PATCH that changed
-            something; the lifecycle types are moves that changed the status (no-ops write no event).
+        event_type (WebhookEventType): Every type of event a webhook endpoint may be sent: the event types, and
+            `webhook_endpoint.test` (sent on request by `POST …/test`, never in the feed).
         status (WebhookDeliveryStatus): `pending` (an attempt is due or in flight), `succeeded` (a 2xx), `failed` (the
             retries ran out, or the endpoint was disabled or deleted).
         attempts (int): Started so far.
@@ -33,7 +33,7 @@ class WebhookDelivery:
 
     id: str
     event_id: str
-    event_type: EventType
+    event_type: WebhookEventType
     status: WebhookDeliveryStatus
     attempts: int
     last_attempt_at: datetime.datetime | None
@@ -103,7 +103,7 @@ class WebhookDelivery:
 
         event_id = d.pop("event_id")
 
-        event_type = check_event_type(d.pop("event_type"))
+        event_type = check_webhook_event_type(d.pop("event_type"))
 
         status = check_webhook_delivery_status(d.pop("status"))
 

@@ -12,7 +12,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    body: CreateWebhookEndpoint | Unset = UNSET,
+    body: CreateWebhookEndpoint,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -24,8 +24,7 @@ def _get_kwargs(
         "url": "/modules/messaging/webhook_endpoints",
     }
 
-    if not isinstance(body, Unset):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -110,7 +109,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: CreateWebhookEndpoint | Unset = UNSET,
+    body: CreateWebhookEndpoint,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | WebhookEndpointWithSecretEnvelope]:
     """Create a webhook endpoint
@@ -125,7 +124,7 @@ def sync_detailed(
 
     Args:
         idempotency_key (str | Unset):
-        body (CreateWebhookEndpoint | Unset):
+        body (CreateWebhookEndpoint):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,7 +149,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: CreateWebhookEndpoint | Unset = UNSET,
+    body: CreateWebhookEndpoint,
     idempotency_key: str | Unset = UNSET,
 ) -> Error | WebhookEndpointWithSecretEnvelope | None:
     """Create a webhook endpoint
@@ -165,7 +164,7 @@ def sync(
 
     Args:
         idempotency_key (str | Unset):
-        body (CreateWebhookEndpoint | Unset):
+        body (CreateWebhookEndpoint):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,7 +184,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: CreateWebhookEndpoint | Unset = UNSET,
+    body: CreateWebhookEndpoint,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | WebhookEndpointWithSecretEnvelope]:
     """Create a webhook endpoint
@@ -200,7 +199,7 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str | Unset):
-        body (CreateWebhookEndpoint | Unset):
+        body (CreateWebhookEndpoint):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -223,7 +222,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: CreateWebhookEndpoint | Unset = UNSET,
+    body: CreateWebhookEndpoint,
     idempotency_key: str | Unset = UNSET,
 ) -> Error | WebhookEndpointWithSecretEnvelope | None:
     """Create a webhook endpoint
@@ -238,7 +237,7 @@ async def asyncio(
 
     Args:
         idempotency_key (str | Unset):
-        body (CreateWebhookEndpoint | Unset):
+        body (CreateWebhookEndpoint):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

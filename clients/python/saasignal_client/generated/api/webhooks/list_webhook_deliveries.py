@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import Error
 from ...models.webhook_delivery_list import WebhookDeliveryList
+from ...models.webhook_delivery_status import WebhookDeliveryStatus
 from ...types import UNSET, Response, Unset
 
 
@@ -15,6 +16,8 @@ def _get_kwargs(
     *,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    status: WebhookDeliveryStatus | Unset = UNSET,
+    event_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -22,6 +25,14 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["cursor"] = cursor
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status
+
+    params["status"] = json_status
+
+    params["event_id"] = event_id
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -104,11 +115,16 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    status: WebhookDeliveryStatus | Unset = UNSET,
+    event_id: str | Unset = UNSET,
 ) -> Response[Error | WebhookDeliveryList]:
     """List a webhook endpoint's deliveries
 
-     Newest first (by the event's time), kept EVENT_RETENTION_DAYS. A cursor is bound to its endpoint.
-    Unknown or repeated parameters, bad values and a limit out of range are 422.
+     Newest first (by the event's time), kept EVENT_RETENTION_DAYS. Filters: `status`, and `event_id`
+    (the one delivery of that event). A page filtered by status reads at most 1,000 deliveries, so it
+    may hold fewer than `limit` (even none) while `has_more` is true: follow `next_cursor`. A cursor is
+    bound to its endpoint and filters. Unknown or repeated parameters, bad values and a limit out of
+    range are 422.
 
     Scope: `messaging:admin`.
 
@@ -116,6 +132,10 @@ def sync_detailed(
         endpoint_id (str):
         limit (int | Unset):  Default: 25.
         cursor (str | Unset):
+        status (WebhookDeliveryStatus | Unset): `pending` (an attempt is due or in flight),
+            `succeeded` (a 2xx), `failed` (the retries ran out, or the endpoint was disabled or
+            deleted).
+        event_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,6 +149,8 @@ def sync_detailed(
         endpoint_id=endpoint_id,
         limit=limit,
         cursor=cursor,
+        status=status,
+        event_id=event_id,
     )
 
     response = client.get_httpx_client().request(
@@ -144,11 +166,16 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    status: WebhookDeliveryStatus | Unset = UNSET,
+    event_id: str | Unset = UNSET,
 ) -> Error | WebhookDeliveryList | None:
     """List a webhook endpoint's deliveries
 
-     Newest first (by the event's time), kept EVENT_RETENTION_DAYS. A cursor is bound to its endpoint.
-    Unknown or repeated parameters, bad values and a limit out of range are 422.
+     Newest first (by the event's time), kept EVENT_RETENTION_DAYS. Filters: `status`, and `event_id`
+    (the one delivery of that event). A page filtered by status reads at most 1,000 deliveries, so it
+    may hold fewer than `limit` (even none) while `has_more` is true: follow `next_cursor`. A cursor is
+    bound to its endpoint and filters. Unknown or repeated parameters, bad values and a limit out of
+    range are 422.
 
     Scope: `messaging:admin`.
 
@@ -156,6 +183,10 @@ def sync(
         endpoint_id (str):
         limit (int | Unset):  Default: 25.
         cursor (str | Unset):
+        status (WebhookDeliveryStatus | Unset): `pending` (an attempt is due or in flight),
+            `succeeded` (a 2xx), `failed` (the retries ran out, or the endpoint was disabled or
+            deleted).
+        event_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,6 +201,8 @@ def sync(
         client=client,
         limit=limit,
         cursor=cursor,
+        status=status,
+        event_id=event_id,
     ).parsed
 
 
@@ -179,11 +212,16 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    status: WebhookDeliveryStatus | Unset = UNSET,
+    event_id: str | Unset = UNSET,
 ) -> Response[Error | WebhookDeliveryList]:
     """List a webhook endpoint's deliveries
 
-     Newest first (by the event's time), kept EVENT_RETENTION_DAYS. A cursor is bound to its endpoint.
-    Unknown or repeated parameters, bad values and a limit out of range are 422.
+     Newest first (by the event's time), kept EVENT_RETENTION_DAYS. Filters: `status`, and `event_id`
+    (the one delivery of that event). A page filtered by status reads at most 1,000 deliveries, so it
+    may hold fewer than `limit` (even none) while `has_more` is true: follow `next_cursor`. A cursor is
+    bound to its endpoint and filters. Unknown or repeated parameters, bad values and a limit out of
+    range are 422.
 
     Scope: `messaging:admin`.
 
@@ -191,6 +229,10 @@ async def asyncio_detailed(
         endpoint_id (str):
         limit (int | Unset):  Default: 25.
         cursor (str | Unset):
+        status (WebhookDeliveryStatus | Unset): `pending` (an attempt is due or in flight),
+            `succeeded` (a 2xx), `failed` (the retries ran out, or the endpoint was disabled or
+            deleted).
+        event_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -204,6 +246,8 @@ async def asyncio_detailed(
         endpoint_id=endpoint_id,
         limit=limit,
         cursor=cursor,
+        status=status,
+        event_id=event_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -217,11 +261,16 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
+    status: WebhookDeliveryStatus | Unset = UNSET,
+    event_id: str | Unset = UNSET,
 ) -> Error | WebhookDeliveryList | None:
     """List a webhook endpoint's deliveries
 
-     Newest first (by the event's time), kept EVENT_RETENTION_DAYS. A cursor is bound to its endpoint.
-    Unknown or repeated parameters, bad values and a limit out of range are 422.
+     Newest first (by the event's time), kept EVENT_RETENTION_DAYS. Filters: `status`, and `event_id`
+    (the one delivery of that event). A page filtered by status reads at most 1,000 deliveries, so it
+    may hold fewer than `limit` (even none) while `has_more` is true: follow `next_cursor`. A cursor is
+    bound to its endpoint and filters. Unknown or repeated parameters, bad values and a limit out of
+    range are 422.
 
     Scope: `messaging:admin`.
 
@@ -229,6 +278,10 @@ async def asyncio(
         endpoint_id (str):
         limit (int | Unset):  Default: 25.
         cursor (str | Unset):
+        status (WebhookDeliveryStatus | Unset): `pending` (an attempt is due or in flight),
+            `succeeded` (a 2xx), `failed` (the retries ran out, or the endpoint was disabled or
+            deleted).
+        event_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -244,5 +297,7 @@ async def asyncio(
             client=client,
             limit=limit,
             cursor=cursor,
+            status=status,
+            event_id=event_id,
         )
     ).parsed

@@ -1,0 +1,172 @@
+"""The operations of the OpenAPI document for the webhook tools (SPEC.md §19): one
+delivery, its attempts, recovering missed events, and a test event.
+
+Built like `app/openapi/webhooks.py`: components and `$ref`s only, the errors as classes
+of the error tree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.errors import (
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
+    NotFound,
+    PayloadTooLarge,
+    ValidationFailed,
+    WebhookEndpointDisabled,
+)
+from app.openapi.components import ref
+from app.openapi.errors import AUTHENTICATED, WITH_BODY, error_responses
+from app.openapi.parts import json_body, operation, parameter, success
+from app.openapi.webhooks import DELIVERIES, EXAMPLE_DELIVERY, ITEM, TAG
+from app.store.webhook_tools import RECOVERY_READ_BUDGET
+from app.vocabulary import ADMIN, WEBHOOK_TEST_EVENT
+
+DELIVERY = DELIVERIES + "/{delivery_id}"
+
+
+def _get_delivery() -> dict[str, Any]:
+    return operation(
+        "get_webhook_delivery",
+        tag=TAG,
+        scope=ADMIN,
+        summary="Retrieve a webhook delivery",
+        description="One delivery of the endpoint: its status, attempts so far, and the last "
+        "one's outcome. 404 for another endpoint's delivery, or one past EVENT_RETENTION_DAYS.",
+        parameters=[parameter("WebhookEndpointId"), parameter("WebhookDeliveryId")],
+        responses={
+            **success(
+                200,
+                "The delivery.",
+                "WebhookDeliveryEnvelope",
+                {"status": "ok", "data": EXAMPLE_DELIVERY},
+            ),
+            **error_responses(AUTHENTICATED, (PayloadTooLarge, NotFound)),
+        },
+    )
+
+
+EXAMPLE_ATTEMPT = {
+    "object": "webhook_attempt",
+    "attempt": 3,
+    "started_at": "2026-11-26T12:35:05.210Z",
+    "duration_ms": 812,
+    "status_code": 503,
+    "error": None,
+    "response_body": '{"error": "maintenance"}',
+}
+
+
+def _list_attempts() -> dict[str, Any]:
+    page = {"status": "ok", "data": [EXAMPLE_ATTEMPT], "has_more": False, "next_cursor": None}
+    return operation(
+        "list_webhook_attempts",
+        tag=TAG,
+        scope=ADMIN,
+        summary="List a webhook delivery's attempts",
+        description="Its last 10 attempts, newest first, in one page: when each started, how "
+        "long it took, the receiver's status code or the error, and the first 1,024 bytes of "
+        "its answer as text. Kept as long as the delivery. Takes no query parameters (any is "
+        "422).",
+        parameters=[parameter("WebhookEndpointId"), parameter("WebhookDeliveryId")],
+        responses={
+            **success(200, "The delivery's last attempts.", "WebhookAttemptList", page),
+            **error_responses(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, NotFound)),
+        },
+    )
+
+
+_IDEMPOTENT = (IdempotencyInProgress, IdempotencyKeyReused)
+
+
+def _send_test() -> dict[str, Any]:
+    pending = {
+        **EXAMPLE_DELIVERY,
+        "event_type": WEBHOOK_TEST_EVENT,
+        "status": "pending",
+        "attempts": 0,
+        "last_attempt_at": None,
+        "last_status_code": None,
+        "next_attempt_at": "2026-11-30T09:00:00.000Z",
+    }
+    return operation(
+        "send_webhook_test",
+        tag=TAG,
+        scope=ADMIN,
+        summary="Send a webhook endpoint a test event",
+        description=f"Sends this endpoint alone a `{WEBHOOK_TEST_EVENT}` event (its "
+        "`data.object` is the endpoint, without its secret) whatever its `enabled_events`, "
+        "as a delivery like any other: signed, retried, in its deliveries. The event is not "
+        "in the events feed (404 there by id). 409 `webhook_endpoint_disabled` while the "
+        "endpoint is disabled. The body is empty or `{}`. Honours Idempotency-Key.",
+        parameters=[parameter("WebhookEndpointId"), parameter("IdempotencyKey")],
+        requestBody=json_body("EmptyBody", {}),
+        responses={
+            **success(
+                200,
+                "The test event's delivery, due now.",
+                "WebhookDeliveryEnvelope",
+                {"status": "ok", "data": pending},
+                replayable=True,
+            ),
+            **error_responses(
+                AUTHENTICATED, WITH_BODY, (NotFound, WebhookEndpointDisabled), _IDEMPOTENT
+            ),
+        },
+    )
+
+
+def _recover() -> dict[str, Any]:
+    done = {
+        "status": "ok",
+        "data": {
+            "object": "webhook_recovery",
+            "deliveries": 212,
+            "has_more": True,
+            "next_since": "2026-11-27T08:14:03.117Z",
+        },
+    }
+    return operation(
+        "recover_webhook_events",
+        tag=TAG,
+        scope=ADMIN,
+        summary="Recover the events a webhook endpoint missed",
+        description="Every event from `since` to `until` (default now), oldest first, that "
+        "the endpoint subscribes to now, written after it was created, and not yet delivered "
+        "to it with success, gets a delivery due now: a failed one is made pending again, "
+        "one never made (for instance while the endpoint was disabled) is made. One call "
+        f"reads at most {RECOVERY_READ_BUDGET:,} events: while `has_more` is true, call "
+        "again with `since: next_since`. A `since` older than EVENT_RETENTION_DAYS reads "
+        "from the oldest event kept. 409 `webhook_endpoint_disabled` while the endpoint is "
+        "disabled. Honours Idempotency-Key (the outcome is recorded with the change).",
+        parameters=[parameter("WebhookEndpointId"), parameter("IdempotencyKey")],
+        requestBody={
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": ref("RecoverWebhookEvents"),
+                    "example": {"since": "2026-11-26T00:00:00Z"},
+                }
+            },
+        },
+        responses={
+            **success(
+                200, "What the call made due.", "WebhookRecoveryEnvelope", done, replayable=True
+            ),
+            **error_responses(
+                AUTHENTICATED, WITH_BODY, (NotFound, WebhookEndpointDisabled), _IDEMPOTENT
+            ),
+        },
+    )
+
+
+def webhook_tool_paths() -> dict[str, dict[str, Any]]:
+    """The paths of the webhook tools with their operations."""
+    return {
+        DELIVERY: {"get": _get_delivery()},
+        DELIVERY + "/attempts": {"get": _list_attempts()},
+        ITEM + "/test": {"post": _send_test()},
+        ITEM + "/recover": {"post": _recover()},
+    }

@@ -1,0 +1,223 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import Error
+from ...models.webhook_delivery_envelope import WebhookDeliveryEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    endpoint_id: str,
+    delivery_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/modules/messaging/webhook_endpoints/{endpoint_id}/deliveries/{delivery_id}".format(
+            endpoint_id=quote(str(endpoint_id), safe=""),
+            delivery_id=quote(str(delivery_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | WebhookDeliveryEnvelope:
+    if response.status_code == 200:
+        response_200 = WebhookDeliveryEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = Error.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | WebhookDeliveryEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    endpoint_id: str,
+    delivery_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | WebhookDeliveryEnvelope]:
+    """Retrieve a webhook delivery
+
+     One delivery of the endpoint: its status, attempts so far, and the last one's outcome. 404 for
+    another endpoint's delivery, or one past EVENT_RETENTION_DAYS.
+
+    Scope: `messaging:admin`.
+
+    Args:
+        endpoint_id (str):
+        delivery_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WebhookDeliveryEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        delivery_id=delivery_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    endpoint_id: str,
+    delivery_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Error | WebhookDeliveryEnvelope | None:
+    """Retrieve a webhook delivery
+
+     One delivery of the endpoint: its status, attempts so far, and the last one's outcome. 404 for
+    another endpoint's delivery, or one past EVENT_RETENTION_DAYS.
+
+    Scope: `messaging:admin`.
+
+    Args:
+        endpoint_id (str):
+        delivery_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WebhookDeliveryEnvelope
+    """
+
+    return sync_detailed(
+        endpoint_id=endpoint_id,
+        delivery_id=delivery_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    endpoint_id: str,
+    delivery_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | WebhookDeliveryEnvelope]:
+    """Retrieve a webhook delivery
+
+     One delivery of the endpoint: its status, attempts so far, and the last one's outcome. 404 for
+    another endpoint's delivery, or one past EVENT_RETENTION_DAYS.
+
+    Scope: `messaging:admin`.
+
+    Args:
+        endpoint_id (str):
+        delivery_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WebhookDeliveryEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        delivery_id=delivery_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    endpoint_id: str,
+    delivery_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Error | WebhookDeliveryEnvelope | None:
+    """Retrieve a webhook delivery
+
+     One delivery of the endpoint: its status, attempts so far, and the last one's outcome. 404 for
+    another endpoint's delivery, or one past EVENT_RETENTION_DAYS.
+
+    Scope: `messaging:admin`.
+
+    Args:
+        endpoint_id (str):
+        delivery_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WebhookDeliveryEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            endpoint_id=endpoint_id,
+            delivery_id=delivery_id,
+            client=client,
+        )
+    ).parsed

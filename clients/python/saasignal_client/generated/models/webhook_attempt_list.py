@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.webhook_attempt import WebhookAttempt
+
+
+T = TypeVar("T", bound="WebhookAttemptList")
+
+
+@_attrs_define
+class WebhookAttemptList:
+    """One page of `WebhookAttempt` objects, newest first.
+
+    Attributes:
+        status (Literal['ok']):
+        data (list[WebhookAttempt]):
+        has_more (bool): Whether another page follows.
+        next_cursor (None | str): Pass as `cursor` for the next page; null when has_more is false.
+    """
+
+    status: Literal["ok"]
+    data: list[WebhookAttempt]
+    has_more: bool
+    next_cursor: None | str
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
+        data = []
+        for data_item_data in self.data:
+            data_item = data_item_data.to_dict()
+            data.append(data_item)
+
+        has_more = self.has_more
+
+        next_cursor: None | str
+        next_cursor = self.next_cursor
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "status": status,
+                "data": data,
+                "has_more": has_more,
+                "next_cursor": next_cursor,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.webhook_attempt import WebhookAttempt  # noqa: PLC0415
+
+        d = dict(src_dict)
+        status = cast(Literal["ok"], d.pop("status"))
+        if status != "ok":
+            raise ValueError(f"status must match const 'ok', got '{status}'")
+
+        data = []
+        _data = d.pop("data")
+        for data_item_data in _data:
+            data_item = WebhookAttempt.from_dict(data_item_data)
+
+            data.append(data_item)
+
+        has_more = d.pop("has_more")
+
+        def _parse_next_cursor(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        next_cursor = _parse_next_cursor(d.pop("next_cursor"))
+
+        webhook_attempt_list = cls(
+            status=status,
+            data=data,
+            has_more=has_more,
+            next_cursor=next_cursor,
+        )
+
+        return webhook_attempt_list
