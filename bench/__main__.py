@@ -7,13 +7,15 @@ Modes:
              1,000,000-conversation account vs a 100 one; events feed page time in a
              100,000-event account vs a 100 one, and memory per event; webhook
              first-attempt latency and deliveries per second of one worker
-             (bench/webhooks.py); then every target, ✓ or ✗
+             (bench/webhooks.py); idle cost of 4 workers at 1 to 10,000 accounts, first
+             attempts among them, a slow endpoint, a noisy account beside a quiet one
+             (bench/webhooks_scale.py); then every target, ✓ or ✗
     quick    the same, short and small (a smoke run of the harness)
     workers  the service under each gunicorn worker class and count (sync, gthread, gevent)
     profile  Redis round trips per request and a Python profile, for GET one, create, a
              transition, delete and list 25 (bench/profile.py)
     <name>   one scenario: throughput, list_scaling, inbox, memory, events_feed, webhooks,
-             workers (BENCH_QUICK=1 gives it the quick mode's settings)
+             webhooks_scale, workers (BENCH_QUICK=1 gives it the quick mode's settings)
 
 Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
 BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_BIG conversations in the
@@ -36,6 +38,7 @@ from typing import Any
 from bench import inbox as _inbox  # noqa: F401 (registers its scenario)
 from bench import jsonserver, profile, results, targets, wrk
 from bench import webhooks as _webhooks  # noqa: F401 (registers its scenario)
+from bench import webhooks_scale as _webhooks_scale  # noqa: F401 (registers its scenario)
 from bench.rig import Rig, bench_redis
 from bench.scenarios import MODES, SCENARIOS
 

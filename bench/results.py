@@ -78,17 +78,30 @@ def throughput(rows: dict[str, dict[str, Any]], floor_roundtrips: int, peer: str
     ]  # fmt: skip
     headers = ["endpoint", "service", "bare Flask", f"floor: bare + {floor_roundtrips} Redis "
                "round trips", "service / bare", "floor / bare"]  # fmt: skip
-    peers = [
-        [ENDPOINT_NAMES[endpoint], _cell(row["service"]), _cell(row["json_server"]),
-         _versus(row["peer_ratio"], *row["peer_target"], row["service"], row["json_server"])]
-        for endpoint, row in rows.items()
-        if "json_server" in row
-    ]  # fmt: skip
     return (
         table(headers, bare)
         + "\n\n"
-        + table(["endpoint", "service", peer, "service / json-server"], peers)
+        + table(["endpoint", "service", peer, "service / json-server"], peer_rows(rows))
     )
+
+
+def peer_rows(rows: dict[str, dict[str, Any]]) -> list[list[str]]:
+    """The service beside json-server: each endpoint against its ROWS rows, then any against
+    SMALL_ROWS (the list, whose ratio follows how many rows json-server sorts), no target."""
+    found = []
+    for endpoint, row in rows.items():
+        if "json_server" in row:
+            service, peer = row["service"], row["json_server"]
+            versus = _versus(row["peer_ratio"], *row["peer_target"], service, peer)
+            found.append([ENDPOINT_NAMES[endpoint], _cell(service), _cell(peer), versus])
+    for endpoint, row in rows.items():
+        if "json_server_small" in row:
+            service, peer = row["service"], row["json_server_small"]
+            flag = "" if failed_requests(service, peer) == 0 else ", ✗ non-2xx or socket errors"
+            name = f"{ENDPOINT_NAMES[endpoint]}, json-server over {row['small_rows']:,} rows"
+            ratio = f"{row['peer_ratio_small']:.2f} (no target{flag})"
+            found.append([name, _cell(service), _cell(peer), ratio])
+    return found
 
 
 def worker_classes(rows: list[dict[str, Any]]) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 from app.vocabulary import EVENTS_PATH
 from bench import results, wrk
 from bench.jsonserver import ROWS as JSON_SERVER_ROWS
+from bench.jsonserver import SMALL_ROWS as JSON_SERVER_SMALL_ROWS
 from bench.jsonserver import VERSION as JSON_SERVER_VERSION
 from bench.jsonserver import JsonServer
 from bench.rig import BASE, ENDPOINT_NAMES, ENDPOINTS, Rig
@@ -34,8 +35,8 @@ from bench.targets import Outcome, Target, failed_requests
 BARE_APP = "bench.bare_app:app"
 # The round trips SPEC.md §4 and §11 leave every request: the key lookup with
 # flask-limiter's counter in one pipeline, then the operation's one script.
-FLOOR_ROUNDTRIPS = 2
-BARE_TARGETS = {"get": 0.50, "create": 0.40, "list": 0.40}  # service / bare app, req/s
+FLOOR_ROUNDTRIPS = 1  # SPEC.md §4: one pipeline a request once the secret is known
+BARE_TARGETS = {"get": 0.55, "create": 0.50, "list": 0.50}  # service / bare app, req/s
 PEER_TARGETS = {"get": (">", 1.0), "list": (">=", 5.0)}  # service / json-server, req/s
 # p99 may not get worse than the README's figures (the run of 2026-11-26, 14:12 UTC, on
 # this project's AMD EPYC machine; the older 9.9 / 12.5 / 14.6 ms came from another one).
@@ -65,7 +66,15 @@ def scenario(name: str) -> Callable[[Scenario], Scenario]:
 
 
 MODES: dict[str, list[str]] = {
-    "all": ["memory", "throughput", "list_scaling", "inbox", "events_feed", "webhooks"],
+    "all": [
+        "memory",
+        "throughput",
+        "list_scaling",
+        "inbox",
+        "events_feed",
+        "webhooks",
+        "webhooks_scale",
+    ],
     "quick": ["memory", "throughput", "list_scaling", "inbox", "events_feed", "webhooks"],
     "workers": ["workers"],
 }
@@ -96,6 +105,8 @@ def throughput(rig: Rig) -> Outcome:
         floor_env = {**bare_env, "BENCH_BARE_ROUNDTRIPS": str(FLOOR_ROUNDTRIPS)}
         floor = stack.enter_context(rig.running(rig.app(BARE_APP, floor_env)))
         peer = stack.enter_context(rig.running(JsonServer(bodies["get"]["data"])))
+        small_peer = JsonServer(bodies["get"]["data"], rows=JSON_SERVER_SMALL_ROWS)
+        small_peer = stack.enter_context(rig.running(small_peer))
         peer_paths = {"get": peer.get_path, "list": peer.list_path}
         for endpoint in ENDPOINTS:
             rows[endpoint] = {
@@ -105,6 +116,9 @@ def throughput(rig: Rig) -> Outcome:
             }
             if endpoint in peer_paths:
                 rows[endpoint]["json_server"] = rig.measure(peer.url + peer_paths[endpoint])
+            if endpoint == "list":
+                # Reported, no target: how much of the ratio above is json-server's sort.
+                rows[endpoint]["json_server_small"] = rig.measure(small_peer.url + peer.list_path)
     targets = []
     for endpoint, row in rows.items():
         name = ENDPOINT_NAMES[endpoint]
@@ -120,6 +134,9 @@ def throughput(rig: Rig) -> Outcome:
             failed = failed_requests(row["service"], row["json_server"])
             targets.append(Target(f"{name}: service / json-server", row["peer_ratio"], goal, bound,
                                   failed_requests=failed))  # fmt: skip
+        if "json_server_small" in row:
+            row["peer_ratio_small"] = _ratio(row["service"], row["json_server_small"])
+            row["small_rows"] = JSON_SERVER_SMALL_ROWS
     targets += [
         Target(f"{ENDPOINT_NAMES[endpoint]}: service p99 (README, 2026-11-26: {bound} ms)",
                rows[endpoint]["service"].p99_ms, "<=", bound, "ms",

@@ -1,17 +1,25 @@
 """GET /docs in headless Chromium: the page renders every operation, offline.
 
-Swagger UI's assets come from the service itself, and Chromium runs with its background
-networking off, so a page that reached for a CDN would render nothing. The page's
+Swagger UI's assets come from the service itself, and Chromium resolves no host name but
+127.0.0.1 (`--host-resolver-rules`), so a page that reached for a CDN, or for any host but
+the service's own address, would render nothing even on a machine with a network
+(`--disable-background-networking` alone stops Chromium's own traffic, not the page's
+loads). The page's
 Content-Security-Policy is in force: a script or style it blocked would be reported in the
 console, which Chromium writes to stderr (`--enable-logging=stderr`).
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
+import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from flask.testing import FlaskClient
@@ -49,6 +57,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Every host name is unknown, so the page can load from the service's address only.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 
 
@@ -111,6 +121,58 @@ def test_the_console_reports_what_the_policy_blocks(server: Gunicorn) -> None:
     page += "<script>document.title = 'ran'</script>"
     _, console = _rendered_dom(_chromium(), "data:text/html," + page)
     assert any("Content Security Policy" in line for line in console), console
+
+
+_PIXEL = importlib.resources.files("flask_swagger_ui") / "dist" / "favicon-32x32.png"
+
+
+class _Page(BaseHTTPRequestHandler):
+    """GET / is a page with an image from `localhost` and one from `127.0.0.1` (this server);
+    each marks on <body> whether it loaded. Anything else is an image."""
+
+    def __init__(self, port: list[int], *args: object) -> None:
+        self.port = port[0]
+        super().__init__(*args)  # type: ignore[arg-type]
+
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        if self.path == "/":
+            images = "".join(
+                f"<img src='http://{host}:{self.port}/pixel.png' "
+                f"onload=\"document.body.dataset.{name}='loaded'\" "
+                f"onerror=\"document.body.dataset.{name}='failed'\">"
+                for name, host in (("byname", "localhost"), ("byaddress", "127.0.0.1"))
+            )
+            body, kind = f"<!DOCTYPE html><title>hosts</title><body>{images}</body>", "text/html"
+        else:
+            body, kind = _PIXEL.read_bytes(), "image/png"
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.live
+def test_chromium_resolves_no_host_name_but_the_services_address() -> None:
+    """What makes the render above offline: `localhost`, the same server by another name,
+    is as unreachable to the page as a CDN, while 127.0.0.1 loads (without the resolver
+    rules both load, network or none)."""
+    port: list[int] = []
+    page_server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Page, port))
+    port.append(page_server.server_address[1])
+    thread = threading.Thread(target=page_server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        dom, _ = _rendered_dom(_chromium(), f"http://127.0.0.1:{port[0]}/")
+    finally:
+        page_server.shutdown()
+        page_server.server_close()
+    [body] = re.findall(r"<body[^>]*>", dom)
+    assert 'data-byaddress="loaded"' in body and 'data-byname="failed"' in body, body
 
 
 @pytest.fixture

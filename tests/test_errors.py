@@ -252,11 +252,14 @@ def test_429_after_too_many_failed_authentications(settings: dict[str, Any]) -> 
     api = Api(app, app.test_client())
     bogus = "sk_live_" + "A" * 40
     assert [api.get(key=bogus).status_code for _ in range(2)] == [401, 401]
-    for key in (bogus, api.secret):
+    for key in (bogus, "sk_live_" + "B" * 40, "not a secret"):
         response = api.get(key=key)
         assert response.status_code == 429
         assert error_code(response) == "rate_limited"
         assert int(response.headers["Retry-After"]) >= 1
+    # A valid key keeps working from that address (SPEC.md §4): one client's mistakes
+    # behind a shared address never lock the others out.
+    assert api.get().status_code == 200
 
 
 def _explode(original: Any) -> Any:

@@ -84,15 +84,20 @@ def written_conversation(api: Api, script: str, conversation: dict[str, Any]) ->
     return [c for c in listed if c["id"] == conversation["id"] and c["status"] == "open"]
 
 
+def _retries(retry: Any) -> int:
+    """How many times a Retry retries (redis-py 6 names it; 5.2, which is pinned, does not)."""
+    return int(retry.get_retries() if hasattr(retry, "get_retries") else retry._retries)
+
+
 def test_the_store_client_never_retries_a_command() -> None:
     client = connect("redis://127.0.0.1:1/0")
-    assert client.get_retry().get_retries() == 0
+    assert _retries(client.get_retry()) == 0
 
 
 def test_the_rate_limiters_client_never_retries_a_command(redis_server: RedisServer) -> None:
     app = create_app({"redis_url": redis_server.url})
     storage = app.extensions["saasignal.limits"].extension.storage
-    assert storage.get_connection().get_retry().get_retries() == 0
+    assert _retries(storage.get_connection().get_retry()) == 0
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -121,9 +126,10 @@ def test_a_write_lost_on_its_way_applies_nothing_and_writes_no_event(
     before = api_events(api)
     balance = api.balance()
     lose(api, proxy, script, closed, headers={}, forward=False)
+    charged = balance - api.balance()  # before the feed is read again: a page costs a token
     # The whole feed, unchanged: a newest-first feed keeps its old tail whatever is added.
     assert api_events(api) == before
-    assert api.balance() == balance
+    assert charged == 0
     assert written_conversation(api, script, closed) == []
     assert events_of_the_write(api, script, closed) == []
 

@@ -16,17 +16,19 @@ import time
 from collections.abc import Iterator
 
 import pytest
+import redis
 from prometheus_client import REGISTRY
 
 from app.domain.events import render_event
 from app.store.ids import make_event_id
-from app.store.keyspace import WEBHOOK_SHARDS, webhook_shard
+from app.store.keyspace import WEBHOOK_SHARDS, Keyspace, webhook_shard
 from app.store.webhook_deliveries import StoredDelivery, WebhookDeliveryStore
 from app.store.webhook_endpoints import StoredEndpoint, WebhookEndpointStore
 from app.vocabulary import EVENTS_PATH
 from app.worker import loop as worker_module
 from app.worker.loop import Worker
-from harness.servers import wait_until
+from app.worker.shards import HintListener
+from harness.servers import RedisServer, wait_until
 from tests.support.api import Api
 from tests.support.receiver import Receiver, Reply
 
@@ -234,3 +236,37 @@ def test_a_worker_claims_only_from_the_shards_it_owns(harness: Harness) -> None:
         ),
         what="the shards shared between the two workers",
     )
+
+
+def test_a_hint_lost_while_running_is_found_when_the_listener_subscribes_again(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    endpoint = harness.endpoint()
+    worker = harness.start()
+    worker.sweep.idle_rate = 0  # only a catch-up can find it
+    wait_until(
+        lambda: bool(worker.membership.shards) and not worker.sweep.catching_up,
+        what="the start's catch-up",
+    )
+    monkeypatch.setattr(worker.hints, "take", set)  # the hint goes to no one
+    harness.event()
+    time.sleep(1.5)
+    assert [d.status for d in harness.log(endpoint)] == ["pending"]
+    monkeypatch.undo()
+    worker.hints.subscribed()  # as the listener does when it subscribes again
+    harness.wait_status(endpoint, "succeeded")
+
+
+def test_the_hint_listener_subscribes_again_after_its_connection_dies(
+    redis_server: RedisServer,
+) -> None:
+    client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    subscribed = threading.Semaphore(0)
+    listener = HintListener(client, Keyspace("sub"), lambda: None, subscribed.release)
+    listener.start()
+    try:
+        assert subscribed.acquire(timeout=10)
+        client.client_kill_filter(_type="pubsub")
+        assert subscribed.acquire(timeout=10)
+    finally:
+        listener.stop()

@@ -75,7 +75,7 @@ def cluster_nodes(url: str) -> tuple[list[ClusterNode], dict[str, Any]]:
 def cluster_client(url: str) -> Any:
     """A RedisCluster client; every operation of the service touches one slot."""
     nodes, options = cluster_nodes(url)
-    return RedisCluster(
+    return RedisCluster(  # type: ignore[abstract]  # redis-py 5.2 stubs; it is concrete
         startup_nodes=nodes,
         decode_responses=True,
         retry=no_retry(),

@@ -2,8 +2,10 @@
 
 A claim is a record in state `running` that lives `CLAIM_SECONDS`, so a claim whose
 request died frees itself; a finished record holds the status, body and ETag of the
-response for the configured lifetime. Both steps are single Lua scripts, so of any number
-of concurrent requests with one key exactly one claims it.
+response for the configured lifetime. The claim is taken by the request's first script
+(lib.lua's `admit`, see admission.py), so of any number of concurrent requests with one
+key exactly one claims it; a write script commits its outcome itself, and any other
+outcome is stored (or the claim released) here, by one more script.
 """
 
 from __future__ import annotations
@@ -47,7 +49,24 @@ class Claim:
 
     record_key: str
     token: str
+    claimed: bool = False
     committed: bool = False
+
+
+class Replayed(Exception):
+    """The Idempotency-Key already holds this request's answer: send it again."""
+
+    def __init__(self, replay: Replay) -> None:
+        super().__init__("replay")
+        self.replay = replay
+
+
+def replay_of(result: list[Any]) -> Replay:
+    """The Replay in admit()'s answer `{9, status, body, etag, seq, object}` (lib.lua)."""
+    status, body, etag, seq, fields = result[1:6]
+    if body:
+        return Replay(status=int(status), body=body, etag=etag)
+    return Replay(int(status), None, etag, seq, orjson.loads(fields))
 
 
 class IdempotencyStore:
@@ -58,25 +77,29 @@ class IdempotencyStore:
         self.ttl_seconds = ttl_seconds
         self.scripts = register_scripts(client)
 
+    def new_claim(self, account: str, key: str) -> Claim:
+        """The claim a request makes on `key`, taken by its first script (admission.py)."""
+        record_key = self.keys.idempotency(account, hashlib.sha256(key.encode()).hexdigest())
+        return Claim(record_key, secrets.token_hex(16))
+
     @reports_unavailable
     def claim(self, account: str, key: str, fingerprint: str) -> Claim | Replay:
-        """Claim `key` for a request, or return the stored response; raise 409 / 422."""
-        record_key = self.keys.idempotency(account, hashlib.sha256(key.encode()).hexdigest())
-        token = secrets.token_hex(16)
-        result = self.scripts["claim_idempotency"](
-            keys=[record_key], args=[fingerprint, token, CLAIM_SECONDS]
-        )
+        """Claim `key` for a request apart from its work (lib.lua's admit, checking nothing
+        else), or return the stored response; raise 409 / 422."""
+        claim = self.new_claim(account, key)
+        unused = self.keys.no_idempotency(account)
+        keys = [unused, unused, claim.record_key, unused]
+        args: list[str | int] = ["", "", fingerprint, claim.token, CLAIM_SECONDS, 0]
+        result = self.scripts["admit"](keys=keys, args=args)
         code = int(result[0])
-        if code == Code.OK:
-            return Claim(record_key, token)
         if code == Code.REPLAY:
-            status, body, etag, seq, fields = result[1:6]
-            if body:
-                return Replay(status=int(status), body=body, etag=etag)
-            return Replay(int(status), None, etag, seq, orjson.loads(fields))
+            return replay_of(result)
         if code == Code.IDEMPOTENCY_IN_PROGRESS:
             raise IdempotencyInProgress()
-        raise IdempotencyKeyReused()
+        if code == Code.IDEMPOTENCY_KEY_REUSED:
+            raise IdempotencyKeyReused()
+        claim.claimed = True
+        return claim
 
     def store(self, claim: Claim, status: int, body: str, etag: str) -> None:
         """Record the outcome of the claimed request for the configured lifetime.

@@ -1,8 +1,12 @@
 """API keys in Redis (their accounts' balances are the TokenStore's).
 
-Only the SHA-256 digest of a secret is stored. `P:secret:<digest>` is the lookup made on
-every request (one HGETALL); `P:key:<id>` is the key's record, and `P:{A}:keys` lists an
-account's key ids. A revoked key loses its secret record first, so it stops working at once.
+Only the SHA-256 digest of a secret is stored. `P:secret:<digest>` is the global index from
+a secret to its account, read once per secret and process (the answer never changes while
+the key lives, so a process remembers it); `P:{A}:key:<digest>` is the key as requests
+check it (scopes, revoked), read by each request's own script under the account's hash
+tag; `P:key:<id>` is the key's administrative record and `P:{A}:keys` lists an account's
+key ids. A revocation marks the account's record first, so the next request of the key,
+on any worker, is refused.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ import hashlib
 import re
 import secrets
 import string
+import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 from app.store.failures import reports_unavailable
@@ -22,15 +28,8 @@ from app.store.tokens import TokenStore
 ACCOUNT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 SECRET_RE = re.compile(r"^sk_live_[A-Za-z0-9]{40,}$")
 _ALPHABET = string.ascii_letters + string.digits
-
-
-@dataclasses.dataclass(frozen=True)
-class RateCounter:
-    """A rate limiter's counter to bump in the key lookup's pipeline: its key, its script."""
-
-    key: str
-    expiry: int
-    script: str
+# How many secrets a process remembers the account of (a few MB at most).
+KNOWN_SECRETS = 10_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,17 +39,6 @@ class ApiKey:
     key_id: str
     account: str
     scopes: frozenset[str]
-
-
-@dataclasses.dataclass(frozen=True)
-class Lookup:
-    """What the key lookup's round trip read: the key (None: unknown or revoked), the
-    address's failed logins, and the rate counter after this request with its TTL."""
-
-    key: ApiKey | None
-    failures: int
-    count: int | None = None
-    ttl_ms: int | None = None
 
 
 def digest(secret: str) -> str:
@@ -73,6 +61,8 @@ class KeyStore:
         self.client = client
         self.keys = keyspace
         self.tokens = TokenStore(client, keyspace)
+        self._accounts: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
 
     @reports_unavailable
     def create(
@@ -100,10 +90,13 @@ class KeyStore:
             },
         )
         self.client.zadd(self.keys.account_keys(account), {key.key_id: created_ms})
-        # Written last: the key works only once its record is complete.
         self.client.hset(
-            self.keys.secret(digest(secret)),
-            mapping={"key_id": key.key_id, "account": account, "scopes": scope_text},
+            self.keys.key_record(account, digest(secret)),
+            mapping={"id": key.key_id, "scopes": scope_text},
+        )
+        # Written last: the key works only once its records are complete.
+        self.client.hset(
+            self.keys.secret(digest(secret)), mapping={"key_id": key.key_id, "account": account}
         )
         # One command, last: it creates the account's balance if new and grants `tokens`.
         if tokens is None:
@@ -113,34 +106,34 @@ class KeyStore:
         return key, secret
 
     @reports_unavailable
-    def lookup(
-        self, secret_digest: str, failures_key: str | None, counter: RateCounter | None
-    ) -> Lookup:
-        """Look up a secret, read the address's failed logins and count the key's request.
+    def account_of(self, secret_digest: str) -> str | None:
+        """The account of a secret, remembered by the process; None when unknown.
 
-        One pipeline, one round trip (SPEC.md §4): the failed-login counter's GET, the
-        secret's record, and the rate limiter's own counter command (flask-limiter's
-        `incr_expire` script on its key) with the counter's time to live.
+        Whether the key still works is not known here: each request's own script reads the
+        key's record (lib.lua's admit). A record written before the records moved under the
+        account's hash tag is copied there on its first lookup (HSETNX: a revocation that
+        marked the new record first stays).
         """
-        pipe = self.client.pipeline(transaction=False)
-        if failures_key is not None:
-            pipe.get(failures_key)
-        pipe.hgetall(self.keys.secret(secret_digest))
-        if counter is not None:
-            # EVAL by name: a cluster pipeline has no eval() method, but routes the command.
-            pipe.execute_command("EVAL", counter.script, 1, counter.key, counter.expiry, 1)
-            pipe.pttl(counter.key)
-        replies = pipe.execute()
-        failures = int(replies.pop(0) or 0) if failures_key is not None else 0
-        key = self._key(replies.pop(0))
-        if counter is None:
-            return Lookup(key, failures)
-        return Lookup(key, failures, count=int(replies[0]), ttl_ms=int(replies[1]))
-
-    def _key(self, record: dict[str, str]) -> ApiKey | None:
+        with self._lock:
+            account = self._accounts.get(secret_digest)
+            if account is not None:
+                self._accounts.move_to_end(secret_digest)
+                return account
+        record: dict[str, str] = self.client.hgetall(self.keys.secret(secret_digest))
         if not record:
             return None
-        return ApiKey(record["key_id"], record["account"], frozenset(record["scopes"].split()))
+        account = record["account"]
+        if "scopes" in record:  # an older record: copy it under the account's hash tag
+            pipe = self.client.pipeline(transaction=False)
+            held = self.keys.key_record(account, secret_digest)
+            pipe.hsetnx(held, "id", record["key_id"])
+            pipe.hsetnx(held, "scopes", record["scopes"])
+            pipe.execute()
+        with self._lock:
+            self._accounts[secret_digest] = account
+            if len(self._accounts) > KNOWN_SECRETS:
+                self._accounts.popitem(last=False)
+        return account
 
     @reports_unavailable
     def list(self, account: str) -> list[dict[str, str]]:
@@ -159,6 +152,9 @@ class KeyStore:
         record: dict[str, str] = self.client.hgetall(self.keys.api_key(key_id))
         if not record:
             return False
+        # The account's record first: the next request of the key, on any worker, is refused.
+        held = self.keys.key_record(record["account"], record["digest"])
+        self.client.hset(held, mapping={"revoked": 1, "scopes": record["scopes"]})
         self.client.delete(self.keys.secret(record["digest"]))
         self.client.hset(
             self.keys.api_key(key_id),

@@ -17,6 +17,8 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
                                                   (SPEC.md §18), scored by seq
     P:{A}:meta:u:<key>:<value>           zset     the same seqs, scored by their last change
     P:{A}:keys                           zset     the account's API key ids, scored by creation ms
+    P:{A}:key:<sha256 of the secret>     hash     the key as requests check it: id, scopes,
+                                                  revoked (read by each request's own script)
     P:{A}:idem:<sha256 of the key>       hash     one Idempotency-Key record (TTL)
     P:{A}:events                         stream   the account's events (SPEC.md §15), trimmed
                                                   to EVENT_RETENTION_DAYS as events are added
@@ -39,20 +41,24 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
     P:{A}:wh:ep:<endpoint id>:fly        zset     the endpoint's attempts in flight, by lease end
     P:{A}:wh:trimmed                     string   set while the account's delivery listings were
                                                   trimmed to the retention lately (TTL 6 h)
-    P:secret:<sha256 of the secret>      hash     secret digest → key id, account, scopes
+    P:secret:<sha256 of the secret>      hash     secret digest → account, key id (the global
+                                                  index: a secret names no account)
     P:key:<key id>                       hash     key record: account, scopes, created, revoked
     P:cursor-secret                      string   HMAC key for cursors when SECRET_KEY is unset
     P:{wh:<n>}:accounts                  set      shard n (of 16) of the accounts that have or
                                                   had webhook endpoints (the workers' sweep)
     P:{wh:<n>}:ready                     zset     shard n of the work index: accounts scored by
                                                   their next due time, kept by the workers
+    P:{wh:<n>}:trimmed                   string   set (TTL 6 h) by the worker whose sweep trims
+                                                  the listings of shard n's accounts
     P:wh:workers                         zset     live workers' names, scored by last heartbeat
     P:wh:hints                           channel  `<account> <ms>`: PUBLISHed by a write that
                                                   made a delivery due (not a key)
     P:webhook-accounts                   set      before the shards (read once at worker start)
     P:limits:...                         flask-limiter's own keys, through `limits`: the
-                                         per-key bucket (named by the secret's SHA-256
-                                         digest) and the per-address failed logins
+                                         per-key bucket (named by the account's hash tag
+                                         and the secret's SHA-256 digest, so in the
+                                         account's slot) and the per-address failed logins
 
 Every key of one account carries the hash tag `{A}`, so each operation on an account
 touches one Redis Cluster slot and runs as one Lua script. The `secret`, `key` and
@@ -206,6 +212,9 @@ class Keyspace:
         request carries none: never written."""
         return self.account(account, "idem", "-")
 
+    def key_record(self, account: str, digest: str) -> str:
+        return self.account(account, "key", digest)
+
     def secret(self, digest: str) -> str:
         return f"{self.prefix}:secret:{digest}"
 
@@ -231,6 +240,9 @@ class Keyspace:
 
     def webhook_ready(self, shard: int) -> str:
         return f"{self.prefix}:{{wh:{shard}}}:ready"
+
+    def webhook_shard_trimmed(self, shard: int) -> str:
+        return f"{self.prefix}:{{wh:{shard}}}:trimmed"
 
     def webhook_workers(self) -> str:
         return f"{self.prefix}:wh:workers"

@@ -19,11 +19,27 @@ SCRIPT_NAMES = (
     "delete_conversation",
     "list_conversations",
     "count_conversations",
-    "claim_idempotency",
+    "admit",
     "finish_idempotency",
     "repair_conversation",
     "list_events",
     "get_event",
+)
+# The request scripts that call lib.lua's admit() first (admission.py's layout).
+ADMITTING = frozenset(
+    {
+        "admit",
+        "debit_tokens",
+        "get_conversation",
+        "create_conversation",
+        "update_conversation",
+        "transition_conversation",
+        "delete_conversation",
+        "list_conversations",
+        "count_conversations",
+        "list_events",
+        "get_event",
+    }
 )
 # Webhook scripts get lua/webhooks.lua's helpers after lib.lua's.
 WEBHOOK_SCRIPT_NAMES = (
@@ -57,6 +73,9 @@ class Code(enum.IntEnum):
     REPLAY = 9
     IDEMPOTENCY_IN_PROGRESS = 10
     IDEMPOTENCY_KEY_REUSED = 11
+    UNAUTHORIZED = 12
+    INSUFFICIENT_SCOPE = 13
+    RATE_LIMITED = 14
 
 
 def pairs(flat: Sequence[Any]) -> dict[str, Any]:

@@ -5,6 +5,10 @@ every script that serves a request: the script takes the price first (KEYS[1] th
 balance, ARGV[1] the price, then its own; it answers `{code, balance, ...}`, see
 lua/lib.lua), and `run` settles the request's `Charge` from the answer and raises the
 service's error for the codes every such script shares.
+
+A request's first script also admits it (admission.py): `run` sends it in one pipeline
+after flask-limiter's counter command, so a request whose account the process knows is
+one round trip. A script that does not admit (the webhook writes) is preceded by `admit`.
 """
 
 from __future__ import annotations
@@ -14,11 +18,23 @@ import logging
 from typing import Any
 
 from redis.commands.core import Script
+from redis.exceptions import NoScriptError
 
-from app.errors import InsufficientTokens, NotFound, PreconditionFailed
+from app.errors import (
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
+    InsufficientScope,
+    InsufficientTokens,
+    NotFound,
+    PreconditionFailed,
+    RateLimited,
+    Unauthorized,
+)
+from app.store.admission import Admission, skip
 from app.store.failures import REDIS_ERRORS, reports_unavailable
+from app.store.idempotency import Replayed, replay_of
 from app.store.keyspace import Keyspace
-from app.store.scripts import Code, register_scripts
+from app.store.scripts import ADMITTING, Code, register_scripts
 
 log = logging.getLogger("saasignal")
 
@@ -31,6 +47,7 @@ class Charge:
     cost: int
     balance: int | None = None
     debited: bool = False
+    admission: Admission | None = None  # the request's checks, until its first script
 
 
 class TokenStore:
@@ -47,7 +64,7 @@ class TokenStore:
 
     def run(
         self,
-        script: str | Script,
+        name: str,
         charge: Charge,
         keys: list[str],
         args: list[Any],
@@ -55,14 +72,19 @@ class TokenStore:
     ) -> list[Any]:
         """Run a script that takes the price first; settle the charge from its answer.
 
-        Raises 402 when the balance is short, 404 (`missing` says what was not found) and
-        412; a stale read (nothing charged) and every other code are the caller's.
+        Raises the admission's refusals (401, 403, 429, a replay, 409, 422), 402 when the
+        balance is short, 404 (`missing` says what was not found) and 412; a stale read
+        (nothing charged) and every other code are the caller's.
         """
-        found = self.scripts[script] if isinstance(script, str) else script
-        account = charge.account
-        result: list[Any] = found(
-            keys=[self.keys.tokens(account), *keys], args=[charge.cost, *args]
-        )
+        admission = charge.admission
+        if admission is not None and not admission.done and name not in ADMITTING:
+            self.admit(charge)
+        keys = [self.keys.tokens(charge.account), *keys]
+        args = [charge.cost, *args]
+        if name in ADMITTING:
+            before, given = self._layout(charge)
+            keys, args = before + keys, given + args
+        result = self._call(self.scripts[name], keys, args, admission)
         code = int(result[0])
         if code == Code.STALE:
             return result
@@ -75,6 +97,72 @@ class TokenStore:
         if code == Code.PRECONDITION_FAILED:
             raise PreconditionFailed(version=int(result[2]))
         return result
+
+    @reports_unavailable
+    def admit(self, charge: Charge) -> None:
+        """Run the request's checks alone (a request that reached no admitting script)."""
+        admission = charge.admission
+        if admission is None or admission.done:
+            return
+        before, given = self._layout(charge)
+        keys = [*before, self.keys.tokens(charge.account)]
+        result = self._call(self.scripts["admit"], keys, [*given, charge.cost], admission)
+        if int(result[0]) == Code.INSUFFICIENT_TOKENS:
+            charge.balance = int(result[1])
+            raise InsufficientTokens(required=charge.cost, balance=charge.balance)
+
+    def _layout(self, charge: Charge) -> tuple[list[str], list[Any]]:
+        if charge.admission is None:
+            return skip(self.keys.no_idempotency(charge.account))
+        return charge.admission.layout()
+
+    def _call(
+        self, script: Script, keys: list[str], args: list[Any], admission: Admission | None
+    ) -> list[Any]:
+        """Run the script, after the limiter's counter in one pipeline when it is due."""
+        if admission is None or admission.done:
+            found: list[Any] = script(keys=keys, args=args)
+            return found
+        # Sent once, whatever comes back: a lost reply may hide checks that ran (a claim).
+        admission.done = True
+        counter = admission.counter
+        if counter is None:
+            result: list[Any] = script(keys=keys, args=args)
+        else:
+            pipe = self.client.pipeline(transaction=False)
+            # By name: a cluster pipeline has no eval() method, but routes the command.
+            pipe.execute_command("EVAL", counter.script, 1, counter.key, counter.expiry, 1)
+            pipe.pttl(counter.key)
+            pipe.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+            count, ttl_ms, result = pipe.execute(raise_on_error=False)
+            for reply in (count, ttl_ms):
+                if isinstance(reply, Exception):
+                    raise reply
+            admission.count, admission.ttl_ms = int(count), int(ttl_ms)
+            if isinstance(result, NoScriptError):  # Redis restarted: load it, run it alone
+                result = script(keys=keys, args=args)
+            elif isinstance(result, Exception):
+                raise result
+        self._judge(admission, int(result[0]), result)
+        return result
+
+    def _judge(self, admission: Admission, code: int, result: list[Any]) -> None:
+        """Raise admit()'s refusals; note what the request passed."""
+        if code == Code.UNAUTHORIZED:
+            raise Unauthorized("The API key is unknown or revoked.")
+        if code == Code.INSUFFICIENT_SCOPE:
+            raise InsufficientScope(required=admission.scope)
+        admission.rated = True
+        if code == Code.RATE_LIMITED:
+            raise RateLimited(retry_after=admission.seconds_left())
+        if code == Code.REPLAY:
+            raise Replayed(replay_of(result))
+        if code == Code.IDEMPOTENCY_IN_PROGRESS:
+            raise IdempotencyInProgress()
+        if code == Code.IDEMPOTENCY_KEY_REUSED:
+            raise IdempotencyKeyReused()
+        if admission.claim is not None and code != Code.INSUFFICIENT_TOKENS:
+            admission.claim.claimed = True
 
     @reports_unavailable
     def debit(self, charge: Charge) -> None:

@@ -179,6 +179,12 @@ class WebhookQueue:
             if rows
         ]
 
+    def claim_trim(self, shard: int, seconds: int) -> bool:
+        """Whether this worker's sweep of `shard` should trim listings: once in `seconds`
+        for all workers, restarts included."""
+        key = self.keys.webhook_shard_trimmed(shard)
+        return bool(self.client.set(key, "1", nx=True, ex=seconds))
+
     def trim_listings(self, account: str, cutoff_ms: int) -> int:
         """Drop the account's listing entries older than `cutoff_ms` (once in 6 hours)."""
         keys = [self.keys.webhook_endpoints(account), self.keys.webhook_trimmed(account)]

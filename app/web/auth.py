@@ -1,11 +1,10 @@
-"""Bearer parsing, key lookup and the scope ladder (SPEC.md §2)."""
+"""Bearer parsing, the secret's account and the scope ladder (SPEC.md §2)."""
 
 from __future__ import annotations
 
-from app.errors import InsufficientScope, Unauthorized
-from app.store.keys import SECRET_RE, ApiKey, KeyStore, Lookup, digest
+from app.errors import Unauthorized
+from app.store.keys import SECRET_RE, KeyStore, digest
 from app.vocabulary import SCOPE_RANK
-from app.web.ratelimit import RateLimits
 
 
 def bearer_secret(header: str | None) -> str:
@@ -19,36 +18,21 @@ def bearer_secret(header: str | None) -> str:
     return secret
 
 
-def authenticate(
-    keys: KeyStore, limits: RateLimits, address: str, header: str | None
-) -> tuple[ApiKey, str, Lookup]:
-    """The key behind the header, its secret's digest and what its lookup counted.
+def authenticate(keys: KeyStore, header: str | None) -> tuple[str, str]:
+    """The account of the header's secret and the secret's digest; 401 when the secret is
+    missing, malformed or unknown.
 
-    429 when the address is past its failed logins (SPEC.md §4), whatever the key; else 401
-    when the key is missing, malformed, unknown or revoked, which counts as one more
-    failure. The lookup's one round trip also reads the address's failed logins and
-    counts the request against the key's rate-limit bucket (judged after the scope).
+    Whether the key is still live, and its scopes, are checked by the request's own script
+    (lib.lua's admit), in the same atomic step as its work (SPEC.md §2): a revocation
+    takes effect on the next request on every worker.
     """
-    failures_key = limits.failure_counter(address)
-    try:
-        secret = bearer_secret(header)
-        secret_digest = digest(secret)
-        if failures_key is None:
-            limits.check_address(address)
-        lookup = keys.lookup(secret_digest, failures_key, limits.key_counter(secret_digest))
-        if failures_key is not None:
-            limits.refuse_address(address, lookup.failures)
-        if lookup.key is None:
-            raise Unauthorized("The API key is unknown or revoked.")
-    except Unauthorized:
-        limits.check_address(address)
-        limits.record_failure(address)
-        raise
-    return lookup.key, secret_digest, lookup
+    secret_digest = digest(bearer_secret(header))
+    account = keys.account_of(secret_digest)
+    if account is None:
+        raise Unauthorized("The API key is unknown or revoked.")
+    return account, secret_digest
 
 
-def require_scope(key: ApiKey, scope: str) -> None:
-    """Refuse a key whose highest scope is below `scope`."""
-    held = max((SCOPE_RANK.get(s, 0) for s in key.scopes), default=0)
-    if held < SCOPE_RANK[scope]:
-        raise InsufficientScope(required=scope)
+def accepted_scopes(scope: str) -> str:
+    """The scopes that suffice for `scope` on the ladder, as admit() reads them."""
+    return "," + ",".join(s for s, rank in SCOPE_RANK.items() if rank >= SCOPE_RANK[scope]) + ","

@@ -1,7 +1,7 @@
 """One request, one context: what a request learns on the way, and the one step that ends it.
 
 `begin` (before every request) makes the RequestContext: the request id and the clock.
-The guard adds the key, the charge and the rate-limit state. `finish` (after every
+The guard adds the charge (with the request's admission checks). `finish` (after every
 request) completes the response in a written order: settle the tokens (refund a 5xx) →
 headers (balance, rate limit, request id, nosniff) → access log → metrics.
 """
@@ -17,7 +17,6 @@ from flask import Flask, Response, current_app, g, request
 from app.services import Services
 from app.store.events import Origin
 from app.store.idempotency import Claim
-from app.store.keys import ApiKey
 from app.store.tokens import Charge
 from app.web import accesslog, metrics
 from app.web.envelope import request_id
@@ -33,7 +32,6 @@ class RequestContext:
     services: Services
     request_id: str
     started: float
-    key: ApiKey | None = None
     scope: str | None = None
     # The guard sets the request's price; until then it is an empty one, never taken.
     charge: Charge = dataclasses.field(default_factory=lambda: Charge("", 0))
@@ -79,8 +77,10 @@ def finish(response: Response) -> Response:
             if ctx.services.tokens.refund(charge):
                 charge.balance += charge.cost
         response.headers["X-Tokens-Remaining"] = str(charge.balance)
-    if ctx.rate_limit is not None:
-        ctx.rate_limit.apply(response)
+    admission = charge.admission
+    if admission is not None and admission.rated:  # it passed the rate-limit step
+        limits = current_app.extensions["saasignal.limits"]
+        (ctx.rate_limit or limits.state(admission)).apply(response)
     response.headers["X-Request-Id"] = ctx.request_id
     response.headers["X-Content-Type-Options"] = "nosniff"  # SPEC.md §5, every response
     elapsed = time.perf_counter() - ctx.started

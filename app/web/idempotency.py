@@ -15,11 +15,16 @@ from flask import Response, request
 
 from app.domain.resources import conversation_resource
 from app.domain.webhooks import replayed_webhook_resource
-from app.errors import ServiceError, ValidationFailed
+from app.errors import (
+    InsufficientScope,
+    RateLimited,
+    ServiceError,
+    Unauthorized,
+    ValidationFailed,
+)
 from app.jsontext import NotJson, canonical
 from app.store.conversations import from_hash
-from app.store.idempotency import Replay
-from app.store.tokens import Charge
+from app.store.idempotency import CLAIM_SECONDS, Replay, Replayed
 from app.web.context import RequestContext
 from app.web.envelope import JSON_MIMETYPE, ok
 from app.web.errors import render
@@ -71,35 +76,46 @@ def replay(account: str, outcome: Replay) -> Response:
     return response
 
 
-def run_idempotent(ctx: RequestContext, charge: Charge, run: Callable[[], Response]) -> Response:
-    """Answer from the Idempotency-Key's record, or run the request and record its outcome."""
+def run_idempotent(ctx: RequestContext, run: Callable[[], Response]) -> Response:
+    """Answer from the Idempotency-Key's record, or run the request and record its outcome.
+
+    The key is claimed by the request's first script, after the key, scope and rate-limit
+    checks (app/store/admission.py); a write script commits its outcome with its change.
+    """
     key = request.headers["Idempotency-Key"]
     if not _IDEMPOTENCY_KEY_RE.fullmatch(key):
         raise ValidationFailed(
             details={"Idempotency-Key": ["Must be 1 to 255 printable ASCII characters."]}
         )
     records = ctx.services.idempotency
-    outcome = records.claim(charge.account, key, fingerprint())
-    if isinstance(outcome, Replay):
-        return replay(charge.account, outcome)
-    ctx.charge = charge
+    claim = records.new_claim(ctx.charge.account, key)
+    admission = ctx.charge.admission
+    if admission is not None:
+        admission.claim = claim
+        admission.fingerprint = fingerprint()
+        admission.claim_seconds = CLAIM_SECONDS
     ctx.idempotency_key = key
-    ctx.claim = outcome
+    ctx.claim = claim
     try:
         response = run()
+    except Replayed as replayed:
+        return replay(ctx.charge.account, replayed.replay)
+    except (Unauthorized, InsufficientScope, RateLimited):
+        raise  # refused before the claim: the guard answers
     except ServiceError as error:
         response = render(error)
     except BaseException:
-        if not outcome.committed:
-            records.release(outcome)
+        if claim.claimed and not claim.committed:
+            records.release(claim)
         raise
-    if outcome.committed:
-        # The write's own script recorded the outcome with the change; a failure after it
-        # (a 5xx) must not release the key, or a retry would apply the write again.
+    if not claim.claimed or claim.committed:
+        # Refused before the claim (nothing to record), or the write's own script recorded
+        # the outcome with the change: a failure after it (a 5xx) must not release the
+        # key, or a retry would apply the write again.
         return response
     if response.status_code >= 500 or response.status_code == 402:
-        records.release(outcome)
+        records.release(claim)
     else:
         etag = response.headers.get("ETag", "")
-        records.store(outcome, response.status_code, response.get_data(as_text=True), etag)
+        records.store(claim, response.status_code, response.get_data(as_text=True), etag)
     return response

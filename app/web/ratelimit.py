@@ -8,9 +8,11 @@ If the limiter's storage fails, the request fails with 503: limits are never sil
 skipped, and a request is never served unlimited.
 
 With the default fixed window on Redis, the limiter costs no round trip of its own: its
-counter command and the failed-logins counter of the address go in the same pipeline as
-the API key's lookup (`key_counter`, `failure_counter`; SPEC.md §4), and the bucket is
-named by the secret's SHA-256 digest, which the lookup already has.
+counter command goes in the same pipeline as the request's one script, which reads the
+counter to refuse past the limit (`counter`; SPEC.md §4, lib.lua's admit), and the bucket
+is named by the account's hash tag and the secret's SHA-256 digest, so it lives in the
+account's cluster slot. Other strategies, and the embedded store, count apart, first, and
+tell the script their verdict.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import Flask, Response
 from flask_limiter import Limiter
@@ -26,8 +28,8 @@ from limits import RateLimitItem, parse
 
 from app.config import Config
 from app.errors import RateLimited
+from app.store.admission import Admission, RateCounter
 from app.store.connect import CONNECT_TIMEOUT, SOCKET_TIMEOUT, limits_storage_uri, no_retry
-from app.store.keys import Lookup, RateCounter
 from app.store.keyspace import Keyspace
 from app.vocabulary import RATE_LIMIT_HEADERS
 
@@ -93,61 +95,47 @@ class RateLimits:
         for registry, kept in zip(hooks, before, strict=True):
             registry[None] = kept
 
-    def key_counter(self, secret_digest: str) -> RateCounter | None:
-        """The key's counter for the lookup's pipeline, where the strategy is one command.
+    def bucket(self, account: str, secret_digest: str) -> tuple[str, str, str]:
+        """The key's bucket: the account's hash tag and the secret's digest (SPEC.md §4)."""
+        return ("key", "{" + account + "}", secret_digest)
+
+    def counter(self, account: str, secret_digest: str) -> RateCounter | None:
+        """The key's counter for the request's pipeline, where the strategy is one command.
 
         With the fixed window on Redis, flask-limiter's counter is one `incr_expire` script
-        on the key `key_for("key", digest)`: the service sends it beside the key lookup
-        (SPEC.md §4). Other strategies, and the embedded store, keep their own call.
+        on its key for the bucket: the service sends it beside the request's script. Other
+        strategies, and the embedded store, keep their own call (`judge`).
         """
         if not (self.fixed_window and self.redis_storage):
             return None
         storage: Any = self.extension.storage
-        key = str(storage.prefixed_key(self.per_key.key_for("key", secret_digest)))
+        key = str(storage.prefixed_key(self.per_key.key_for(*self.bucket(account, secret_digest))))
         return RateCounter(key, self.per_key.get_expiry(), storage.lua_incr_expire.script)
 
-    def admit(self, secret_digest: str, lookup: Lookup) -> LimitState:
-        """Judge one request against the key's bucket; RateLimited past the limit.
-
-        The count comes from the lookup's pipeline when it carried the counter, else the
-        strategy counts now.
-        """
-        now = time.time()
-        if lookup.count is not None:
-            count = lookup.count
-            ttl = lookup.ttl_ms if lookup.ttl_ms is not None and lookup.ttl_ms > 0 else None
-            reset = now + (ttl / 1000 if ttl is not None else self.per_key.get_expiry())
-            allowed = count <= self.per_key.amount
-            remaining = max(0, self.per_key.amount - count)
-        else:
-            strategy = self.extension.limiter
-            allowed = strategy.hit(self.per_key, "key", secret_digest)
-            reset, remaining = strategy.get_window_stats(self.per_key, "key", secret_digest)
+    def judge(self, account: str, secret_digest: str) -> tuple[bool, LimitState, int]:
+        """Count one request with the strategy's own call: whether it is allowed, the
+        headers' state and the seconds until the window resets (for strategies that are
+        not one command in the pipeline)."""
+        strategy = self.extension.limiter
+        bucket = self.bucket(account, secret_digest)
+        allowed = strategy.hit(self.per_key, *bucket)
+        reset, remaining = strategy.get_window_stats(self.per_key, *bucket)
         state = LimitState(self.per_key.amount, int(remaining), math.ceil(reset))
-        if not allowed:
-            error = RateLimited(retry_after=math.ceil(reset - now))
-            error.headers.update(state.headers())
-            raise error
-        return state
+        return allowed, state, math.ceil(reset - time.time())
 
-    def failure_counter(self, address: str) -> str | None:
-        """The Redis key that counts an address's failed logins, when one GET can test it."""
-        storage: Any = self.extension.storage
-        if not (self.fixed_window and self.redis_storage):
-            return None
-        return str(storage.prefixed_key(self.auth_failures.key_for("auth-failure", address)))
-
-    def refuse_address(self, address: str, failures: int) -> None:
-        """Refuse an address whose failed logins (read with the key) reached the limit."""
-        if failures >= self.auth_failures.amount:
-            self._address_limited(address)
+    def state(self, admission: Admission) -> LimitState:
+        """The headers' state from the counter the request's pipeline bumped."""
+        count = admission.count or 0
+        ttl = admission.ttl_ms if admission.ttl_ms is not None and admission.ttl_ms > 0 else None
+        reset = time.time() + (ttl / 1000 if ttl is not None else self.per_key.get_expiry())
+        remaining = max(0, self.per_key.amount - count)
+        return LimitState(self.per_key.amount, remaining, math.ceil(reset))
 
     def check_address(self, address: str) -> None:
-        """Refuse every request from an address past its budget of failed authentications."""
-        if not self.extension.limiter.test(self.auth_failures, "auth-failure", address):
-            self._address_limited(address)
-
-    def _address_limited(self, address: str) -> NoReturn:
+        """Refuse a failing key from an address past its budget of failed authentications
+        (a valid key keeps working from there: SPEC.md §4)."""
+        if self.extension.limiter.test(self.auth_failures, "auth-failure", address):
+            return
         strategy = self.extension.limiter
         reset, _ = strategy.get_window_stats(self.auth_failures, "auth-failure", address)
         raise RateLimited(

@@ -4,11 +4,12 @@ How work is found: a write that makes a delivery due PUBLISHes a hint from its o
 script; the worker that owns the account's shard of the work index (shards.py) claims the
 account at once. The index (`P:{wh:<n>}:ready`, accounts by next due time) is what the
 workers poll, every `POLL_SECONDS`, for retries that come due and for hints that were
-lost; a claim settles the account's score to its next due time. A sweep reads each
-account's next due time once every `SWEEP_SECONDS` and lowers its score to it, so work
-that a lost hint or a failover stranded is found within a minute. Idle, a worker costs
-Redis its heartbeat, one read of each shard it owns a poll, and the sweep's one read per
-account a minute: nothing that reads every account ten times a second.
+lost; a claim settles the account's score to its next due time. A sweep (sweep.py) reads
+accounts' next due times at a pace bounded in accounts a second and lowers their scores:
+fast over the shards where work may just have been stranded (at start, on gaining a
+shard, after the hint listener subscribed again or Redis failed), slowly over the rest.
+Idle, a worker costs Redis its heartbeat, one read of each shard it owns a poll, and the
+sweep's bounded pace: nothing that grows with the number of accounts.
 
 Fairness: one account holds at most half of a worker's threads (`account_share`) while
 it has more due, so another account's first attempts always find a thread; accounts are
@@ -44,16 +45,14 @@ from app.webhooks.schedule import retry_delay, should_disable
 from app.worker import metrics
 from app.worker.delivery import Deliverer, Outcome
 from app.worker.shards import HEARTBEAT_SECONDS, HintListener, Membership
+from app.worker.sweep import Sweep
 
 # (account, event stream entry id, entry fields) -> the public event object
 Renderer = Callable[[str, str, dict[str, str]], dict[str, Any]]
 POLL_SECONDS = 0.5
-SWEEP_SECONDS = 30.0
-SWEEP_BATCH = 500
 BACKOFF_SECONDS = 1.0
 # The service's own failures: they never count towards disabling an endpoint.
 OWN_ERRORS = ("event_expired", "internal_error")
-TRIM_SECONDS = 6 * 3600
 log = logging.getLogger("saasignal.webhooks")
 STORAGE_ERRORS = (RedisError, RedisClusterException)
 
@@ -120,7 +119,8 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.name = secrets.token_hex(6)
         self.membership = Membership(client, keys, self.name)
-        self.hints = HintListener(client, keys, self._wakeup)
+        self.hints = HintListener(client, keys, self._wakeup, self._subscribed)
+        self.sweep = Sweep(self.queue)
         self._claims = itertools.count()
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -130,12 +130,14 @@ class Worker:
         self._waiting: set[str] = set()  # hinted accounts not claimed yet
         self._clock_offset_ms = 0
         self._beaten = float("-inf")
-        self._sweep: dict[int, int] = {}  # shard -> SSCAN cursor of the pass under way
-        self._swept = -SWEEP_SECONDS
-        self._trimmed = float(-TRIM_SECONDS)
-        self._trimming = False
+        self._catch_up = threading.Event()  # hints may have been lost: sweep every shard
 
     def _wakeup(self) -> None:
+        self._wake.set()
+
+    def _subscribed(self) -> None:
+        """The hint listener (re)subscribed: hints published before reached no one."""
+        self._catch_up.set()
         self._wake.set()
 
     def stop(self) -> None:
@@ -152,6 +154,7 @@ class Worker:
                     self._tick(pool)
                 except STORAGE_ERRORS as error:
                     log.warning("webhook worker: Redis failed, retrying: %s", error)
+                    self._catch_up.set()  # a failover may have lost writes to the index
                     self._stopping.wait(BACKOFF_SECONDS)
                 self._wake.wait(self.poll_seconds)
                 self._wake.clear()
@@ -182,13 +185,18 @@ class Worker:
         if time.monotonic() - self._beaten >= HEARTBEAT_SECONDS:
             # Due times are Redis's clock (the scripts' TIME): learn how far this host's is off.
             self._clock_offset_ms = self.queue.clock_ms() - int(time.time() * 1000)
-            self.membership.beat(self._now_ms())
+            before = set(self.membership.shards)
+            gained = set(self.membership.beat(self._now_ms())) - before
+            self.sweep.catch_up(sorted(gained))  # its last owner may have died holding hints
             self._beaten = time.monotonic()
+        if self._catch_up.is_set():
+            self._catch_up.clear()
+            self.sweep.catch_up(self.membership.shards)
         shards = set(self.membership.shards)
         self._waiting |= {a for a in self.hints.take() if webhook_shard(a) in shards}
         if self._idle() > 0:
             self._claim_round(pool, sorted(shards))
-        self._sweep_step(sorted(shards))
+        self.sweep.step(sorted(shards), self._retention_cutoff_ms)
 
     def _claim_round(self, pool: ThreadPoolExecutor, shards: list[int]) -> None:
         candidates: dict[str, float | None] = dict.fromkeys(sorted(self._waiting))
@@ -213,29 +221,8 @@ class Worker:
                     self._by_account[account] += 1
                 pool.submit(self._attempt, one, token)
 
-    def _sweep_step(self, shards: list[int]) -> None:
-        """Lower each account's score to its next due time, a batch a tick, a pass every
-        SWEEP_SECONDS; and trim delivery listings past retention every few hours."""
-        now = time.monotonic()
-        if not self._sweep and now - self._swept >= SWEEP_SECONDS:
-            self._sweep = dict.fromkeys(shards, 0)
-            self._swept = now
-            self._trimming = now - self._trimmed >= TRIM_SECONDS
-            if self._trimming:
-                self._trimmed = now
-        if not self._sweep:
-            return
-        shard, cursor = next(iter(self._sweep.items()))
-        cursor, accounts = self.queue.shard_accounts(shard, cursor, SWEEP_BATCH)
-        self.queue.lower(self.queue.next_due(accounts))
-        if self._trimming:
-            cutoff = self._now_ms() - self.config.event_retention_days * 86_400_000
-            for account in accounts:
-                self.queue.trim_listings(account, cutoff)
-        if cursor == 0:
-            del self._sweep[shard]
-        else:
-            self._sweep[shard] = cursor
+    def _retention_cutoff_ms(self) -> int:
+        return self._now_ms() - self.config.event_retention_days * 86_400_000
 
     def _attempt(self, claimed: Claimed, token: str) -> None:
         try:

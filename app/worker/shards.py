@@ -11,7 +11,8 @@ worst the sweep). A stopping worker leaves the list at once.
 
 Hints: every write that makes a delivery due PUBLISHes `<account> <ms>` on `P:wh:hints`
 from its own script. Each worker listens on a thread of its own and keeps the hints of
-the accounts in its shards for its loop to claim.
+the accounts in its shards for its loop to claim. Hints published while a listener was not
+subscribed reach no one: each (re)subscription starts a catch-up sweep (sweep.py).
 """
 
 from __future__ import annotations
@@ -62,10 +63,17 @@ class Membership:
 class HintListener:
     """Listens to the hints on a thread; `take()` returns the accounts hinted since."""
 
-    def __init__(self, client: Any, keys: Keyspace, wake: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        client: Any,
+        keys: Keyspace,
+        wake: Callable[[], None],
+        subscribed: Callable[[], None] = lambda: None,
+    ) -> None:
         self.client = client
         self.channel = keys.webhook_hints()
         self.wake = wake
+        self.subscribed = subscribed
         self._hinted: set[str] = set()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -94,7 +102,7 @@ class HintListener:
         pubsub = self.client.pubsub(ignore_subscribe_messages=True)
         try:
             pubsub.subscribe(self.channel)
-            self.wake()  # hints may have been missed while not listening: poll now
+            self.subscribed()  # hints may have been missed while not listening: sweep
             while not self._stopping.is_set():
                 message = pubsub.get_message(timeout=1.0)
                 if message and message.get("type") == "message":

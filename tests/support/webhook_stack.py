@@ -118,7 +118,7 @@ class Stack:
         page = self.deliveries.list_page("acme", endpoint.id, None, 100)
         found = page.items
         while page.has_more:
-            page = self.deliveries.list_page("acme", endpoint.id, page.last_id, 100)
+            page = self.deliveries.list_page("acme", endpoint.id, page.last, 100)
             found += page.items
         return found
 

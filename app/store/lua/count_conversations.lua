@@ -6,6 +6,7 @@
 --
 -- Each index's size is O(1) and every write script keeps the indexes exact, so the counts
 -- need no counters of their own that could drift from them.
+local refused = admit() if refused then return refused end
 local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not ok then
   return {1, balance}

@@ -8,6 +8,7 @@
 -- The one key not passed in KEYS: the new hash's name ends with the sequence number this
 -- script allocates, so it is ARGV[3] .. seq. ARGV[3] comes from Keyspace.conversation and
 -- carries the account's hash tag, so the key is in the same cluster slot as KEYS.
+local refused = admit() if refused then return refused end
 local FIRST_INDEX = 7
 local FIRST_INBOX = 19
 local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))

@@ -4,6 +4,7 @@
 -- ARGV[1] cost, ARGV[2] event context (lib.lua), ARGV[3] If-Match spec, ARGV[4] creation
 -- time (ms) the id names, ARGV[5] sequence number
 -- Returns {0, balance} | {1, balance} | {2, balance} | {3, balance, version}
+local refused = admit() if refused then return refused end
 local FIRST_INDEX = 7
 local FIRST_INBOX = 19
 local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))

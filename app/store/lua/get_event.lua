@@ -4,6 +4,7 @@
 -- ARGV[3] the retention's cut-off (ms): an older event is gone even before it is trimmed
 -- (trimming is approximate)
 -- Returns {0, balance, {field, value, ...}} | {1, balance} | {2, balance}
+local refused = admit() if refused then return refused end
 local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not ok then
   return {1, balance}

@@ -13,7 +13,7 @@
 --   0 ok, 1 insufficient tokens, 2 not found, 3 precondition failed,
 --   4 invalid transition, 5 stale read (nothing charged), 6 too many endpoints,
 --   7 endpoint disabled, 8 lease lost, 9 replay, 10 idempotency in progress,
---   11 idempotency key reused
+--   11 idempotency key reused, 12 unauthorized, 13 insufficient scope, 14 rate limited
 local TYPE_POS = {d = 0, g = 1}
 local STATUS_POS = {o = 0, c = 1, a = 2}
 
@@ -179,6 +179,73 @@ local function commit_idempotency(ctx, seq, object)
   redis.call('HSET', KEYS[IDEMPOTENCY], 'state', 'done', 'status', ctx.st, 'seq', seq,
     'object', cjson.encode(object), 'etag', '"' .. version .. '"')
   redis.call('EXPIRE', KEYS[IDEMPOTENCY], ctx.ittl)
+end
+
+-- Admission (SPEC.md §4): the checks before a request's work, in the contract's order,
+-- in the same atomic step as the work. Every request script starts with
+--   local refused = admit() if refused then return refused end
+-- and receives, before its own KEYS and ARGV, this fixed layout (app/store/admission.py):
+--   KEYS[1] the API key's record (P:{A}:key:<digest>), KEYS[2] the key's rate-limit
+--   counter (flask-limiter's, bumped by the command just before this script in the same
+--   pipeline), KEYS[3] the request's Idempotency-Key record;
+--   ARGV[1] the scopes that suffice, ',scope,scope,' ('' when admitted already: nothing is
+--   checked), ARGV[2] the limit ('' no check, 'refused' when the strategy said so apart),
+--   ARGV[3] the request's fingerprint ('' without an Idempotency-Key), ARGV[4] the claim's
+--   token, ARGV[5] the claim's lifetime (s).
+-- admit() removes them, so the script's own keys and arguments start at 1 as before: its
+-- KEYS[1] is the balance and ARGV[1] the price. It answers nil (admitted: the claim, if
+-- any, is taken) or the refusal to return: {12} {13} {14} {9, replay...} {10} {11} or
+-- {1, balance} (an idempotent request is refused for tokens before it claims the key).
+local function admit()
+  local record, counter, claim = KEYS[1], KEYS[2], KEYS[3]
+  local accepted, limit, fingerprint, token, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+  for _ = 1, 3 do
+    table.remove(KEYS, 1)
+  end
+  for _ = 1, 5 do
+    table.remove(ARGV, 1)
+  end
+  if accepted ~= '' then
+    local key = redis.call('HMGET', record, 'scopes', 'revoked')
+    if not key[1] or key[2] == '1' then
+      return {12}
+    end
+    local allowed = false
+    for scope in string.gmatch(key[1], '%S+') do
+      if string.find(accepted, ',' .. scope .. ',', 1, true) then
+        allowed = true
+      end
+    end
+    if not allowed then
+      return {13}
+    end
+  end
+  if limit == 'refused' then
+    return {14}
+  end
+  if limit ~= '' and tonumber(redis.call('GET', counter) or '0') > tonumber(limit) then
+    return {14}
+  end
+  if fingerprint ~= '' then
+    local held = redis.call('HMGET', claim, 'fingerprint', 'state', 'status', 'body', 'etag',
+      'seq', 'object')
+    if held[1] then
+      if held[1] ~= fingerprint then
+        return {11}
+      end
+      if held[2] == 'running' then
+        return {10}
+      end
+      return {9, held[3], held[4] or '', held[5] or '', held[6] or '', held[7] or ''}
+    end
+    local balance = tonumber(redis.call('GET', KEYS[1]) or '0')
+    if balance < tonumber(ARGV[1]) then
+      return {1, balance}
+    end
+    redis.call('HSET', claim, 'fingerprint', fingerprint, 'state', 'running', 'token', token)
+    redis.call('EXPIRE', claim, tonumber(ttl))
+  end
+  return nil
 end
 
 -- Inbox indexes (SPEC.md §18). A script that keeps them takes, at a KEYS position it names

@@ -13,6 +13,7 @@
 -- each is ARGV[4] .. seq. ARGV[4] comes from Keyspace.conversation and carries the
 -- account's hash tag, so every row is in the same cluster slot as KEYS. Reading the rows
 -- in the same script as the index makes the page one round trip and one snapshot.
+local refused = admit() if refused then return refused end
 local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not ok then
   return {1, balance}

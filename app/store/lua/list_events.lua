@@ -10,6 +10,7 @@
 --
 -- A filtered page stops after reading ARGV[7] events, so it may hold fewer than the limit
 -- (even none) while more follow: the cursor then continues from the last event read.
+local refused = admit() if refused then return refused end
 local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not ok then
   return {1, balance}

@@ -7,6 +7,7 @@
 -- ARGV[7] sequence number
 -- Returns {0, balance, {field, value, ...}} | {1, balance} | {2, balance}
 --       | {3, balance, version} | {4, balance, current status code}
+local refused = admit() if refused then return refused end
 local FIRST_INDEX = 7
 local FIRST_INBOX = 19
 -- target status by action and current status: '' is a no-op, false is not allowed

@@ -8,6 +8,7 @@
 -- to delete
 -- Returns {0, balance, {field, value, ...}} | {1, balance} | {2, balance}
 --       | {3, balance, version} | {5, -1} (version moved since the read: nothing charged)
+local refused = admit() if refused then return refused end
 local FIRST_INBOX = 7
 local current = redis.call('HMGET', KEYS[6], 'c', 'v')
 local found = current[1] == ARGV[3]
