@@ -22,6 +22,8 @@ DEFAULT_TOKEN_COSTS: Mapping[str, int] = MappingProxyType({"read": 1, "write": 2
 # SPEC.md §6.
 TYPES = ("direct", "group")
 STATUSES = ("open", "closed", "archived")
+# SPEC.md §18: the list's orders, newest first either way.
+CONVERSATION_ORDERS = ("created_at", "updated_at")
 
 # SPEC.md §15.
 EVENT_TYPES = (

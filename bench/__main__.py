@@ -14,7 +14,7 @@ Modes:
     workers  the service under each gunicorn worker class and count (sync, gthread, gevent)
     profile  Redis round trips per request and a Python profile, for GET one, create, a
              transition, delete and list 25 (bench/profile.py)
-    <name>   one scenario: throughput, list_scaling, memory, events_feed, webhooks,
+    <name>   one scenario: throughput, list_scaling, inbox, memory, events_feed, webhooks,
              webhooks_scale, workers (BENCH_QUICK=1 gives it the quick mode's settings)
 
 Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
@@ -35,6 +35,7 @@ import os
 import sys
 from typing import Any
 
+from bench import inbox as _inbox  # noqa: F401 (registers its scenario)
 from bench import jsonserver, profile, results, targets, wrk
 from bench import webhooks as _webhooks  # noqa: F401 (registers its scenario)
 from bench import webhooks_scale as _webhooks_scale  # noqa: F401 (registers its scenario)

@@ -42,7 +42,9 @@ PEER_TARGETS = {"get": (">", 1.0), "list": (">=", 5.0)}  # service / json-server
 # this project's AMD EPYC machine; the older 9.9 / 12.5 / 14.6 ms came from another one).
 P99_BEFORE_MS = {"get": 20.3, "create": 24.3, "list": 24.7}
 LIST_SCALING_TARGET = 1.3  # page time, 1,000,000 conversations vs 100
-MEMORY_TARGET = 600  # bytes of Redis memory per conversation, its events excluded
+# Bytes of Redis memory per conversation, its events excluded, every index included
+# (SPEC.md §18: the inbox indexes brought it from 586 to about 930).
+MEMORY_TARGET = 1000
 EVENTS_SCALING_TARGET = 1.3  # feed page time, BENCH_EVENTS events vs 100 (SPEC.md §8, §15)
 EVENT_MEMORY_TARGET = 1024  # bytes of Redis memory per event (SPEC.md §15)
 EVENTS = EVENTS_PATH + "?limit=25"
@@ -64,8 +66,16 @@ def scenario(name: str) -> Callable[[Scenario], Scenario]:
 
 
 MODES: dict[str, list[str]] = {
-    "all": ["memory", "throughput", "list_scaling", "events_feed", "webhooks", "webhooks_scale"],
-    "quick": ["memory", "throughput", "list_scaling", "events_feed", "webhooks"],
+    "all": [
+        "memory",
+        "throughput",
+        "list_scaling",
+        "inbox",
+        "events_feed",
+        "webhooks",
+        "webhooks_scale",
+    ],
+    "quick": ["memory", "throughput", "list_scaling", "inbox", "events_feed", "webhooks"],
     "workers": ["workers"],
 }
 

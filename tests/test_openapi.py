@@ -176,7 +176,7 @@ def test_idempotent_replay_header_is_documented_on_posts(document: dict[str, Any
 
 def test_list_query_parameters_carry_the_schema_limits(document: dict[str, Any]) -> None:
     parameters = {p["name"]: p for p in document["paths"][BASE]["get"]["parameters"]}
-    assert set(parameters) == {"type", "status", "limit", "cursor"}
+    assert set(parameters) == {"type", "status", "limit", "cursor", "order_by", "metadata"}
     assert parameters["limit"]["schema"] == {
         "type": "integer",
         "default": 25,

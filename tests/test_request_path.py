@@ -44,6 +44,9 @@ def _request_trips(counter: RoundTrips) -> list[list[str]]:
 OPERATIONS = [
     ("GET one", "GET", "/{id}", None, {}),
     ("list 25", "GET", "?limit=25", None, {}),
+    ("inbox by last change", "GET", "?limit=25&order_by=updated_at", None, {}),
+    ("inbox by metadata and status", "GET", "?metadata[tier]=gold&status=open", None, {}),
+    ("counts", "GET", "/counts", None, {}),
     ("create", "POST", "", {"title": "x"}, {}),
     ("create with Idempotency-Key", "POST", "", {"title": "x"}, {"Idempotency-Key": "new"}),
     ("archive", "POST", "/{id}/archive", None, {}),

@@ -89,6 +89,16 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in before.items() if after[name] != value}
 
 
+def filter_text(metadata: dict[str, Any], key: str) -> str | None:
+    """The text `metadata[key]=<text>` must give to match (SPEC.md §18); None: no text can."""
+    value = metadata.get(key)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return value if isinstance(value, str) and 1 <= len(value) <= 256 else None
+
+
 def machine_for(backend: str | None, reached: Counter[str]) -> type[RuleBasedStateMachine]:
     class Conversations(RuleBasedStateMachine):
         ids = Bundle("ids")
@@ -309,10 +319,12 @@ def machine_for(backend: str | None, reached: Counter[str]) -> type[RuleBasedSta
             assert [self.seen(event) for event in head] == self.events[::-1][:3]
             if self.steps % LISTS_CHECK_EVERY == 0:
                 self.reads_and_lists_agree()
+                self.inbox_lists_and_counts_agree_with_the_model()
 
         def teardown(self) -> None:
             if sys.exc_info()[0] is None:  # not over a failure the run is reporting
                 self.reads_and_lists_agree()
+                self.inbox_lists_and_counts_agree_with_the_model()
                 self.the_feed_equals_the_models_events()
 
         def read_agrees(self, conversation: str) -> None:
@@ -365,6 +377,41 @@ def machine_for(backend: str | None, reached: Counter[str]) -> type[RuleBasedSta
                 assert [self.seen(e) for e in feed] == [
                     e for e in newest_first if e["conversation_id"] == conversation
                 ]
+
+        def inbox_lists_and_counts_agree_with_the_model(self) -> None:
+            """SPEC.md §18: both orders, a metadata filter, type and status, and the counts.
+
+            The order of the changes is the model's events' order: a conversation's last
+            event is its last change (a no-op writes none, and moves nothing).
+            """
+            last_change = {event["conversation_id"]: n for n, event in enumerate(self.events)}
+            live = [c for c in self.created if c in self.model]
+            orders = {
+                "created_at": live[::-1],
+                "updated_at": sorted(live, key=last_change.__getitem__, reverse=True),
+            }
+            key, value = "abc"[self.steps % 3], str(self.steps % 7 - 3)
+            combos = [(t, s) for t in (None, *TYPES) for s in (None, *STATUSES)]
+            for n in range(3):
+                type_, status = combos[(self.steps * 3 + n) % len(combos)]
+                for order_by, ordered in orders.items():
+                    for metadata in (None, value):
+                        params = [("order_by", order_by), ("type", type_), ("status", status)]
+                        params.append((f"metadata[{key}]", metadata))
+                        query = "&".join(f"{k}={v}" for k, v in params if v is not None)
+                        assert self.walk(query) == [
+                            c
+                            for c in ordered
+                            if type_ in (None, self.model[c]["type"])
+                            and status in (None, self.model[c]["status"])
+                            and metadata in (None, filter_text(self.model[c]["metadata"], key))
+                        ], query
+            counts = self.api.get("/counts").get_json()["data"]
+            assert counts["total"] == len(self.model)
+            for name, values in (("by_type", TYPES), ("by_status", STATUSES)):
+                field = name.removeprefix("by_")
+                expected = {v: sum(m[field] == v for m in self.model.values()) for v in values}
+                assert counts[name] == expected
 
         @staticmethod
         def seen(event: Event) -> Event:

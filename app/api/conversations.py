@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
+from werkzeug.routing import BaseConverter
 
 from app.domain import conversations as domain
 from app.domain.cursors import CONVERSATIONS
-from app.domain.resources import conversation_resource, deleted_resource
+from app.domain.resources import conversation_resource, counts_resource, deleted_resource
 from app.schemas.common import EmptySchema
 from app.schemas.conversations import (
     CreateConversationSchema,
@@ -28,15 +29,30 @@ from app.web.inputs import (
     load,
     now_ms,
     refuse_oversized_body,
+    single_valued,
 )
 from app.web.pagination import paginate
 
 bp = Blueprint("conversations", __name__, url_prefix=CONVERSATIONS_PATH)
 
+
+class ConversationSegment(BaseConverter):
+    """A conversation's path segment: anything but `counts`, whose route answers GET only,
+    so that PATCH or DELETE on it is 405 (and `counts/archive` 404), not "no such
+    conversation"."""
+
+    regex = r"(?!counts(?![^/]))[^/]+"
+
+
+bp.record_once(
+    lambda state: state.app.url_map.converters.update(conversation_segment=ConversationSegment)
+)
+
 _create_schema = CreateConversationSchema()
 _update_schema = UpdateConversationSchema()
 _empty_schema = EmptySchema()
 _list_schema = ListQuerySchema()
+_no_query = EmptySchema()
 
 
 def _conversation(stored: Stored, status: int = 200) -> Response:
@@ -58,14 +74,22 @@ def create_conversation(ctx: RequestContext) -> Response:
 def list_conversations(ctx: RequestContext) -> Response:
     def read(query: dict[str, Any], after: int | None) -> Page[Stored]:
         store = ctx.services.conversations
-        return store.list_page(
-            ctx.charge, query.get("type"), query.get("status"), after, query["limit"]
-        )
+        type_, status, metadata = query.get("type"), query.get("status"), query.get("metadata")
+        order_by, limit = query["order_by"], query["limit"]
+        return store.list_page(ctx.charge, type_, status, after, limit, order_by, metadata)
 
     return paginate(ctx, _list_schema, CONVERSATIONS, read, conversation_resource)
 
 
-@bp.get("/<conversation>")
+@bp.get("/counts")
+@guarded(READ)
+def count_conversations(ctx: RequestContext) -> Response:
+    refuse_oversized_body(ctx)
+    load(ctx, _no_query, single_valued(ctx, request.args))
+    return ok(counts_resource(ctx.services.conversations.counts(ctx.charge)))
+
+
+@bp.get("/<conversation_segment:conversation>")
 @guarded(READ)
 def get_conversation(ctx: RequestContext, conversation: str) -> Response:
     refuse_oversized_body(ctx)
@@ -77,7 +101,7 @@ def get_conversation(ctx: RequestContext, conversation: str) -> Response:
     return _conversation(stored)
 
 
-@bp.patch("/<conversation>")
+@bp.patch("/<conversation_segment:conversation>")
 @guarded(WRITE)
 def update_conversation(ctx: RequestContext, conversation: str) -> Response:
     patch = load(ctx, _update_schema, json_body(ctx))
@@ -89,7 +113,7 @@ def update_conversation(ctx: RequestContext, conversation: str) -> Response:
     )
 
 
-@bp.delete("/<conversation>")
+@bp.delete("/<conversation_segment:conversation>")
 @guarded(ADMIN)
 def delete_conversation(ctx: RequestContext, conversation: str) -> Response:
     refuse_oversized_body(ctx)
@@ -105,19 +129,19 @@ def _transition(ctx: RequestContext, conversation: str, action: str) -> Response
     return _conversation(stored)
 
 
-@bp.post("/<conversation>/archive")
+@bp.post("/<conversation_segment:conversation>/archive")
 @guarded(WRITE)
 def archive_conversation(ctx: RequestContext, conversation: str) -> Response:
     return _transition(ctx, conversation, "archive")
 
 
-@bp.post("/<conversation>/close")
+@bp.post("/<conversation_segment:conversation>/close")
 @guarded(WRITE)
 def close_conversation(ctx: RequestContext, conversation: str) -> Response:
     return _transition(ctx, conversation, "close")
 
 
-@bp.post("/<conversation>/reopen")
+@bp.post("/<conversation_segment:conversation>/reopen")
 @guarded(WRITE)
 def reopen_conversation(ctx: RequestContext, conversation: str) -> Response:
     return _transition(ctx, conversation, "reopen")

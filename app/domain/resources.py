@@ -48,3 +48,18 @@ def conversation_resource(stored: Mapping[str, str]) -> dict[str, Any]:
 def deleted_resource(conversation_id: str) -> dict[str, Any]:
     """The body of a delete (SPEC.md §7)."""
     return {"id": conversation_id, "object": "conversation", "deleted": True}
+
+
+def counts_resource(counts: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
+    """The account's counts (SPEC.md §18) from {type: {status: n}}."""
+    by_status: dict[str, int] = {}
+    for per_status in counts.values():
+        for status, n in per_status.items():
+            by_status[status] = by_status.get(status, 0) + n
+    by_type = {type_: sum(per_status.values()) for type_, per_status in counts.items()}
+    return {
+        "object": "conversation_counts",
+        "total": sum(by_type.values()),
+        "by_status": by_status,
+        "by_type": by_type,
+    }

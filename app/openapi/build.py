@@ -33,7 +33,10 @@ from app.openapi.webhook_tools import webhook_tool_paths
 from app.openapi.webhooks import webhook_paths
 from app.schemas.common import EmptySchema, JsonObject
 from app.schemas.conversations import (
+    ConversationCountsSchema,
     ConversationSchema,
+    CountsByStatusSchema,
+    CountsByTypeSchema,
     CreateConversationSchema,
     ListQuerySchema,
     UpdateConversationSchema,
@@ -117,7 +120,13 @@ def _document() -> dict[str, Any]:
         spec.components.schema(name, schema)
     spec.components.schema("Conversation", schema=ConversationSchema)
     spec.components.schema("ConversationEnvelope", envelope("Conversation"))
-    spec.components.schema("ConversationList", page("Conversation", "type and status"))
+    spec.components.schema(
+        "ConversationList", page("Conversation", "type, status, order_by and metadata filter")
+    )
+    spec.components.schema("ConversationCountsByStatus", schema=CountsByStatusSchema)
+    spec.components.schema("ConversationCountsByType", schema=CountsByTypeSchema)
+    spec.components.schema("ConversationCounts", schema=ConversationCountsSchema)
+    spec.components.schema("ConversationCountsEnvelope", envelope("ConversationCounts"))
     spec.components.schema(
         "DeletedConversation", deleted("conversation", "The deleted conversation's id.")
     )

@@ -20,6 +20,7 @@ from marshmallow import fields, validate
 from app.domain.conversations import METADATA_MAX_BYTES, METADATA_MAX_DEPTH
 from app.schemas.common import JsonObject
 from app.vocabulary import (
+    CONVERSATION_ORDERS,
     ENABLED_EVENTS,
     EVENT_TYPES,
     STATUSES,
@@ -37,6 +38,7 @@ Schema = dict[str, Any]
 NAMED_ENUMS: dict[tuple[str, ...], str] = {
     TYPES: "ConversationType",
     STATUSES: "ConversationStatus",
+    CONVERSATION_ORDERS: "ConversationOrder",
     EVENT_TYPES: "EventType",
     WEBHOOK_EVENT_TYPES: "WebhookEventType",
     ENABLED_EVENTS: "EnabledEvent",
@@ -161,6 +163,9 @@ ERROR: Schema = {
 SHARED: dict[str, Schema] = {
     "ConversationType": enum_schema(TYPES, "A conversation's type, fixed at creation."),
     "ConversationStatus": enum_schema(STATUSES, "Where a conversation is in its lifecycle."),
+    "ConversationOrder": enum_schema(
+        CONVERSATION_ORDERS, "What a list is ordered by, newest first: creation or last change."
+    ),
     "EventType": enum_schema(
         EVENT_TYPES,
         "What happened to a conversation: `conversation.updated` is a PATCH that changed "
@@ -190,6 +195,17 @@ SHARED: dict[str, Schema] = {
         "retries ran out, or the endpoint was disabled or deleted).",
     ),
     "Metadata": METADATA,
+    "MetadataFilter": {
+        "type": "object",
+        "description": 'One metadata filter (SPEC.md §18), `{"metadata[<key>]": "<value>"}`, '
+        "sent as the query parameter `metadata[<key>]=<value>`: conversations whose metadata "
+        "has the top-level `<key>` holding the string `<value>`, or a number, `true` or "
+        "`false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over "
+        "256 characters never match.",
+        "maxProperties": 1,
+        "propertyNames": {"pattern": r"^metadata\[[A-Za-z0-9_.-]{1,64}\]$"},
+        "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 256},
+    },
     "Error": ERROR,
     "ErrorDetail": ERROR_DETAIL,
     "ErrorDetails": ERROR_DETAILS,

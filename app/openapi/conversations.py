@@ -108,13 +108,58 @@ def _list(query: type[Schema]) -> dict[str, Any]:
         tag=TAG,
         scope=READ,
         summary="List conversations",
-        description="Newest first. Walking the pages never returns a conversation twice, and "
-        "returns every one that matched the filter for the whole walk. Unknown or repeated "
-        "parameters, bad values and a limit out of range are 422.",
-        parameters=[{"in": "query", "schema": query}],
+        description="Newest first, by creation or (`order_by=updated_at`) by last change. By "
+        "creation, walking the pages never returns a conversation twice, and returns every one "
+        "that matched the filter for the whole walk. By last change, a walk returns once every "
+        "match that did not change during it, and one that changed at most once. A page that "
+        "combines a metadata filter with `type` or `status` reads at most 1,000 entries, so it "
+        "may hold fewer than `limit` while `has_more` is true. Unknown or repeated parameters, "
+        "bad values, a limit out of range and a second metadata filter are 422.",
+        parameters=[{"in": "query", "schema": query(exclude=("metadata",))}, _METADATA_FILTER],
         responses={
             **success(200, "A page of conversations.", "ConversationList", page),
             **error_responses(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, InvalidCursor)),
+        },
+    )
+
+
+# An object exploded in form style: each member is one query parameter, so the member
+# `metadata[tier]` is sent as `metadata[tier]=gold`. `style: deepObject` on `{"tier": "gold"}`
+# would say the same more idiomatically, but openapi-python-client (0.29.1) ignores the style
+# and would send `tier=gold`; the form style is what it and schemathesis serialize right.
+_METADATA_FILTER = {
+    "in": "query",
+    "name": "metadata",
+    "style": "form",
+    "explode": True,
+    "required": False,
+    "description": "`metadata[<key>]=<value>`: one metadata filter (SPEC.md §18), given as "
+    'the object `{"metadata[<key>]": "<value>"}`.',
+    "schema": {"$ref": "#/components/schemas/MetadataFilter"},
+}
+
+
+def _counts() -> dict[str, Any]:
+    example = {
+        "status": "ok",
+        "data": {
+            "object": "conversation_counts",
+            "total": 12,
+            "by_status": {"open": 7, "closed": 3, "archived": 2},
+            "by_type": {"direct": 5, "group": 7},
+        },
+    }
+    return operation(
+        "count_conversations",
+        tag=TAG,
+        scope=READ,
+        summary="Count conversations",
+        description="The account's conversations, in total, by status and by type, in one "
+        "atomic read whose cost does not grow with the account. No query parameters (422).",
+        parameters=[],
+        responses={
+            **success(200, "The counts.", "ConversationCountsEnvelope", example),
+            **error_responses(AUTHENTICATED, (PayloadTooLarge, ValidationFailed)),
         },
     )
 
@@ -214,6 +259,7 @@ def conversation_paths(list_query: type[Schema]) -> dict[str, dict[str, Any]]:
     """Every conversation path with its operations; `list_query` documents the list's query."""
     found: dict[str, dict[str, Any]] = {
         BASE: {"post": _create(), "get": _list(list_query)},
+        BASE + "/counts": {"get": _counts()},
         ITEM: {"get": _get(), "patch": _update(), "delete": _delete()},
     }
     for action in _TRANSITIONS:

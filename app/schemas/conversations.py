@@ -3,14 +3,18 @@ conversation object. The same schemas feed the OpenAPI document."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from app.domain.conversations import DESCRIPTION_MAX, TITLE_MAX, metadata_errors
 from app.schemas.common import JsonObject, PageQuery
-from app.vocabulary import STATUSES, TYPES
+from app.store.inbox import METADATA_KEY_RE, METADATA_VALUE_MAX
+from app.vocabulary import CONVERSATION_ORDERS, STATUSES, TYPES
+
+_BRACKETED = re.compile(r"^metadata\[[^\]]*\]$")
 
 
 def _check_metadata(metadata: Mapping[str, Any]) -> None:
@@ -60,10 +64,46 @@ class UpdateConversationSchema(Schema):
 
 
 class ListQuerySchema(PageQuery):
-    """Query of GET /conversations."""
+    """Query of GET /conversations (SPEC.md §8 and §18)."""
 
     type = fields.String(validate=validate.OneOf(TYPES))
     status = fields.String(validate=validate.OneOf(STATUSES))
+    order_by = fields.String(
+        load_default="created_at",
+        validate=validate.OneOf(CONVERSATION_ORDERS),
+        metadata={
+            "description": "Newest first by creation, or by last change: a conversation "
+            "moves to the top each time a write changes it (a new `version`)."
+        },
+    )
+    # `metadata[<key>]=<value>` arrives as one query parameter named `metadata[<key>]`:
+    # `_metadata_filter` turns it into this field's [key, value] before validation.
+    metadata = fields.Tuple((fields.String(), fields.String()))
+
+    @pre_load
+    def _metadata_filter(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        found = {name: value for name, value in data.items() if name.startswith("metadata")}
+        if not found:
+            return data
+        rest = {name: value for name, value in data.items() if name not in found}
+        errors: dict[str, list[str]] = {}
+        if len(found) > 1:
+            errors["metadata"] = ["Give one metadata filter a request."]
+        for name, value in found.items():
+            key = name[len("metadata[") : -1] if _BRACKETED.fullmatch(name) else None
+            if key is None:
+                errors[name] = ["Write a metadata filter as metadata[<key>]=<value>."]
+            elif not METADATA_KEY_RE.fullmatch(key):
+                errors[name] = ["A metadata key is 1-64 characters of A-Z, a-z, 0-9, _ . -."]
+            elif not 1 <= len(value) <= METADATA_VALUE_MAX:
+                errors[name] = [f"A metadata value is 1-{METADATA_VALUE_MAX} characters."]
+            else:
+                rest["metadata"] = [key, value]
+        if errors:
+            raise ValidationError(errors)
+        return rest
 
 
 class ConversationSchema(Schema):
@@ -98,3 +138,27 @@ class ConversationSchema(Schema):
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
     closed_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
     archived_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+
+
+class CountsByStatusSchema(Schema):
+    """How many conversations are in each status."""
+
+    open = fields.Integer(required=True)
+    closed = fields.Integer(required=True)
+    archived = fields.Integer(required=True)
+
+
+class CountsByTypeSchema(Schema):
+    """How many conversations are of each type."""
+
+    direct = fields.Integer(required=True)
+    group = fields.Integer(required=True)
+
+
+class ConversationCountsSchema(Schema):
+    """The account's counts (SPEC.md §18); documents what `counts_resource` renders."""
+
+    object = fields.Constant("conversation_counts", required=True)
+    total = fields.Integer(required=True)
+    by_status = fields.Nested(CountsByStatusSchema, required=True)
+    by_type = fields.Nested(CountsByTypeSchema, required=True)

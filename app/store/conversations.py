@@ -15,6 +15,7 @@ from app.errors import InvalidTransition, NotFound
 from app.store.events import EventLog, Origin
 from app.store.failures import reports_unavailable
 from app.store.ids import ConversationRef, make_id, parse_id
+from app.store.inbox import FILTERED_READ_BUDGET, PAIRS_FIELD, pair, pairs_field
 from app.store.keyspace import (
     HASH_FIELDS,
     HASH_VALUES,
@@ -26,6 +27,7 @@ from app.store.keyspace import (
 from app.store.pages import Page
 from app.store.scripts import Code, pairs
 from app.store.tokens import Charge, TokenStore
+from app.vocabulary import STATUSES, TYPES
 
 __all__ = ["ConversationStore", "Origin", "Page", "Stored"]
 
@@ -47,7 +49,8 @@ def to_hash(fields: Mapping[str, str]) -> list[str]:
 def from_hash(account: str, seq: int | str, flat: Sequence[str] | Mapping[str, str]) -> Stored:
     """The compact hash (flat pairs or a dict) → a Stored conversation with its id."""
     raw = flat if isinstance(flat, Mapping) else pairs(flat)
-    stored = {PUBLIC_FIELDS[name]: value for name, value in raw.items()}
+    # Fields without a public name (the inbox indexes' `q` and `x`) stay in the store.
+    stored = {PUBLIC_FIELDS[name]: value for name, value in raw.items() if name in PUBLIC_FIELDS}
     stored["type"] = TYPE_NAMES[stored["type"]]
     stored["status"] = STATUS_NAMES[stored["status"]]
     stored.setdefault("version", "1")
@@ -98,9 +101,15 @@ class ConversationStore:
     def create(self, charge: Charge, fields: Mapping[str, str], origin: Origin) -> Stored:
         """Store a new conversation from its public fields, with its event; return it."""
         account = charge.account
-        keys = [self.keys.sequence(account), *self.keys.all_indexes(account)]
+        keys = [
+            self.keys.sequence(account),
+            *self.keys.all_indexes(account),
+            *self.keys.inbox_keys(account),
+        ]
         prefix = self.keys.conversation(account, "")
-        args = [prefix, HASH_VALUES[fields["type"]], *to_hash(fields)]
+        indexed = pairs_field(fields["metadata"])
+        extra = [] if indexed is None else [PAIRS_FIELD, indexed]
+        args = [prefix, HASH_VALUES[fields["type"]], *to_hash(fields), *extra]
         now_ms = int(fields["created_at"])
         seq = self._write("create_conversation", charge, origin, now_ms, keys, args, 201)[2]
         return from_hash(account, seq, to_hash(fields))
@@ -136,16 +145,26 @@ class ConversationStore:
         """Apply a change computed from `current`, with its event when something changed;
         None if the conversation changed since it was read."""
         ref = self._locate(charge, current["id"])
-        keys = [self.keys.conversation(charge.account, ref.seq)]
+        keys = [
+            self.keys.conversation(charge.account, ref.seq),
+            *self.keys.inbox_keys(charge.account),
+        ]
+        set_pairs, delete_names = to_hash(set_fields), [HASH_FIELDS[n] for n in delete_fields]
+        if "metadata" in set_fields:
+            indexed = pairs_field(set_fields["metadata"])
+            if indexed is None:
+                delete_names.append(PAIRS_FIELD)
+            else:
+                set_pairs += [PAIRS_FIELD, indexed]
         args: list[Any] = [
             ref.created_ms,
             current["version"],
             if_match,
             now_ms,
             ref.seq,
-            len(set_fields),
-            *to_hash(set_fields),
-            *(HASH_FIELDS[name] for name in delete_fields),
+            len(set_pairs) // 2,
+            *set_pairs,
+            *delete_names,
         ]
         result = self._write("update_conversation", charge, origin, now_ms, keys, args)
         if int(result[0]) == Code.STALE:
@@ -167,6 +186,7 @@ class ConversationStore:
         keys = [
             self.keys.conversation(charge.account, ref.seq),
             *self.keys.all_indexes(charge.account),
+            *self.keys.inbox_keys(charge.account),
         ]
         args = [action, now_ms, if_match, ref.created_ms, ref.seq]
         result = self._write("transition_conversation", charge, origin, now_ms, keys, args)
@@ -183,6 +203,7 @@ class ConversationStore:
         keys = [
             self.keys.conversation(charge.account, ref.seq),
             *self.keys.all_indexes(charge.account),
+            *self.keys.inbox_keys(charge.account),
         ]
         args = [if_match, ref.created_ms, ref.seq]
         self._write("delete_conversation", charge, origin, now_ms, keys, args)
@@ -193,19 +214,40 @@ class ConversationStore:
         charge: Charge,
         type_: str | None,
         status: str | None,
-        before_seq: int | None,
+        after: int | None,
         limit: int,
+        order_by: str = "created_at",
+        metadata: tuple[str, str] | None = None,
     ) -> Page[Stored]:
-        """Charge and read the page of the filter's index below `before_seq`, newest first.
+        """Charge and read the page of the filter below the score `after`, newest first.
 
+        By creation the score is the seq, by last change the change number (SPEC.md §18).
         One script reads the index and the rows together: one round trip, one snapshot.
         """
         account = charge.account
-        keys = [self.keys.index(account, type_, status)]
-        bound = "+inf" if before_seq is None else f"({before_seq}"
+        updated = order_by == "updated_at"
+        check = ("", "")
+        if metadata is not None:
+            indexes = [self.keys.metadata_index(account, pair(*metadata), updated)]
+            check = (HASH_VALUES.get(type_ or "", ""), HASH_VALUES.get(status or "", ""))
+        elif updated:
+            indexes = self.keys.updated_leaves(account, type_, status)
+        else:
+            indexes = [self.keys.index(account, type_, status)]
+        bound = "+inf" if after is None else f"({after}"
         prefix = self.keys.conversation(account, "")
-        result = self.tokens.run("list_conversations", charge, keys, [bound, limit, prefix])
+        args = [bound, limit, prefix, *check, FILTERED_READ_BUDGET]
+        result = self.tokens.run("list_conversations", charge, indexes, args)
         rows: list[Any] = result[2]
         items = [from_hash(account, seq, flat) for seq, flat in pairs(rows).items()]
-        last_seq = int(rows[-2]) if rows else None
-        return Page(items, bool(int(result[3])), last_seq)
+        last = int(result[4]) if result[4] else None
+        return Page(items, bool(int(result[3])), last)
+
+    @reports_unavailable
+    def counts(self, charge: Charge) -> dict[str, dict[str, int]]:
+        """Charge and count the account's conversations: {type: {status: n}}, one read."""
+        account = charge.account
+        indexes = [self.keys.index(account, t, s) for t in TYPES for s in STATUSES]
+        result = self.tokens.run("count_conversations", charge, indexes, [])
+        numbers = iter(int(n) for n in result[2])
+        return {t: {s: next(numbers) for s in STATUSES} for t in TYPES}

@@ -1,7 +1,9 @@
 """Check (and repair) that the indexes agree with the hashes (`saasignal doctor`).
 
 Every index entry must have its hash, and every hash must sit, with its sequence number as
-score, in exactly the four indexes of its type and status. The Lua scripts keep this true;
+score, in exactly the four indexes of its type and status; with its change number `q` in
+the updated-order leaf of its type and status; and in the two metadata indexes of each
+pair its metadata has, which its `x` field lists (SPEC.md §18). The Lua scripts keep this true;
 the doctor proves it, and repairs what an operator's hand or a restored backup broke,
 one conversation per script, so that it can run while the service keeps writing.
 """
@@ -11,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from app.jsontext import NotJson
+from app.store.inbox import metadata_pairs, pairs_field
 from app.store.keyspace import STATUS_NAMES, TYPE_NAMES, Keyspace
 from app.store.scripts import register_scripts
 
@@ -48,6 +52,7 @@ def find_drift(client: Any, keys: Keyspace, account: str) -> list[tuple[str, str
             fields.get("t") not in TYPE_NAMES
             or fields.get("s") not in STATUS_NAMES
             or "c" not in fields
+            or _pairs(fields) is None
         ):
             problems.append((seq, f"{account}: conversation {seq} has a broken hash: {fields}"))
             continue
@@ -66,7 +71,72 @@ def find_drift(client: Any, keys: Keyspace, account: str) -> list[tuple[str, str
         for seq, fields in sorted(hashes.items()):
             if index in expected_indexes(keys, account, fields) and seq not in members:
                 problems.append((seq, f"{account}: {index} lacks conversation {seq}"))
+    problems += _inbox_drift(client, keys, account, hashes)
     return problems
+
+
+def _pairs(fields: dict[str, str]) -> list[str] | None:
+    """The metadata pairs a hash should be indexed under; None when its metadata is broken."""
+    try:
+        return metadata_pairs(fields.get("m") or "{}")
+    except (NotJson, AttributeError):  # not JSON, or JSON that is not an object
+        return None
+
+
+def _inbox_drift(
+    client: Any, keys: Keyspace, account: str, hashes: dict[str, dict[str, str]]
+) -> list[tuple[str, str]]:
+    """Drift in the inbox indexes: the leaves, the metadata indexes, the `q` and `x` fields."""
+    problems: list[tuple[str, str]] = []
+    expected: dict[str, dict[str, float]] = {}  # index key -> seq -> score
+    for seq, fields in hashes.items():
+        if "q" not in fields:
+            problems.append((seq, f"{account}: conversation {seq} has no change number"))
+            continue
+        change = float(fields["q"])
+        leaf = keys.updated_leaf(account, TYPE_NAMES[fields["t"]], STATUS_NAMES[fields["s"]])
+        expected.setdefault(leaf, {})[seq] = change
+        if fields.get("x") != pairs_field(fields.get("m") or "{}"):
+            problems.append((seq, f"{account}: conversation {seq} lists other metadata pairs"))
+        for pair in _pairs(fields) or []:
+            expected.setdefault(keys.metadata_index(account, pair, False), {})[seq] = float(seq)
+            expected.setdefault(keys.metadata_index(account, pair, True), {})[seq] = change
+    found = set(keys.updated_leaves(account))
+    found.update(client.scan_iter(match=keys.metadata_prefix(account) + "*", count=1000))
+    for index in sorted(found | set(expected)):
+        scores = dict(client.zrange(index, 0, -1, withscores=True))
+        wanted = expected.get(index, {})
+        for seq, score in scores.items():
+            if seq in hashes and "q" not in hashes[seq]:
+                continue  # already reported: its repair rebuilds every inbox entry
+            if seq not in wanted:
+                problems.append((seq, f"{account}: {index} holds conversation {seq}, not its"))
+            elif score != wanted[seq]:
+                problems.append((seq, f"{account}: {index} scores conversation {seq} {score}"))
+        for seq in wanted.keys() - scores.keys():
+            problems.append((seq, f"{account}: {index} lacks conversation {seq}"))
+    return problems
+
+
+def _repair(client: Any, keys: Keyspace, account: str, seq: str, script: Any) -> None:
+    """Repair one conversation from its hash as it is now (read again if it moves)."""
+    indexes = [*keys.all_indexes(account), *keys.inbox_keys(account)]
+    prefix = keys.metadata_prefix(account)
+    holding = [
+        key
+        for key in client.scan_iter(match=prefix + "*", count=1000)
+        if client.zscore(key, seq) is not None
+    ]
+    for _ in range(5):
+        metadata = client.hget(keys.conversation(account, seq), "m") or ""
+        try:
+            x = pairs_field(metadata or "{}") or ""
+        except (NotJson, AttributeError):
+            return  # a broken hash is left alone, as the script would
+        args = [seq, metadata, x, prefix]
+        result = script(keys=[keys.conversation(account, seq), *indexes, *holding], args=args)
+        if int(result[0]) != -2:
+            return
 
 
 def check_account(client: Any, keys: Keyspace, account: str, repair: bool) -> list[str]:
@@ -79,9 +149,8 @@ def check_account(client: Any, keys: Keyspace, account: str, repair: bool) -> li
     problems = find_drift(client, keys, account)
     if repair and problems:
         repair_conversation = register_scripts(client)["repair_conversation"]
-        indexes = keys.all_indexes(account)
         for seq in sorted({seq for seq, _ in problems}, key=lambda seq: (len(seq), seq)):
-            repair_conversation(keys=[keys.conversation(account, seq), *indexes], args=[seq])
+            _repair(client, keys, account, seq, repair_conversation)
     return [line for _, line in problems]
 
 

@@ -9,6 +9,13 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
     P:{A}:idx:type:<type>                zset     seqs of one type
     P:{A}:idx:status:<status>            zset     seqs in one status
     P:{A}:idx:type:<type>:status:<s>     zset     seqs of one type in one status
+    P:{A}:chg                            string   per-account change sequence (INCR): every
+                                                  create and every change takes the next one
+    P:{A}:upd:type:<type>:status:<s>     zset     seqs of one type in one status, scored by
+                                                  their last change (order_by=updated_at)
+    P:{A}:meta:c:<key>:<value>           zset     seqs whose metadata <key> matches <value>
+                                                  (SPEC.md §18), scored by seq
+    P:{A}:meta:u:<key>:<value>           zset     the same seqs, scored by their last change
     P:{A}:keys                           zset     the account's API key ids, scored by creation ms
     P:{A}:key:<sha256 of the secret>     hash     the key as requests check it: id, scopes,
                                                   revoked (read by each request's own script)
@@ -68,6 +75,12 @@ members and field names keep a conversation near 600 bytes of Redis memory. Hash
     d description · m metadata (compact JSON) · v version (absent while 1)
     c created_at · u updated_at (absent while equal to c) · cl closed_at · ar archived_at
     (times in epoch milliseconds)
+    q the conversation's last change number · x its metadata pairs (inbox.py; absent: none)
+
+The inbox lists of SPEC.md §18 read the six `upd` leaves (one for type with status,
+merged across two, three or all six otherwise), and a metadata index alone or, with type
+or status, checked against each row (at most 1,000 entries a page). Counts are the sizes
+of the six `idx:type:<t>:status:<s>` indexes, read together: nothing to keep in step.
 
 Webhooks (SPEC.md §16). The events' writer fans each event out, in its own script, to
 every endpoint of `wh:subs` that subscribes to its type: it creates the delivery hash,
@@ -156,6 +169,34 @@ class Keyspace:
         keys += [self.index(account, status=s) for s in STATUSES]
         keys += [self.index(account, type_=t, status=s) for t in TYPES for s in STATUSES]
         return keys
+
+    def changes(self, account: str) -> str:
+        return self.account(account, "chg")
+
+    def updated_leaf(self, account: str, type_: str, status: str) -> str:
+        return self.account(account, "upd", "type", type_, "status", status)
+
+    def updated_leaves(
+        self, account: str, type_: str | None = None, status: str | None = None
+    ) -> list[str]:
+        """The updated-order leaves a filter reads (every leaf: in lib.lua's order)."""
+        return [
+            self.updated_leaf(account, t, s)
+            for t in TYPES
+            for s in STATUSES
+            if type_ in (None, t) and status in (None, s)
+        ]
+
+    def inbox_keys(self, account: str) -> list[str]:
+        """The change sequence and the six leaves, as the write scripts take them."""
+        return [self.changes(account), *self.updated_leaves(account)]
+
+    def metadata_prefix(self, account: str) -> str:
+        """`P:{A}:meta:`, from which scripts name the metadata indexes of a hash's pairs."""
+        return self.account(account, "meta", "")
+
+    def metadata_index(self, account: str, pair: str, updated: bool) -> str:
+        return self.account(account, "meta", "u" if updated else "c", pair)
 
     def account_keys(self, account: str) -> str:
         return self.account(account, "keys")

@@ -18,6 +18,7 @@ SCRIPT_NAMES = (
     "transition_conversation",
     "delete_conversation",
     "list_conversations",
+    "count_conversations",
     "admit",
     "finish_idempotency",
     "repair_conversation",
@@ -35,6 +36,7 @@ ADMITTING = frozenset(
         "transition_conversation",
         "delete_conversation",
         "list_conversations",
+        "count_conversations",
         "list_events",
         "get_event",
     }

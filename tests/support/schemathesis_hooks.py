@@ -14,6 +14,7 @@ down to the reasons listed here, so a 422 for any other reason still fails the r
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
@@ -57,6 +58,25 @@ def webhook_rule(case: Any, details: Any) -> bool:
         else:
             return False
     return True
+
+
+_KEYS = itertools.count(1)
+
+
+@schemathesis.hook
+def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
+    """A valid Idempotency-Key is made unique to its request.
+
+    Hypothesis draws the same few keys again and again ("0", "00"), so a create sent in one
+    step of a stateful run could be answered, as designed, by the replay of an earlier create
+    with that key, whose resource a later step deleted: the "created" resource is then 404,
+    and schemathesis reports ST302 for a replay working as designed. Replays are tested in
+    test_idempotency; invalid keys (negative cases) are sent as generated.
+    """
+    meta = case.meta
+    headers = case.headers or {}
+    if meta is not None and meta.generation.mode.is_positive and "Idempotency-Key" in headers:
+        headers["Idempotency-Key"] = f"schemathesis-{next(_KEYS)}"
 
 
 @schemathesis.check

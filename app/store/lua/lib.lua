@@ -71,7 +71,8 @@ end
 --   Idempotency-Key ('' for none), tok the key's claim token ('' for none), ittl the
 --   record's lifetime (s), st the HTTP status of success, min the oldest stream id kept,
 --   cut that cut-off in ms, ret the retention (s), wh the prefix of the account's webhook
---   keys ('P:{A}:wh:'), ac the account, hc the channel of webhook hints.
+--   keys ('P:{A}:wh:'), ac the account, hc the channel of webhook hints, mx the prefix of
+--   its metadata indexes ('P:{A}:meta:').
 local EVENTS, SUBS, DUE, IDEMPOTENCY = 2, 3, 4, 5
 
 -- A flat HGETALL reply as a table.
@@ -95,7 +96,8 @@ end
 
 -- {field, former value or false (null), ...} for exactly the fields that changed.
 local function previous_attributes(before, after)
-  local seen, names = {v = true, u = true}, {'v', 'u'}
+  -- q and x are the inbox indexes' bookkeeping, not the object's attributes.
+  local seen, names = {v = true, u = true, q = true, x = true}, {'v', 'u'}
   for _, t in ipairs({before, after}) do
     for field in pairs(t) do
       if not seen[field] then
@@ -244,4 +246,104 @@ local function admit()
     redis.call('EXPIRE', claim, tonumber(ttl))
   end
   return nil
+end
+
+-- Inbox indexes (SPEC.md §18). A script that keeps them takes, at a KEYS position it names
+-- (FIRST_INBOX), the account's change sequence then its six updated-order leaves
+-- (Keyspace.inbox_keys): +0 change sequence, +1..+3 upd:type:direct:status:{open,closed,
+-- archived}, +4..+6 upd:type:group:status:{...}. The metadata indexes of a conversation are
+-- named by the script from `mx` ('P:{A}:meta:', the account's hash tag) and the pairs of its
+-- hash's `x` field (app/store/inbox.py), which only the hash tells: mx .. 'c:' .. pair
+-- scored by seq, mx .. 'u:' .. pair scored by the last change.
+local function updated_leaf(first, ctype, status)
+  return KEYS[first + 1 + 3 * TYPE_POS[ctype] + STATUS_POS[status]]
+end
+
+local function pairs_of(x)
+  if not x or x == '' then
+    return {}
+  end
+  return cjson.decode(x)
+end
+
+-- Move the inbox indexes from the hash as it was (`before`, nil for a create) to the hash
+-- as it is now (`after`, nil for a delete): a change takes the next change number, stored
+-- in the hash's `q`, and moves the conversation to the top of its leaf and of the
+-- updated-order index of each of its pairs. Returns the change number (nil for a delete).
+local function inbox_change(first, mx, key, seq, before, after)
+  local kept = {}
+  if after then
+    for _, p in ipairs(pairs_of(after.x)) do
+      kept[p] = true
+    end
+  end
+  local had = {}
+  -- A change within one leaf only rescores the entry (ZADD below): one call fewer.
+  if before and not (after and after.t == before.t and after.s == before.s) then
+    redis.call('ZREM', updated_leaf(first, before.t, before.s), seq)
+  end
+  if before then
+    for _, p in ipairs(pairs_of(before.x)) do
+      had[p] = true
+      if not kept[p] then
+        redis.call('ZREM', mx .. 'c:' .. p, seq)
+        redis.call('ZREM', mx .. 'u:' .. p, seq)
+      end
+    end
+  end
+  if not after then
+    return nil
+  end
+  local change = redis.call('INCR', KEYS[first])
+  redis.call('HSET', key, 'q', change)
+  redis.call('ZADD', updated_leaf(first, after.t, after.s), change, seq)
+  for p in pairs(kept) do
+    if not had[p] then
+      redis.call('ZADD', mx .. 'c:' .. p, seq, seq)
+    end
+    redis.call('ZADD', mx .. 'u:' .. p, change, seq)
+  end
+  return change
+end
+
+-- The doctor's repair of the inbox indexes of one conversation: `current` is {t, s, q, x}
+-- of its hash (empty when it is gone), `x` the pairs its metadata has now. Removes the seq
+-- from the leaves and from KEYS[extra..] (metadata indexes found holding it) where it
+-- does not belong, adds it where it does. Returns how many entries changed.
+local function repair_inbox(first, mx, key, seq, current, x, extra)
+  local changed = 0
+  local leaf, wanted = nil, {}
+  if current[1] then
+    local change = current[3]
+    if not change then
+      change = redis.call('INCR', KEYS[first])
+      redis.call('HSET', key, 'q', change)
+      changed = changed + 1
+    end
+    if x == '' then
+      changed = changed + redis.call('HDEL', key, 'x')
+    elseif current[4] ~= x then
+      redis.call('HSET', key, 'x', x)
+      changed = changed + 1
+    end
+    leaf = updated_leaf(first, current[1], current[2])
+    changed = changed + redis.call('ZADD', leaf, 'CH', change, seq)
+    for _, p in ipairs(pairs_of(x)) do
+      wanted[mx .. 'c:' .. p] = true
+      wanted[mx .. 'u:' .. p] = true
+      changed = changed + redis.call('ZADD', mx .. 'c:' .. p, 'CH', seq, seq)
+      changed = changed + redis.call('ZADD', mx .. 'u:' .. p, 'CH', change, seq)
+    end
+  end
+  for i = first + 1, first + 6 do
+    if KEYS[i] ~= leaf then
+      changed = changed + redis.call('ZREM', KEYS[i], seq)
+    end
+  end
+  for i = extra, #KEYS do
+    if not wanted[KEYS[i]] then
+      changed = changed + redis.call('ZREM', KEYS[i], seq)
+    end
+  end
+  return changed
 end

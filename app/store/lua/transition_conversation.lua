@@ -1,7 +1,7 @@
 -- Charge and move a conversation through the lifecycle (SPEC.md §7), indexes and event
 -- included; a no-op writes no event.
 -- KEYS[1] token balance, KEYS[2..5] events (lib.lua), KEYS[6] conversation hash,
--- KEYS[7..18] indexes (lib.lua order)
+-- KEYS[7..18] indexes (lib.lua order), KEYS[19..25] inbox keys (lib.lua)
 -- ARGV[1] cost, ARGV[2] event context (lib.lua), ARGV[3] action (archive|close|reopen),
 -- ARGV[4] now (ms), ARGV[5] If-Match spec, ARGV[6] creation time (ms) the id names,
 -- ARGV[7] sequence number
@@ -9,6 +9,7 @@
 --       | {3, balance, version} | {4, balance, current status code}
 local refused = admit() if refused then return refused end
 local FIRST_INDEX = 7
+local FIRST_INBOX = 19
 -- target status by action and current status: '' is a no-op, false is not allowed
 local MOVES = {
   archive = {o = 'a', c = 'a', a = ''},
@@ -47,6 +48,7 @@ if target ~= '' then
   end
   redis.call('HSET', KEYS[6], 's', target, 'u', ARGV[4], 'v', tonumber(version) + 1)
   redis.call('HDEL', KEYS[6], 'cl', 'ar')
+  inbox_change(FIRST_INBOX, ctx.mx, KEYS[6], seq, before, {t = ctype, s = target, x = before.x})
   if target == 'c' then
     redis.call('HSET', KEYS[6], 'cl', ARGV[4])
   elseif target == 'a' then

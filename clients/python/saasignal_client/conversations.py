@@ -1,4 +1,4 @@
-"""`api.conversations`: create, get, update, close, archive, reopen, delete, list."""
+"""`api.conversations`: create, get, update, close, archive, reopen, delete, list, counts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ._base import metadata as _metadata
 from .generated.api.conversations import (
     archive_conversation,
     close_conversation,
+    count_conversations,
     create_conversation,
     delete_conversation,
     get_conversation,
@@ -19,14 +20,18 @@ from .generated.api.conversations import (
 )
 from .generated.models import (
     Conversation,
+    ConversationCounts,
+    ConversationCountsEnvelope,
     ConversationEnvelope,
     ConversationList,
+    ConversationOrder,
     ConversationStatus,
     ConversationType,
     CreateConversation,
     DeletedConversation,
     DeletedConversationEnvelope,
     Metadata,
+    MetadataFilter,
     UpdateConversation,
 )
 from .generated.types import UNSET, Unset
@@ -115,11 +120,20 @@ class Conversations(Resource):
         *,
         type: ConversationType | None = None,
         status: ConversationStatus | None = None,
+        order_by: ConversationOrder | None = None,
+        metadata: Mapping[str, str] | None = None,
         limit: int | None = None,
         **filters: Any,
     ) -> Iterator[Conversation]:
-        """Every matching conversation, newest first, fetched lazily `limit` a page; other
-        query parameters of the operation pass through `filters`."""
+        """Every matching conversation, newest first (by creation, or `order_by="updated_at"`
+        by last change), fetched lazily `limit` a page; `metadata={"tier": "gold"}` is the
+        one metadata filter `metadata[tier]=gold`. Other query parameters of the operation
+        pass through `filters`."""
+        if metadata is not None:
+            wanted = {f"metadata[{key}]": value for key, value in metadata.items()}
+            filters["metadata"] = MetadataFilter.from_dict(wanted)
+        if order_by is not None:
+            filters["order_by"] = order_by
         return self._paginate(
             list_conversations.sync_detailed,
             ConversationList,
@@ -128,6 +142,10 @@ class Conversations(Resource):
             limit=limit,
             **filters,
         )
+
+    def counts(self) -> ConversationCounts:
+        """The account's conversations in total, by status and by type."""
+        return self._call(count_conversations.sync_detailed, ConversationCountsEnvelope).data
 
     def _transition(
         self, operation: Any, conversation_id: str, if_match: IfMatch, key: str | None

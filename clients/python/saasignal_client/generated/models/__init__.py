@@ -1,8 +1,13 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .conversation import Conversation
+from .conversation_counts import ConversationCounts
+from .conversation_counts_by_status import ConversationCountsByStatus
+from .conversation_counts_by_type import ConversationCountsByType
+from .conversation_counts_envelope import ConversationCountsEnvelope
 from .conversation_envelope import ConversationEnvelope
 from .conversation_list import ConversationList
+from .conversation_order import ConversationOrder
 from .conversation_status import ConversationStatus
 from .conversation_type import ConversationType
 from .create_conversation import CreateConversation
@@ -25,6 +30,7 @@ from .event_type import EventType
 from .event_type_definition import EventTypeDefinition
 from .event_type_list import EventTypeList
 from .metadata import Metadata
+from .metadata_filter import MetadataFilter
 from .previous_attributes import PreviousAttributes
 from .recover_webhook_events import RecoverWebhookEvents
 from .update_conversation import UpdateConversation
@@ -50,8 +56,13 @@ from .webhook_test_event_data import WebhookTestEventData
 
 __all__ = (
     "Conversation",
+    "ConversationCounts",
+    "ConversationCountsByStatus",
+    "ConversationCountsByType",
+    "ConversationCountsEnvelope",
     "ConversationEnvelope",
     "ConversationList",
+    "ConversationOrder",
     "ConversationStatus",
     "ConversationType",
     "CreateConversation",
@@ -74,6 +85,7 @@ __all__ = (
     "EventTypeDefinition",
     "EventTypeList",
     "Metadata",
+    "MetadataFilter",
     "PreviousAttributes",
     "RecoverWebhookEvents",
     "UpdateConversation",

@@ -20,8 +20,8 @@ class ConversationList:
         status (Literal['ok']):
         data (list[Conversation]):
         has_more (bool): Whether another page follows.
-        next_cursor (None | str): Pass as `cursor` (with the same type and status) for the next page; null when has_more
-            is false.
+        next_cursor (None | str): Pass as `cursor` (with the same type, status, order_by and metadata filter) for the
+            next page; null when has_more is false.
     """
 
     status: Literal["ok"]

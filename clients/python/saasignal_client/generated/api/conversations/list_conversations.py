@@ -5,9 +5,11 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.conversation_list import ConversationList
+from ...models.conversation_order import ConversationOrder
 from ...models.conversation_status import ConversationStatus
 from ...models.conversation_type import ConversationType
 from ...models.error_envelope import Error
+from ...models.metadata_filter import MetadataFilter
 from ...types import UNSET, Response, Unset
 
 
@@ -17,6 +19,8 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     type_: ConversationType | Unset = UNSET,
     status: ConversationStatus | Unset = UNSET,
+    order_by: ConversationOrder | Unset = UNSET,
+    metadata: MetadataFilter | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -36,6 +40,18 @@ def _get_kwargs(
         json_status = status
 
     params["status"] = json_status
+
+    json_order_by: str | Unset = UNSET
+    if not isinstance(order_by, Unset):
+        json_order_by = order_by
+
+    params["order_by"] = json_order_by
+
+    json_metadata: dict[str, Any] | Unset = UNSET
+    if not isinstance(metadata, Unset):
+        json_metadata = metadata.to_dict()
+    if not isinstance(json_metadata, Unset):
+        params.update(json_metadata)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -112,12 +128,17 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     type_: ConversationType | Unset = UNSET,
     status: ConversationStatus | Unset = UNSET,
+    order_by: ConversationOrder | Unset = UNSET,
+    metadata: MetadataFilter | Unset = UNSET,
 ) -> Response[ConversationList | Error]:
     """List conversations
 
-     Newest first. Walking the pages never returns a conversation twice, and returns every one that
-    matched the filter for the whole walk. Unknown or repeated parameters, bad values and a limit out of
-    range are 422.
+     Newest first, by creation or (`order_by=updated_at`) by last change. By creation, walking the pages
+    never returns a conversation twice, and returns every one that matched the filter for the whole
+    walk. By last change, a walk returns once every match that did not change during it, and one that
+    changed at most once. A page that combines a metadata filter with `type` or `status` reads at most
+    1,000 entries, so it may hold fewer than `limit` while `has_more` is true. Unknown or repeated
+    parameters, bad values, a limit out of range and a second metadata filter are 422.
 
     Scope: `messaging:read`.
 
@@ -126,6 +147,13 @@ def sync_detailed(
         cursor (str | Unset):
         type_ (ConversationType | Unset): A conversation's type, fixed at creation.
         status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
+        order_by (ConversationOrder | Unset): What a list is ordered by, newest first: creation or
+            last change.
+        metadata (MetadataFilter | Unset): One metadata filter (SPEC.md §18), `{"metadata[<key>]":
+            "<value>"}`, sent as the query parameter `metadata[<key>]=<value>`: conversations whose
+            metadata has the top-level `<key>` holding the string `<value>`, or a number, `true` or
+            `false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over 256
+            characters never match.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,6 +168,8 @@ def sync_detailed(
         cursor=cursor,
         type_=type_,
         status=status,
+        order_by=order_by,
+        metadata=metadata,
     )
 
     response = client.get_httpx_client().request(
@@ -156,12 +186,17 @@ def sync(
     cursor: str | Unset = UNSET,
     type_: ConversationType | Unset = UNSET,
     status: ConversationStatus | Unset = UNSET,
+    order_by: ConversationOrder | Unset = UNSET,
+    metadata: MetadataFilter | Unset = UNSET,
 ) -> ConversationList | Error | None:
     """List conversations
 
-     Newest first. Walking the pages never returns a conversation twice, and returns every one that
-    matched the filter for the whole walk. Unknown or repeated parameters, bad values and a limit out of
-    range are 422.
+     Newest first, by creation or (`order_by=updated_at`) by last change. By creation, walking the pages
+    never returns a conversation twice, and returns every one that matched the filter for the whole
+    walk. By last change, a walk returns once every match that did not change during it, and one that
+    changed at most once. A page that combines a metadata filter with `type` or `status` reads at most
+    1,000 entries, so it may hold fewer than `limit` while `has_more` is true. Unknown or repeated
+    parameters, bad values, a limit out of range and a second metadata filter are 422.
 
     Scope: `messaging:read`.
 
@@ -170,6 +205,13 @@ def sync(
         cursor (str | Unset):
         type_ (ConversationType | Unset): A conversation's type, fixed at creation.
         status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
+        order_by (ConversationOrder | Unset): What a list is ordered by, newest first: creation or
+            last change.
+        metadata (MetadataFilter | Unset): One metadata filter (SPEC.md §18), `{"metadata[<key>]":
+            "<value>"}`, sent as the query parameter `metadata[<key>]=<value>`: conversations whose
+            metadata has the top-level `<key>` holding the string `<value>`, or a number, `true` or
+            `false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over 256
+            characters never match.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,6 +227,8 @@ def sync(
         cursor=cursor,
         type_=type_,
         status=status,
+        order_by=order_by,
+        metadata=metadata,
     ).parsed
 
 
@@ -195,12 +239,17 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     type_: ConversationType | Unset = UNSET,
     status: ConversationStatus | Unset = UNSET,
+    order_by: ConversationOrder | Unset = UNSET,
+    metadata: MetadataFilter | Unset = UNSET,
 ) -> Response[ConversationList | Error]:
     """List conversations
 
-     Newest first. Walking the pages never returns a conversation twice, and returns every one that
-    matched the filter for the whole walk. Unknown or repeated parameters, bad values and a limit out of
-    range are 422.
+     Newest first, by creation or (`order_by=updated_at`) by last change. By creation, walking the pages
+    never returns a conversation twice, and returns every one that matched the filter for the whole
+    walk. By last change, a walk returns once every match that did not change during it, and one that
+    changed at most once. A page that combines a metadata filter with `type` or `status` reads at most
+    1,000 entries, so it may hold fewer than `limit` while `has_more` is true. Unknown or repeated
+    parameters, bad values, a limit out of range and a second metadata filter are 422.
 
     Scope: `messaging:read`.
 
@@ -209,6 +258,13 @@ async def asyncio_detailed(
         cursor (str | Unset):
         type_ (ConversationType | Unset): A conversation's type, fixed at creation.
         status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
+        order_by (ConversationOrder | Unset): What a list is ordered by, newest first: creation or
+            last change.
+        metadata (MetadataFilter | Unset): One metadata filter (SPEC.md §18), `{"metadata[<key>]":
+            "<value>"}`, sent as the query parameter `metadata[<key>]=<value>`: conversations whose
+            metadata has the top-level `<key>` holding the string `<value>`, or a number, `true` or
+            `false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over 256
+            characters never match.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -223,6 +279,8 @@ async def asyncio_detailed(
         cursor=cursor,
         type_=type_,
         status=status,
+        order_by=order_by,
+        metadata=metadata,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -237,12 +295,17 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     type_: ConversationType | Unset = UNSET,
     status: ConversationStatus | Unset = UNSET,
+    order_by: ConversationOrder | Unset = UNSET,
+    metadata: MetadataFilter | Unset = UNSET,
 ) -> ConversationList | Error | None:
     """List conversations
 
-     Newest first. Walking the pages never returns a conversation twice, and returns every one that
-    matched the filter for the whole walk. Unknown or repeated parameters, bad values and a limit out of
-    range are 422.
+     Newest first, by creation or (`order_by=updated_at`) by last change. By creation, walking the pages
+    never returns a conversation twice, and returns every one that matched the filter for the whole
+    walk. By last change, a walk returns once every match that did not change during it, and one that
+    changed at most once. A page that combines a metadata filter with `type` or `status` reads at most
+    1,000 entries, so it may hold fewer than `limit` while `has_more` is true. Unknown or repeated
+    parameters, bad values, a limit out of range and a second metadata filter are 422.
 
     Scope: `messaging:read`.
 
@@ -251,6 +314,13 @@ async def asyncio(
         cursor (str | Unset):
         type_ (ConversationType | Unset): A conversation's type, fixed at creation.
         status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
+        order_by (ConversationOrder | Unset): What a list is ordered by, newest first: creation or
+            last change.
+        metadata (MetadataFilter | Unset): One metadata filter (SPEC.md §18), `{"metadata[<key>]":
+            "<value>"}`, sent as the query parameter `metadata[<key>]=<value>`: conversations whose
+            metadata has the top-level `<key>` holding the string `<value>`, or a number, `true` or
+            `false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over 256
+            characters never match.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -267,5 +337,7 @@ async def asyncio(
             cursor=cursor,
             type_=type_,
             status=status,
+            order_by=order_by,
+            metadata=metadata,
         )
     ).parsed

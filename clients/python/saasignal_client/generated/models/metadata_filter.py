@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="MetadataFilter")
+
+
+@_attrs_define
+class MetadataFilter:
+    """One metadata filter (SPEC.md §18), `{"metadata[<key>]": "<value>"}`, sent as the query parameter
+    `metadata[<key>]=<value>`: conversations whose metadata has the top-level `<key>` holding the string `<value>`, or a
+    number, `true` or `false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over 256 characters
+    never match.
+
+    """
+
+    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        metadata_filter = cls()
+
+        metadata_filter.additional_properties = d
+        return metadata_filter
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> str:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
