@@ -14,7 +14,8 @@ from flask import Blueprint, Response
 from app.domain.cursors import WEBHOOK_DELIVERIES
 from app.domain.webhooks import attempt_resource, delivery_resource
 from app.schemas.common import EmptySchema
-from app.schemas.webhooks import WebhookAttemptListQuerySchema, WebhookDeliveryListQuerySchema
+from app.schemas.webhook_tools import WebhookAttemptListQuerySchema
+from app.schemas.webhooks import WebhookDeliveryListQuerySchema
 from app.store.ids import parse_event_id
 from app.store.pages import Page
 from app.store.webhook_deliveries import StoredDelivery

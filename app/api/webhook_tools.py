@@ -12,7 +12,7 @@ from flask import Blueprint, Response
 from app.domain.webhooks import delivery_resource, endpoint_resource
 from app.errors import NotFound
 from app.schemas.common import EmptySchema
-from app.schemas.webhooks import RecoverWebhookEventsSchema
+from app.schemas.webhook_tools import RecoverWebhookEventsSchema
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
 from app.web.context import RequestContext
 from app.web.envelope import JSON_MIMETYPE, ok

@@ -50,19 +50,21 @@ from app.schemas.events import (
     EventTypeSchema,
     PreviousAttributesSchema,
 )
+from app.schemas.webhook_tools import (
+    RecoverWebhookEventsSchema,
+    WebhookAttemptSchema,
+    WebhookRecoverySchema,
+    WebhookTestEventDataSchema,
+    WebhookTestEventSchema,
+)
 from app.schemas.webhooks import (
     CreateWebhookEndpointSchema,
-    RecoverWebhookEventsSchema,
     UpdateWebhookEndpointSchema,
-    WebhookAttemptSchema,
     WebhookDeliveryListQuerySchema,
     WebhookDeliverySchema,
     WebhookEndpointSchema,
     WebhookEndpointWithSecretSchema,
     WebhookListQuerySchema,
-    WebhookRecoverySchema,
-    WebhookTestEventDataSchema,
-    WebhookTestEventSchema,
 )
 from app.vocabulary import DEFAULT_TOKEN_COSTS
 
