@@ -76,6 +76,7 @@ OPERATIONS: dict[str, tuple[str, str, set[str], dict[str, Any] | None]] = {
     "list_events": ("get", M + "/events", {"query", "cursor"}, None),
     "get_event": ("get", M + "/events/{event_id}", {"ids"}, None),
     "list_event_types": ("get", M + "/event_types", {"query"}, None),
+    "count_conversations": ("get", CONVERSATIONS + "/counts", {"query"}, None),
     "create_webhook_endpoint": ("post", ENDPOINTS, {"body", "idempotent", "capped"},
                                 {"url": "https://hooks.example.com/new"}),
     "list_webhook_endpoints": ("get", ENDPOINTS, {"query", "cursor"}, None),

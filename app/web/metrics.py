@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hmac
 import os
+import re
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
@@ -36,6 +37,7 @@ from app.vocabulary import PRICE_NAMES
 from app.worker import metrics as webhook_metrics  # noqa: F401
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+_CONVERTER = re.compile(r"<[a-z_]+:")
 _UNMATCHED = "<unmatched>"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -90,9 +92,16 @@ def _require_token(token: str | None) -> None:
 
 
 def route_of_request() -> str:
-    """The URL rule that matched (`/…/<conversation>`), never the raw path."""
+    """The URL rule that matched (`/…/<conversation>`), never the raw path; a converter's
+    name is left out (`<conversation_segment:conversation>` is `<conversation>`), so a
+    label does not change when a route's converter does."""
     rule = request.url_rule
-    return rule.rule if rule is not None else _UNMATCHED
+    return _label(rule.rule) if rule is not None else _UNMATCHED
+
+
+@functools.cache
+def _label(rule: str) -> str:
+    return _CONVERTER.sub("<", rule)
 
 
 # The labelled children, found once per process: `labels()` validates and locks on every
