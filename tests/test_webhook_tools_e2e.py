@@ -143,7 +143,7 @@ def test_recover_across_more_than_a_thousand_events_walks_and_misses_none(
         since = result["next_since"]
     assert calls >= 2 and made == 1010
     stack.worker()
-    stack.wait_status(endpoint, "succeeded", 100, timeout=120)  # the newest page of the log
+    stack.wait_status(endpoint, "succeeded", 1010, timeout=120)  # the whole log
     stack.receiver.wait_for(1010, "/hook", timeout=120)
     received = [request.json()["conversation_id"] for request in stack.receiver.received("/hook")]
     assert sorted(received) == sorted(conversations) and len(set(received)) == 1010
