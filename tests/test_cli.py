@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import socket
@@ -25,6 +24,7 @@ from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
 from harness.servers import RedisServer, free_port, wait_until
 from tests.support.api import Api
+from tests.support.served import Served
 
 SAASIGNAL = str(Path(sys.executable).parent / "saasignal")
 SECRET_RE = re.compile(r"^sk_live_[A-Za-z0-9]{40,}$")
@@ -317,46 +317,11 @@ def test_keys_create_failing_part_way_grants_nothing_and_can_be_rerun(
     assert cli.ok("tokens", "show", "--account", "team")[-1] == "15"
 
 
-class Served:
-    """`saasignal serve` on a free port, with the dev key fixed by SAASIGNAL_DEV_KEY."""
-
-    def __init__(self, secret: str) -> None:
-        self.port = free_port()
-        env = {**os.environ, "SAASIGNAL_DEV_KEY": secret}
-        env.pop("REDIS_URL", None)
-        self.process = subprocess.Popen(
-            [SAASIGNAL, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def request(self, method: str, path: str, secret: str, body: Any = None) -> tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        request.add_header("Authorization", f"Bearer {secret}")
-        request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
-
-    def stop(self) -> str:
-        self.process.terminate()
-        output, _ = self.process.communicate(timeout=20)
-        return output
-
-
 @pytest.fixture
 def served() -> Iterator[tuple[Served, str]]:
     secret = "sk_live_" + uuid.uuid4().hex + "Dev0123456789"
-    server = Served(secret)
-    yield server, secret
-    if server.process.poll() is None:
-        server.stop()
+    with Served(SAASIGNAL_DEV_KEY=secret) as server:
+        yield server, secret
 
 
 def test_serve_prints_the_dev_key_and_it_works(served: tuple[Served, str]) -> None:
@@ -377,5 +342,4 @@ def test_serve_prints_the_dev_key_and_it_works(served: tuple[Served, str]) -> No
         "DELETE", f"/modules/messaging/conversations/{body['data']['id']}", secret
     )
     assert status == 200  # the dev key has every scope
-    output = server.stop()
-    assert secret in output.splitlines()
+    assert secret in server.lines

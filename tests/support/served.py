@@ -30,9 +30,10 @@ class Served:
 
     def __init__(self, **env: str) -> None:
         self.port = free_port()
-        environment = {**os.environ, **env}
-        environment.pop("REDIS_URL", None)
-        environment.pop("SAASIGNAL_DEV_KEY", None)
+        # The embedded store, and new keys unless the caller fixes the dev key.
+        unset = ("REDIS_URL", "SAASIGNAL_DEV_KEY")
+        environment = {k: v for k, v in os.environ.items() if k not in unset}
+        environment.update(env)
         self.process = subprocess.Popen(
             [SAASIGNAL, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             env=environment,
