@@ -119,6 +119,18 @@ def test_a_catch_up_sweeps_its_shards_ahead_of_the_idle_pass() -> None:
     assert queue.lowered == {"a3": 1}
 
 
+def test_a_catch_up_over_few_accounts_reaches_the_last_shard_in_one_step() -> None:
+    """A worker's start sweeps every shard: with few accounts the whole catch-up is one tick,
+    not one shard a tick (which left work in shard 15 waiting 8 s behind 15 empty shards)."""
+    clock = Clock()
+    queue = FakeQueue(32, {"a31": 7}, clock)  # shard 15
+    sweep = Sweep(queue, clock)
+    sweep.catch_up(SHARDS)
+    run(sweep, clock, TICK)
+    assert queue.lowered == {"a31": 7}
+    assert sweep.read == 32 and not sweep.catching_up
+
+
 def test_shards_another_worker_owns_now_are_not_swept() -> None:
     clock = Clock()
     queue = FakeQueue(1600, {"a0": 1}, clock)  # shard 0

@@ -81,7 +81,7 @@ class Sweep:
             self._urgent[shard] = 0
 
     def step(self, shards: list[int], cutoff_ms: Callable[[], int]) -> None:
-        """Sweep one batch of the shards this worker owns, if the budget allows one.
+        """Sweep the shards this worker owns as far as the budget allows (batches of SSCAN).
         `cutoff_ms()`: the retention's cut-off now (listing entries before it go)."""
         now = self.clock()
         owned = set(shards)
@@ -95,21 +95,22 @@ class Sweep:
         rate = self.catch_up_rate if self._urgent else self.idle_rate
         self._budget = min(self._budget + rate * (now - self._at), rate)  # a second at most
         self._at = now
-        pending = self._urgent or self._idle
-        if not pending or rate <= 0 or self._budget < min(MIN_STEP, rate):
-            return
-        shard, cursor = next(iter(pending.items()))
-        trimming = shard in self._trimming and pending is self._idle
-        cost = TRIM_COST if trimming else 1
-        cursor, accounts = self.queue.shard_accounts(shard, cursor, int(self._budget // cost))
-        self.queue.lower(self.queue.next_due(accounts))
-        if trimming:
-            cut = cutoff_ms()
-            for account in accounts:
-                self.queue.trim_listings(account, cut)
-        self.read += len(accounts)
-        self._budget -= len(accounts) * cost
-        if cursor == 0:
+        # Shard after shard while the budget lasts: a shard whose pass ends hands what is left
+        # of the budget to the next, so sweeping few accounts takes one step, not one a shard.
+        pending = self._urgent or self._idle  # a catch-up's budget is spent on the catch-up
+        while pending and rate > 0 and self._budget >= min(MIN_STEP, rate):
+            shard, cursor = next(iter(pending.items()))
+            trimming = shard in self._trimming and pending is self._idle
+            cost = TRIM_COST if trimming else 1
+            cursor, accounts = self.queue.shard_accounts(shard, cursor, int(self._budget // cost))
+            self.queue.lower(self.queue.next_due(accounts))
+            if trimming:
+                cut = cutoff_ms()
+                for account in accounts:
+                    self.queue.trim_listings(account, cut)
+            self.read += len(accounts)
+            self._budget -= len(accounts) * cost
+            if cursor != 0:
+                pending[shard] = cursor
+                return  # the budget ran out inside this shard: it goes on next step
             del pending[shard]
-        else:
-            pending[shard] = cursor
