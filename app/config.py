@@ -239,8 +239,9 @@ def _secret_key(raw: str) -> str:
     return raw
 
 
-# An attempt must end well inside the 60-second lease of its delivery (app/worker/loop.py)
-# or another worker could start a second attempt of it meanwhile.
+# A delivery's lease is its attempt's bound plus a margin (app/store/webhook_queue.py), so
+# an attempt ends inside it whatever the bound; 50 s keeps a killed worker's work waiting
+# at most a minute.
 _MAX_WEBHOOK_TIMEOUT = 50
 
 

@@ -110,6 +110,23 @@ def test_an_event_is_delivered_signed_and_recorded(harness: Harness) -> None:
     assert (delivery.attempts, delivery.last_status_code, delivery.last_error) == (1, 200, None)
 
 
+@pytest.mark.parametrize("timeout", ["3.5", "50"])
+def test_a_claim_is_leased_for_the_attempts_bound_and_a_margin(
+    harness: Harness, timeout: str
+) -> None:
+    """A killed worker's delivery is due again once an attempt could no longer be running:
+    WEBHOOK_TIMEOUT_SECONDS (the whole attempt) and ten seconds to render and record it."""
+    endpoint = harness.endpoint()
+    harness.event()
+    worker = Worker(harness.client, harness.config.replace({"webhook_timeout_seconds": timeout}),
+                    4, render_event)  # fmt: skip
+    [claimed] = worker.queue.claim("acme", 1, "t1")
+    flying = harness.keys.webhook_endpoint("acme", endpoint.id) + ":fly"
+    [(delivery, lease_end)] = harness.client.zrange(flying, 0, -1, withscores=True)
+    assert delivery == claimed.delivery_id
+    assert lease_end == claimed.claimed_ms + int(float(timeout) * 1000) + 10_000
+
+
 def test_first_attempts_arrive_in_event_order_across_two_workers(harness: Harness) -> None:
     # One attempt in flight to an endpoint: then they also arrive in event order.
     endpoint = harness.endpoint()

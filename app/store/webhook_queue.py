@@ -27,7 +27,11 @@ from app.store.keyspace import WEBHOOK_SHARDS, Keyspace, webhook_shard
 from app.store.scripts import Code, pairs, register_scripts
 from app.webhooks.signing import SecretState
 
-LEASE_MS = 60_000
+# A claimed delivery is leased for its attempt's bound (WEBHOOK_TIMEOUT_SECONDS, the lookup
+# included) and this margin for rendering and recording it: a worker killed mid-attempt
+# leaves the delivery to another once the lease ends (20 s at the default 10 s bound).
+LEASE_MARGIN_MS = 10_000
+DEFAULT_LEASE_MS = 10_000 + LEASE_MARGIN_MS
 # A delivery's history keeps its last attempts, no more (SPEC.md §19).
 ATTEMPTS_KEPT = 10
 # Accounts one poll of one shard returns.
@@ -107,10 +111,17 @@ def _next(value: Any) -> int | None:
 class WebhookQueue:
     """Due deliveries of every account, as workers find, claim and finish them."""
 
-    def __init__(self, client: Any, keyspace: Keyspace, endpoint_concurrency: int = 10) -> None:
+    def __init__(
+        self,
+        client: Any,
+        keyspace: Keyspace,
+        endpoint_concurrency: int = 10,
+        lease_ms: int = DEFAULT_LEASE_MS,
+    ) -> None:
         self.client = client
         self.keys = keyspace
         self.endpoint_concurrency = endpoint_concurrency
+        self.lease_ms = lease_ms
         self.scripts = register_scripts(client)
 
     def clock_ms(self) -> int:
@@ -137,9 +148,8 @@ class WebhookQueue:
     def claim_next(self, account: str, count: int, token: str) -> tuple[list[Claimed], int | None]:
         """`claim`, and the account's next due time after it (None: nothing pending)."""
         keys = [self.keys.webhook_due(account), self.keys.account(account, "events")]
-        args: list[Any] = [
-            count, LEASE_MS, token, self.keys.webhook_prefix(account), self.endpoint_concurrency
-        ]  # fmt: skip
+        prefix = self.keys.webhook_prefix(account)
+        args: list[Any] = [count, self.lease_ms, token, prefix, self.endpoint_concurrency]
         now, rows, following = self.scripts["claim_webhook_deliveries"](keys=keys, args=args)
         return [self._claimed(account, int(now), [*row]) for row in rows], _next(following)
 

@@ -40,7 +40,13 @@ from redis.exceptions import RedisClusterException, RedisError
 
 from app.config import Config
 from app.store.keyspace import Keyspace, webhook_shard
-from app.store.webhook_queue import AttemptRecord, Claimed, Finish, WebhookQueue
+from app.store.webhook_queue import (
+    LEASE_MARGIN_MS,
+    AttemptRecord,
+    Claimed,
+    Finish,
+    WebhookQueue,
+)
 from app.webhooks.schedule import retry_delay, should_disable
 from app.worker import metrics
 from app.worker.delivery import Deliverer, Outcome
@@ -107,7 +113,8 @@ class Worker:
     ) -> None:
         self.config = config
         keys = Keyspace(config.redis_key_prefix)
-        self.queue = WebhookQueue(client, keys, config.webhook_endpoint_concurrency)
+        lease_ms = int(config.webhook_timeout_seconds * 1000) + LEASE_MARGIN_MS
+        self.queue = WebhookQueue(client, keys, config.webhook_endpoint_concurrency, lease_ms)
         self.concurrency = concurrency
         self.account_share = max(1, concurrency // 2)
         self.render = render
