@@ -25,8 +25,12 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/vulture app bench harness tests clients/generate_python.py --min-confidence 80
 
+# Two pytest processes (pytest-xdist), a test file to each at a time, so that a file's module
+# fixtures (a gunicorn, a redis-server) start once; each process starts its own servers on
+# free ports. PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 format: $(STAMP)
 	$(BIN)/ruff format .
