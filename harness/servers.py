@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -17,10 +18,35 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Ports handed out by free_port, marked in a directory every process of the machine shares:
+# the kernel may give a port another process was just handed (and has not bound yet) to a
+# second bind(0), and two test processes (make test runs two) would then start servers on
+# one port, one of them talking to the other's. Each process removes its marks at exit.
+PORTS = Path(tempfile.gettempdir()) / "saasignal-ports"
+_marked: list[Path] = []
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port free now that no other process of ours was handed while it runs."""
+    PORTS.mkdir(exist_ok=True)
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        mark = PORTS / str(port)
+        try:
+            os.close(os.open(mark, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue  # another process's (or a crashed run's: the kernel has plenty more)
+        if not _marked:
+            atexit.register(_unmark)
+        _marked.append(mark)
+        return port
+
+
+def _unmark() -> None:
+    for mark in _marked:
+        mark.unlink(missing_ok=True)
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 15.0, what: str = "condition") -> None:
