@@ -9,13 +9,15 @@ Modes:
              first-attempt latency and deliveries per second of one worker
              (bench/webhooks.py); idle cost of 4 workers at 1 to 10,000 accounts, first
              attempts among them, a slow endpoint, a noisy account beside a quiet one
-             (bench/webhooks_scale.py); then every target, ✓ or ✗
+             (bench/webhooks_scale.py); create, PATCH and close/reopen throughput
+             (bench/writes.py; with BENCH_BEFORE, beside that git revision); then every
+             target, ✓ or ✗
     quick    the same, short and small (a smoke run of the harness)
     workers  the service under each gunicorn worker class and count (sync, gthread, gevent)
     profile  Redis round trips per request and a Python profile, for GET one, create, a
              transition, delete and list 25 (bench/profile.py)
-    <name>   one scenario: throughput, list_scaling, inbox, memory, events_feed, webhooks,
-             webhooks_scale, workers (BENCH_QUICK=1 gives it the quick mode's settings)
+    <name>   one scenario: throughput, list_scaling, inbox, memory, writes, events_feed,
+             webhooks, webhooks_scale, workers (BENCH_QUICK=1 gives it the quick mode's settings)
 
 Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
 BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_BIG conversations in the
@@ -24,7 +26,8 @@ events in the big events account (100000; quick 20000), BENCH_WEBHOOK_WRITES wri
 for the first-attempt latency (1000; quick 200), BENCH_WEBHOOK_EVENTS events waiting for
 the deliveries-per-second runs (2000), BENCH_QUICK=1 (same as the quick
 mode; with a scenario's name, that scenario with the quick mode's settings), BENCH_CACHE
-where json-server is installed (bench/.cache), WEB_CONCURRENCY gunicorn workers (default:
+where json-server is installed (bench/.cache), BENCH_BEFORE a git revision the writes
+scenario measures beside this one (none), WEB_CONCURRENCY gunicorn workers (default:
 gunicorn.conf.py's).
 Needs redis-server, wrk, node and npm; starts its own processes on free ports and stops them.
 """
@@ -39,6 +42,7 @@ from bench import inbox as _inbox  # noqa: F401 (registers its scenario)
 from bench import jsonserver, profile, results, targets, wrk
 from bench import webhooks as _webhooks  # noqa: F401 (registers its scenario)
 from bench import webhooks_scale as _webhooks_scale  # noqa: F401 (registers its scenario)
+from bench import writes as _writes  # noqa: F401 (registers its scenario)
 from bench.rig import Rig, bench_redis
 from bench.scenarios import MODES, SCENARIOS
 

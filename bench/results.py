@@ -46,7 +46,7 @@ def busy() -> str:
     )
 
 
-def _cell(result: Result) -> str:
+def cell(result: Result) -> str:
     flag = f" ({result.non_2xx} non-2xx)" if result.non_2xx else ""
     errors = f" ({result.socket_errors} socket errors)" if result.socket_errors else ""
     return (
@@ -71,7 +71,7 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 def throughput(rows: dict[str, dict[str, Any]], floor_roundtrips: int, peer: str) -> str:
     """The service beside the bare app and the floor, then beside json-server."""
     bare = [
-        [ENDPOINT_NAMES[endpoint], _cell(row["service"]), _cell(row["bare"]), _cell(row["floor"]),
+        [ENDPOINT_NAMES[endpoint], cell(row["service"]), cell(row["bare"]), cell(row["floor"]),
          _versus(row["ratio"], ">=", row["target"], row["service"], row["bare"]),
          f"{row['floor_ratio']:.2f}"]
         for endpoint, row in rows.items()
@@ -93,19 +93,19 @@ def peer_rows(rows: dict[str, dict[str, Any]]) -> list[list[str]]:
         if "json_server" in row:
             service, peer = row["service"], row["json_server"]
             versus = _versus(row["peer_ratio"], *row["peer_target"], service, peer)
-            found.append([ENDPOINT_NAMES[endpoint], _cell(service), _cell(peer), versus])
+            found.append([ENDPOINT_NAMES[endpoint], cell(service), cell(peer), versus])
     for endpoint, row in rows.items():
         if "json_server_small" in row:
             service, peer = row["service"], row["json_server_small"]
             flag = "" if failed_requests(service, peer) == 0 else ", ✗ non-2xx or socket errors"
             name = f"{ENDPOINT_NAMES[endpoint]}, json-server over {row['small_rows']:,} rows"
             ratio = f"{row['peer_ratio_small']:.2f} (no target{flag})"
-            found.append([name, _cell(service), _cell(peer), ratio])
+            found.append([name, cell(service), cell(peer), ratio])
     return found
 
 
 def worker_classes(rows: list[dict[str, Any]]) -> str:
-    body = [[row["workers"], _cell(row["get"]), _cell(row["create"]), _cell(row["list"])]
+    body = [[row["workers"], cell(row["get"]), cell(row["create"]), cell(row["list"])]
             for row in rows]  # fmt: skip
     return table(["worker class", "GET one", "create", "list 25"], body)
 

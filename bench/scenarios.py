@@ -71,11 +71,12 @@ MODES: dict[str, list[str]] = {
         "throughput",
         "list_scaling",
         "inbox",
+        "writes",
         "events_feed",
         "webhooks",
         "webhooks_scale",
     ],
-    "quick": ["memory", "throughput", "list_scaling", "inbox", "events_feed", "webhooks"],
+    "quick": ["memory", "throughput", "list_scaling", "inbox", "writes", "events_feed", "webhooks"],
     "workers": ["workers"],
 }
 

@@ -47,15 +47,23 @@ def require_wrk() -> str:
     return found
 
 
-def run(url: str, load: Load, method: str = "GET", body: str = "", secret: str = "") -> Result:
-    """Run wrk against `url` and return its summary."""
+def run(
+    url: str,
+    load: Load,
+    method: str = "GET",
+    body: str = "",
+    secret: str = "",
+    script_env: dict[str, str] | None = None,
+) -> Result:
+    """Run wrk against `url` and return its summary; `script_env` goes to report.lua."""
     threads = max(1, min(load.threads, load.connections))
     command = [
         require_wrk(), "-t", str(threads), "-c", str(load.connections),
         "-d", f"{max(1, round(load.seconds))}s", "--timeout", "10s",
         "-s", str(SCRIPT), url,
     ]  # fmt: skip
-    env = {**os.environ, "BENCH_METHOD": method, "BENCH_BODY": body, "BENCH_AUTH": secret}
+    env = {**os.environ, "BENCH_METHOD": method, "BENCH_BODY": body, "BENCH_AUTH": secret,
+           "BENCH_THREADS": str(threads), **(script_env or {})}  # fmt: skip
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     for line in completed.stdout.splitlines():
         if line.startswith("BENCH_JSON "):

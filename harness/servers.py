@@ -201,8 +201,10 @@ class Gunicorn:
         workers: int | None = 3,
         module: str = "wsgi:app",
         extra: list[str] | None = None,
+        root: Path = ROOT,
     ) -> None:
         self.port = free_port()
+        self.root = root  # the tree served: another checkout's, for a side-by-side bench
         self.module = module
         self.extra = extra or []
         self.env = {**os.environ, **env, "PORT": str(self.port)}
@@ -219,7 +221,7 @@ class Gunicorn:
         gunicorn = Path(sys.executable).parent / "gunicorn"
         command = [str(gunicorn), "-c", "gunicorn.conf.py", *self.extra, self.module]
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+            command, cwd=self.root, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
 
         def up_or_dead() -> bool:
