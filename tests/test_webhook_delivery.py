@@ -239,6 +239,29 @@ def test_a_slow_name_lookup_is_cut_at_the_attempts_time_and_fails_as_dns(
     assert receiver.received() == []
 
 
+def test_a_slow_lookup_then_a_connect_that_hangs_end_within_the_attempts_time() -> None:
+    """The whole attempt is bounded, not each step: a lookup taking half the time leaves
+    the connect only the other half (the lease of a delivery counts on it)."""
+    with socket.socket() as listener:  # accepts nothing, its queue full: a connect hangs
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        queued = [socket.socket() for _ in range(3)]
+        for client in queued:
+            client.setblocking(False)
+            client.connect_ex(("127.0.0.1", port))
+
+        def slow(host: str, port: int) -> list[str]:
+            time.sleep(0.5)
+            return ["127.0.0.1"]
+
+        deliverer = made(1.0, True, resolver=slow)
+        outcome = attempt(deliverer, f"http://slow.example.com:{port}/")
+        for client in queued:
+            client.close()
+    assert outcome.error == "timeout" and 0.9 <= outcome.duration < 1.3
+
+
 def test_a_name_server_that_never_answers_fails_the_attempt_as_dns_in_time(
     receiver: Receiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:

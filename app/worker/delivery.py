@@ -153,7 +153,7 @@ class Deliverer:
         }
         with deadline(remaining) as watch:
             try:
-                outcome = self._send(target, headers, body)
+                outcome = self._send(target, headers, body, remaining)
             except Exception as error:  # the receiver's fault, whatever urllib3 made of it
                 outcome = Outcome(error="timeout" if watch.expired else _error_kind(error))
         if watch.expired and outcome.error is None:
@@ -164,7 +164,12 @@ class Deliverer:
             )
         return dataclasses.replace(outcome, duration=time.monotonic() - started)
 
-    def _send(self, target: Target, headers: dict[str, str], body: bytes) -> Outcome:
+    def _send(
+        self, target: Target, headers: dict[str, str], body: bytes, remaining: float
+    ) -> Outcome:
+        # The watchdog watches a socket only once it is connected: the connect gets what is
+        # left of the attempt's time as its own bound, so the lookup, the connect and the
+        # exchange together stay within the timeout (and a delivery's lease).
         response = self._pool(target).urlopen(
             "POST",
             target.url.request_uri,
@@ -174,6 +179,7 @@ class Deliverer:
             retries=False,
             preload_content=False,
             assert_same_host=False,
+            timeout=Timeout(connect=remaining, read=remaining),
         )
         try:
             read, head = 0, b""
