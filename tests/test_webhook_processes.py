@@ -43,7 +43,7 @@ def cluster_stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
 def test_a_worker_killed_mid_attempt_leaves_its_deliveries_to_another(
     cluster_stack: Stack,
 ) -> None:
-    """Slow (the lease is the workers' 5 s timeout plus 10 s), so once, on the cluster: the
+    """Slow (the lease is the workers' 5 s timeout plus 9 s), so once, on the cluster: the
     same scripts run on Redis."""
     stack = cluster_stack
     stack.receiver.default = Reply(stall=True)
