@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the kernel may give a port another process was just handed (and has not bound yet) to a
 # second bind(0), and two test processes (make test runs two) would then start servers on
 # one port, one of them talking to the other's. Each process removes its marks at exit.
-PORTS = Path(tempfile.gettempdir()) / "saasignal-ports"
+PORTS = Path(tempfile.gettempdir()) / f"saasignal-ports-{os.getuid()}"  # one user's processes
 _marked: list[Path] = []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -46,11 +47,16 @@ def test_a_port_another_process_was_handed_is_not_handed_again(
     """Two test processes run at once: a port the kernel offers again before the process
     it was handed to bound it is skipped, not shared."""
     real = socket.socket
-    with real() as sock:
-        sock.bind(("127.0.0.1", 0))
-        theirs = sock.getsockname()[1]
     PORTS.mkdir(exist_ok=True)
-    (PORTS / str(theirs)).touch()  # handed to another process, not bound yet
+    while True:  # a port no process of ours holds a mark of: this test marks it as another's
+        with real() as sock:
+            sock.bind(("127.0.0.1", 0))
+            theirs = sock.getsockname()[1]
+        try:
+            os.close(os.open(PORTS / str(theirs), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            break
+        except FileExistsError:
+            continue
     offers = [theirs, 0]  # then the kernel's next offer, a real one
 
     class Kernel(real):  # type: ignore[misc]
