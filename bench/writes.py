@@ -83,6 +83,14 @@ class Tree:
         url = self.server.url + BASE
         if write == "create":
             return wrk.run(url, load, "POST", CREATE_BODY, self.secret)
+        if write == "transition":
+            # report.lua closes every conversation first: open them all (a run may have
+            # stopped part way through a round), so that each close is a real change.
+            for conversation in self.ids:
+                request(self.server.url, "POST", f"{BASE}/{conversation}/reopen", self.secret)
+        if min(load.threads, load.connections) > len(self.ids):
+            raise SystemExit(f"bench: writes gives each wrk thread its own conversations: "
+                             f"at most {len(self.ids)} threads")  # fmt: skip
         ids = ",".join(self.ids)
         script = {"BENCH_WRITES": write, "BENCH_IDS": ids, "BENCH_PATH": BASE}
         return wrk.run(url, load, secret=self.secret, script_env=script)
