@@ -95,6 +95,62 @@ def test_a_request_of_a_known_secret_is_one_round_trip(
     assert not any(":conv:" in command for command in trip), trip  # no row read apart
 
 
+WEBHOOKS = "/modules/messaging/webhook_endpoints"
+# (name, method, path; {endpoint} an endpoint made for the request and {delivery} its
+# delivery, body, headers, round trips). Two take one more, before their script: a create
+# puts the account in its shard's set of the work index (`P:{wh:<n>}:accounts`, another
+# cluster slot) before the endpoint exists, and the test event reads the endpoint whose
+# snapshot it carries.
+WEBHOOK_WRITES = [
+    ("create an endpoint", "POST", "", {"url": "https://hooks.example.com/a"}, {}, 2),
+    ("create an endpoint with Idempotency-Key", "POST", "",
+     {"url": "https://hooks.example.com/a"}, {"Idempotency-Key": "new"}, 2),
+    ("update an endpoint", "PATCH", "/{endpoint}", {"description": "moved"}, {}, 1),
+    ("rotate a secret", "POST", "/{endpoint}/rotate_secret", None, {}, 1),
+    ("rotate a secret with Idempotency-Key", "POST", "/{endpoint}/rotate_secret", None,
+     {"Idempotency-Key": "new"}, 1),
+    ("retry a delivery", "POST", "/{endpoint}/deliveries/{delivery}/retry", None, {}, 1),
+    ("list deliveries", "GET", "/{endpoint}/deliveries?limit=25", None, {}, 1),
+    ("recover", "POST", "/{endpoint}/recover", {"since": "2000-01-01T00:00:00Z"}, {}, 1),
+    ("delete an endpoint", "DELETE", "/{endpoint}", None, {}, 1),
+    ("send a test event", "POST", "/{endpoint}/test", None, {}, 2),
+]  # fmt: skip
+
+
+def _webhook_target(api: Api, path: str) -> str:
+    """The path with an endpoint of its own and, when named, that endpoint's delivery."""
+    auth = {"Authorization": f"Bearer {api.secret}"}
+    made = api.client.post(WEBHOOKS, json={"url": "https://hooks.example.com/a"}, headers=auth)
+    endpoint = made.get_json()["data"]["id"]
+    delivery = ""
+    if "{delivery}" in path:
+        api.create()
+        listed = api.client.get(f"{WEBHOOKS}/{endpoint}/deliveries", headers=auth)
+        delivery = listed.get_json()["data"][0]["id"]
+    return WEBHOOKS + path.format(endpoint=endpoint, delivery=delivery)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "headers", "expected"),
+    [write[1:] for write in WEBHOOK_WRITES],
+    ids=[write[0] for write in WEBHOOK_WRITES],
+)
+def test_a_webhook_request_of_a_known_secret_is_one_round_trip(
+    api: Api, method: str, path: str, body: Any, headers: dict[str, str], expected: int
+) -> None:
+    """The admission's checks run inside the webhook scripts too (lib.lua's admit())."""
+    _send(api, method, _webhook_target(api, path), body, headers)
+    target = _webhook_target(api, path)
+    with RoundTrips() as counter:
+        response = _send(api, method, target, body, headers)
+    assert response.status_code in (200, 201), response.get_json()
+    trips = _request_trips(counter)
+    assert len(trips) == expected, trips
+    scripts = [command for command in trips[-1] if command.startswith("EVALSHA")]
+    assert len(scripts) == 1 and trips[-1][-1] == scripts[0], trips
+    assert not any(command.startswith("EVALSHA admit") for trip in trips for command in trip)
+
+
 def test_the_first_request_of_a_secret_in_a_process_looks_up_its_account(api: Api) -> None:
     api.get()  # the process warmed up (scripts, the cursors' secret) by another secret
     secret = api.key("newcomer", tokens=10)

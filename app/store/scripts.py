@@ -39,6 +39,14 @@ ADMITTING = frozenset(
         "count_conversations",
         "list_events",
         "get_event",
+        "create_webhook_endpoint",
+        "update_webhook_endpoint",
+        "delete_webhook_endpoint",
+        "rotate_webhook_secret",
+        "retry_webhook_delivery",
+        "list_webhook_deliveries",
+        "send_webhook_test",
+        "recover_webhook_deliveries",
     }
 )
 # Webhook scripts get lua/webhooks.lua's helpers after lib.lua's.

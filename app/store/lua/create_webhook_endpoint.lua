@@ -8,6 +8,7 @@
 -- ARGV[9] description, or absent for null
 -- Returns {0, balance, seq} | {1, balance} (insufficient tokens) | {6, balance} (too many
 -- endpoints, charged)
+local refused = admit() if refused then return refused end
 local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not paid then
   return {1, balance}

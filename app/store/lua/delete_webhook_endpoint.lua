@@ -8,6 +8,7 @@
 --
 -- Its delivery hashes expire with the events' retention; the worker drops any of them
 -- still due when it meets one (its endpoint is gone).
+local refused = admit() if refused then return refused end
 local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not paid then
   return {1, balance}

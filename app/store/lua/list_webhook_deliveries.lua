@@ -11,6 +11,7 @@
 -- A page filtered by status stops after reading ARGV[6] deliveries, so it may hold fewer
 -- than the limit (even none) while more follow: the cursor then continues from the last
 -- delivery read. A delivery past retention whose hash is gone is not shown.
+local refused = admit() if refused then return refused end
 local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not ok then
   return {1, balance}

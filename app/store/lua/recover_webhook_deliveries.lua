@@ -13,6 +13,7 @@
 -- ARGV[11] the hint channel, ARGV[12] the account (one hint for the whole call)
 -- Returns {0, balance, body (the response's JSON, also recorded under the key)} |
 --   {1, balance} | {2, balance} (no such endpoint, charged) | {7, balance} (disabled)
+local refused = admit() if refused then return refused end
 local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not paid then
   return {1, balance}

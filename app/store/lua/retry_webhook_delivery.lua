@@ -10,6 +10,7 @@
 --
 -- An attempt in flight is not doubled: the delivery is marked, and the attempt's finish
 -- makes it due at once if it failed.
+local refused = admit() if refused then return refused end
 local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not paid then
   return {1, balance}

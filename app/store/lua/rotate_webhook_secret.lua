@@ -9,6 +9,7 @@
 -- Returns {0, balance, flat hash, previous secret} | {1, balance} (insufficient tokens)
 -- | {2, balance} (no
 -- such endpoint, charged)
+local refused = admit() if refused then return refused end
 local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not paid then
   return {1, balance}

@@ -13,6 +13,7 @@
 -- request's Idempotency-Key record (never written without one)
 -- Returns {0, balance, delivery id, {delivery field, value, ...}} | {1, balance} |
 --   {2, balance} (no such endpoint, charged) | {7, balance} (endpoint disabled, charged)
+local refused = admit() if refused then return refused end
 local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not paid then
   return {1, balance}

@@ -10,6 +10,7 @@
 -- Disabling by hand sets disabled_reason `manual` and unsubscribes it; enabling clears
 -- the reason and the failing clock, and so does a new url (SPEC.md §16): the failures
 -- of another address do not count towards disabling this one.
+local refused = admit() if refused then return refused end
 local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
 if not paid then
   return {1, balance}
