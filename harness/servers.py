@@ -18,7 +18,7 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# Ports handed out by free_port, marked in a directory every process of the machine shares:
+# Ports handed out by free_port, marked in a directory all of one user's processes share:
 # the kernel may give a port another process was just handed (and has not bound yet) to a
 # second bind(0), and two test processes (make test runs two) would then start servers on
 # one port, one of them talking to the other's. Each process removes its marks at exit.
