@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import weakref
 from collections.abc import Sequence
 from importlib import resources
@@ -25,30 +26,6 @@ SCRIPT_NAMES = (
     "list_events",
     "get_event",
 )
-# The request scripts that call lib.lua's admit() first (admission.py's layout).
-ADMITTING = frozenset(
-    {
-        "admit",
-        "debit_tokens",
-        "get_conversation",
-        "create_conversation",
-        "update_conversation",
-        "transition_conversation",
-        "delete_conversation",
-        "list_conversations",
-        "count_conversations",
-        "list_events",
-        "get_event",
-        "create_webhook_endpoint",
-        "update_webhook_endpoint",
-        "delete_webhook_endpoint",
-        "rotate_webhook_secret",
-        "retry_webhook_delivery",
-        "list_webhook_deliveries",
-        "send_webhook_test",
-        "recover_webhook_deliveries",
-    }
-)
 # Webhook scripts get lua/webhooks.lua's helpers after lib.lua's.
 WEBHOOK_SCRIPT_NAMES = (
     "create_webhook_endpoint",
@@ -63,6 +40,23 @@ WEBHOOK_SCRIPT_NAMES = (
     "finish_webhook_delivery",
     "settle_webhook_account",
     "trim_webhook_listings",
+)
+
+# lib.lua's opening line of a request script: its checks first (admission.py's layout).
+ADMIT_LINE = "local refused = admit() if refused then return refused end"
+
+
+@functools.cache  # read once: here for ADMITTING, then by every client's registration
+def _source(name: str) -> str:
+    return (resources.files("app.store") / "lua" / f"{name}.lua").read_text(encoding="utf-8")
+
+
+# The scripts that admit, read from the scripts themselves so that the two cannot disagree:
+# each takes admit()'s KEYS and ARGV before its own (TokenStore.run lays them out).
+ADMITTING = frozenset(
+    name
+    for name in (*SCRIPT_NAMES, *WEBHOOK_SCRIPT_NAMES)
+    if ADMIT_LINE in (line.strip() for line in _source(name).splitlines())
 )
 
 
@@ -89,10 +83,6 @@ class Code(enum.IntEnum):
 def pairs(flat: Sequence[Any]) -> dict[str, Any]:
     """A flat `field, value, field, value, ...` reply (HGETALL in a script) as a dict."""
     return dict(zip(flat[::2], flat[1::2], strict=True))
-
-
-def _source(name: str) -> str:
-    return (resources.files("app.store") / "lua" / f"{name}.lua").read_text(encoding="utf-8")
 
 
 # Every store of one client shares its scripts: registered once per client.
