@@ -23,6 +23,7 @@ from app.webhooks.signing import SecretState
 from app.worker.delivery import Outcome
 from app.worker.loop import decide
 from app.worker.sweep import Sweep
+from harness.servers import wait_until
 from tests.support.api import Api
 
 WEBHOOKS = "/modules/messaging/webhook_endpoints"
@@ -142,6 +143,9 @@ def test_a_new_url_restarts_the_failing_clock(stores: Stores) -> None:
     assert again.failing_since_ms == int(started)
     stores.endpoints.update("acme", endpoint.id, {"url": URL + "/v2"}, NOW)
     assert stores.failing_since(endpoint.id) is None
+    # A clock is a millisecond of Redis's: the new one must start in a later one than the
+    # old (a real attempt takes longer; this test may not).
+    wait_until(lambda: stores.queue.clock_ms() > int(started), what="a later millisecond")
     # ...so the worker's verdict of `failing` no longer disables it: the clock restarts
     assert stores.queue.finish(again, "t2", Finish(False, None, "failing", error="timeout"))
     assert stores.endpoints.get("acme", endpoint.id).status == "enabled"
