@@ -7,12 +7,19 @@ would hold its own data.
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
-import tempfile
-from pathlib import Path
-from typing import Any
+# The web workers are gevent's (below): patched here, before anything imports ssl or
+# socket, so that the workers forked from this process inherit patched modules (gevent
+# warns, and its ssl may misbehave, when a worker patches modules imported earlier).
+from gevent import monkey
+
+monkey.patch_all()
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 # prometheus-client picks its multiprocess mode when it is first imported (by the app,
 # below), so the directory must be in the environment before that and before any fork.
@@ -59,13 +66,14 @@ _default_workers = 2 * (os.cpu_count() or 1) if _config.redis_url is not None el
 workers = _int_env("WEB_CONCURRENCY", _default_workers, 1024)
 _refuse_workers_without_redis(workers, "WEB_CONCURRENCY")
 
-# Measured with `python -m bench workers` on 2 cores (README, "Performance"): sync workers,
-# two a core, served within 10% of gevent's requests with a third of its p99, and beat
-# gthread, whose workers each accept as many connections as they can: a few keep-alive
-# clients could all land on one process and leave the other cores idle. (threads > 1
-# would silently turn sync into gthread.)
-worker_class = "sync"
-threads = 1
+# gevent: a live stream (docs/stream.md) is a greenlet waiting on its account's hints, so
+# open streams hold no worker; a sync worker would be held by each. The cost, measured with
+# `python -m bench workers` (docs/decisions.md, "The live stream's workers"): sync served
+# within 10% of gevent's requests with a third of its p99 under saturation; streams
+# cannot be served by sync workers at all. Two workers a core, as with sync.
+worker_class = "gevent"
+# Streams and requests in flight per worker: 1,000 streams over the default four workers.
+worker_connections = 1000
 timeout = 30
 graceful_timeout = 10
 keepalive = 5

@@ -55,6 +55,7 @@ class Config:
     metrics_token: str | None = None
     webhook_endpoint_concurrency: int = 10
     webhook_dns_timeout_seconds: float = 2.0
+    stream_max_per_key: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -80,6 +81,7 @@ class Config:
             "METRICS_TOKEN": ("metrics_token", _metrics_token),
             "WEBHOOK_ENDPOINT_CONCURRENCY": ("webhook_endpoint_concurrency", _endpoint_concurrency),
             "WEBHOOK_DNS_TIMEOUT_SECONDS": ("webhook_dns_timeout_seconds", _dns_timeout),
+            "STREAM_MAX_PER_KEY": ("stream_max_per_key", _stream_cap),
         }
         for variable, (field, read) in readers.items():
             raw = env.get(variable)
@@ -262,6 +264,13 @@ def _endpoint_concurrency(raw: str) -> int:
     value = int_between(raw, 1, 1000)
     if value is None:
         raise ValueError("expected an integer 1-1000")
+    return value
+
+
+def _stream_cap(raw: str) -> int:
+    value = int_between(raw, 1, 10000)
+    if value is None:
+        raise ValueError("expected an integer 1-10000")
     return value
 
 

@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.api import (
     conversations,
     docs,
+    event_stream,
     event_types,
     events,
     ops,
@@ -73,6 +74,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
 
     app.register_blueprint(conversations.bp)
     app.register_blueprint(events.bp)
+    app.register_blueprint(event_stream.bp)
     app.register_blueprint(event_types.bp)
     app.register_blueprint(webhook_endpoints.bp)
     app.register_blueprint(webhook_deliveries.bp)

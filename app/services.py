@@ -15,6 +15,8 @@ from app.store.events import EventLog
 from app.store.idempotency import IdempotencyStore
 from app.store.keys import KeyStore
 from app.store.keyspace import Keyspace
+from app.store.stream_hub import StreamHub
+from app.store.streams import StreamStore
 from app.store.tokens import TokenStore
 from app.store.webhook_deliveries import WebhookDeliveryStore
 from app.store.webhook_endpoints import WebhookEndpointStore
@@ -36,7 +38,9 @@ class Services:
     webhook_endpoints: WebhookEndpointStore
     webhook_deliveries: WebhookDeliveryStore
     webhook_tools: WebhookToolStore
+    streams: StreamStore
     _cursors: CursorCodec | None = None
+    _stream_hub: StreamHub | None = None
 
     @classmethod
     def build(cls, config: Config, client: Any) -> Services:
@@ -60,6 +64,7 @@ class Services:
                 client, keyspace, config.idempotency_ttl_seconds
             ),
             webhook_tools=WebhookToolStore(client, keyspace, events),
+            streams=StreamStore(client, keyspace, config.event_retention_days),
         )
 
     def storage_answers(self) -> bool:
@@ -68,6 +73,13 @@ class Services:
             return bool(self.client.ping())
         except (RedisError, RedisClusterException):
             return False
+
+    def stream_hub(self) -> StreamHub:
+        """The process's one subscriber for its live streams, made by the first stream
+        (after gunicorn forks: the listener is a thread of the worker)."""
+        if self._stream_hub is None:
+            self._stream_hub = StreamHub(self.client, self.streams, self.keyspace.stream_hints())
+        return self._stream_hub
 
     def cursors(self) -> CursorCodec:
         """The cursor codec; its secret is SECRET_KEY, else one shared through Redis."""

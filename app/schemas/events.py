@@ -115,3 +115,39 @@ class EventTypeSchema(Schema):
     description = fields.String(
         required=True, metadata={"description": "What happened, in one line."}
     )
+
+
+# `type` of the live stream: one event type, or a family (`conversation.*`).
+STREAM_TYPE_FILTERS = (
+    *EVENT_TYPES,
+    *sorted({event_type.partition(".")[0] + ".*" for event_type in EVENT_TYPES}),
+)
+
+
+class EventStreamQuerySchema(Schema):
+    """Query of GET /events/stream (docs/stream.md)."""
+
+    type = fields.String(
+        validate=validate.OneOf(STREAM_TYPE_FILTERS),
+        metadata={
+            "description": "Only events of this type, or of this family: a prefix ending in "
+            "`.*` (`conversation.*`)."
+        },
+    )
+    conversation_id = fields.String(
+        validate=validate.Regexp(ID_RE, error="Not a conversation id."),
+        metadata={
+            "pattern": ID_RE.pattern,
+            "description": "Only events of this conversation. Another account's id, or one "
+            "never issued, matches no event.",
+        },
+    )
+    after = fields.String(
+        validate=validate.Regexp(EVENT_ID_RE, error="Not an event id."),
+        metadata={
+            "pattern": EVENT_ID_RE.pattern,
+            "description": "Start right after this event, as `Last-Event-ID` does (which "
+            "wins when both are sent). An id past retention or unknown starts with "
+            "`event: reset`, then every event still kept.",
+        },
+    )

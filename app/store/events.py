@@ -83,6 +83,7 @@ class EventLog:
                 "wh": self.keys.webhook_prefix(account),
                 "ac": account,
                 "hc": self.keys.webhook_hints(),
+                "sh": self.keys.stream_hints(),
                 "mx": self.keys.metadata_prefix(account),
             }
         )

@@ -22,6 +22,8 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
     P:{A}:idem:<sha256 of the key>       hash     one Idempotency-Key record (TTL)
     P:{A}:events                         stream   the account's events (SPEC.md §15), trimmed
                                                   to EVENT_RETENTION_DAYS as events are added
+    P:{A}:streams:<sha256 of the secret> zset    one key's open live streams (docs/stream.md):
+                                                  tokens scored by their lease's end (ms; TTL)
     P:{A}:wh:seq                         string   per-account webhook endpoint sequence (INCR)
     P:{A}:wh:eps                         zset     the account's endpoint ids, scored by sequence
     P:{A}:wh:ep:<endpoint id>            hash     one webhook endpoint (fields below)
@@ -54,6 +56,8 @@ With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
     P:wh:workers                         zset     live workers' names, scored by last heartbeat
     P:wh:hints                           channel  `<account> <ms>`: PUBLISHed by a write that
                                                   made a delivery due (not a key)
+    P:ev:hints                           channel  `<account>`: PUBLISHed by every write that
+                                                  appends an event (the live streams'; not a key)
     P:webhook-accounts                   set      before the shards (read once at worker start)
     P:limits:...                         flask-limiter's own keys, through `limits`: the
                                          per-key bucket (named by the account's hash tag
@@ -250,6 +254,14 @@ class Keyspace:
     def webhook_hints(self) -> str:
         """The Pub/Sub channel of hints (a channel, not a key)."""
         return f"{self.prefix}:wh:hints"
+
+    def streams(self, account: str, digest: str) -> str:
+        """The open live streams of one API key (docs/stream.md)."""
+        return self.account(account, "streams", digest)
+
+    def stream_hints(self) -> str:
+        """The Pub/Sub channel that says an account's event log grew (not a key)."""
+        return f"{self.prefix}:ev:hints"
 
     def webhook_trimmed(self, account: str) -> str:
         return self.account(account, "wh", "trimmed")

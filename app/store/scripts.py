@@ -25,6 +25,8 @@ SCRIPT_NAMES = (
     "repair_conversation",
     "list_events",
     "get_event",
+    "open_stream",
+    "renew_stream",
 )
 # Webhook scripts get lua/webhooks.lua's helpers after lib.lua's.
 WEBHOOK_SCRIPT_NAMES = (
@@ -78,6 +80,7 @@ class Code(enum.IntEnum):
     UNAUTHORIZED = 12
     INSUFFICIENT_SCOPE = 13
     RATE_LIMITED = 14
+    TOO_MANY_STREAMS = 15
 
 
 def pairs(flat: Sequence[Any]) -> dict[str, Any]:

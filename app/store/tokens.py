@@ -73,8 +73,8 @@ class TokenStore:
         """Run a script that takes the price first; settle the charge from its answer.
 
         Raises the admission's refusals (401, 403, 429, a replay, 409, 422), 402 when the
-        balance is short, 404 (`missing` says what was not found) and 412; a stale read
-        (nothing charged) and every other code are the caller's.
+        balance is short, 404 (`missing` says what was not found) and 412; a stale read and
+        a stream past its key's cap (nothing charged) and every other code are the caller's.
         """
         admission = charge.admission
         if admission is not None and not admission.done and name not in ADMITTING:
@@ -86,7 +86,7 @@ class TokenStore:
             keys, args = before + keys, given + args
         result = self._call(self.scripts[name], keys, args, admission)
         code = int(result[0])
-        if code == Code.STALE:
+        if code in (Code.STALE, Code.TOO_MANY_STREAMS):  # refused before the price
             return result
         charge.balance = int(result[1])
         if code == Code.INSUFFICIENT_TOKENS:

@@ -13,7 +13,8 @@
 --   0 ok, 1 insufficient tokens, 2 not found, 3 precondition failed,
 --   4 invalid transition, 5 stale read (nothing charged), 6 too many endpoints,
 --   7 endpoint disabled, 8 lease lost, 9 replay, 10 idempotency in progress,
---   11 idempotency key reused, 12 unauthorized, 13 insufficient scope, 14 rate limited
+--   11 idempotency key reused, 12 unauthorized, 13 insufficient scope, 14 rate limited,
+--   15 too many live streams open for the key
 local TYPE_POS = {d = 0, g = 1}
 local STATUS_POS = {o = 0, c = 1, a = 2}
 
@@ -72,7 +73,7 @@ end
 --   record's lifetime (s), st the HTTP status of success, min the oldest stream id kept,
 --   cut that cut-off in ms, ret the retention (s), wh the prefix of the account's webhook
 --   keys ('P:{A}:wh:'), ac the account, hc the channel of webhook hints, mx the prefix of
---   its metadata indexes ('P:{A}:meta:').
+--   its metadata indexes ('P:{A}:meta:'), sh the channel that wakes the live streams.
 local EVENTS, SUBS, DUE, IDEMPOTENCY = 2, 3, 4, 5
 
 -- A flat HGETALL reply as a table.
@@ -135,6 +136,8 @@ local function emit_event(ctx, event_type, seq, object, previous)
   local id = redis.call('XADD', KEYS[EVENTS], 'MINID', '~', ctx.min, '*', unpack(fields))
   -- An account that stops writing keeps no events past their retention either.
   redis.call('EXPIRE', KEYS[EVENTS], ctx.ret)
+  -- Wakes the account's live streams, in this same step (docs/stream.md).
+  redis.call('PUBLISH', ctx.sh, ctx.ac)
   local subscriptions = redis.call('HGETALL', KEYS[SUBS])
   if #subscriptions == 0 then
     return id

@@ -1,0 +1,39 @@
+"""The live stream of the events feed (docs/stream.md): Server-Sent Events."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from app.domain.live import Pricing, StreamFilter, follow
+from app.schemas.events import EventStreamQuerySchema
+from app.store.ids import parse_event_id
+from app.store.keys import digest
+from app.vocabulary import EVENTS_PATH, READ
+from app.web.auth import accepted_scopes, bearer_secret
+from app.web.context import RequestContext
+from app.web.guard import guarded
+from app.web.pagination import list_query
+
+bp = Blueprint("event_stream", __name__, url_prefix=EVENTS_PATH)
+
+_query_schema = EventStreamQuerySchema()
+# No proxy may cache or buffer the stream (`X-Accel-Buffering` is nginx's switch).
+_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+@bp.get("/stream")
+@guarded(READ)
+def stream_events(ctx: RequestContext) -> Response:
+    query = list_query(ctx, _query_schema)
+    # The browser's reconnect carries the newer position; `after` stays in its URL.
+    after = request.headers.get("Last-Event-ID") or query.get("after")
+    position = None if after is None else parse_event_id(ctx.account, after) or "-"
+    services = ctx.services
+    secret_digest = digest(bearer_secret(request.headers.get("Authorization")))
+    stream = services.streams.open(
+        ctx.charge, secret_digest, position, services.config.stream_max_per_key
+    )
+    wanted = StreamFilter(query.get("type"), query.get("conversation_id"))
+    pricing = Pricing(ctx.charge.cost, accepted_scopes(READ), ctx.request_id)
+    body = follow(services.stream_hub(), services.streams, stream, wanted, pricing)
+    return Response(body, mimetype="text/event-stream", headers=_HEADERS)
