@@ -35,6 +35,12 @@ EVENT_TYPES = (
     "conversation.deleted",
 )
 
+# docs/stream.md: the live stream's `type`, one event type or a family (`conversation.*`).
+STREAM_TYPE_FILTERS = (
+    *EVENT_TYPES,
+    *sorted({event_type.partition(".")[0] + ".*" for event_type in EVENT_TYPES}),
+)
+
 # SPEC.md §19: the event sent to one endpoint by `POST …/test`; never in the feed.
 WEBHOOK_TEST_EVENT = "webhook_endpoint.test"
 # Every type a webhook receiver may be sent (`GET /event_types` lists them).

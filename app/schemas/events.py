@@ -8,7 +8,7 @@ from app.domain.conversations import DESCRIPTION_MAX, TITLE_MAX
 from app.schemas.common import JsonObject, PageQuery
 from app.schemas.conversations import ConversationSchema
 from app.store.ids import EVENT_ID_RE, ID_RE
-from app.vocabulary import EVENT_TYPES, STATUSES, WEBHOOK_EVENT_TYPES
+from app.vocabulary import EVENT_TYPES, STATUSES, STREAM_TYPE_FILTERS, WEBHOOK_EVENT_TYPES
 
 
 class EventListQuerySchema(PageQuery):
@@ -115,13 +115,6 @@ class EventTypeSchema(Schema):
     description = fields.String(
         required=True, metadata={"description": "What happened, in one line."}
     )
-
-
-# `type` of the live stream: one event type, or a family (`conversation.*`).
-STREAM_TYPE_FILTERS = (
-    *EVENT_TYPES,
-    *sorted({event_type.partition(".")[0] + ".*" for event_type in EVENT_TYPES}),
-)
 
 
 class EventStreamQuerySchema(Schema):

@@ -16,6 +16,7 @@ from .generated.models import (
     EventTypeDefinition,
     EventTypeList,
 )
+from .live import follow
 
 
 class Events(Resource):
@@ -41,6 +42,28 @@ class Events(Resource):
             limit=limit,
             **filters,
         )
+
+    def stream(
+        self,
+        *,
+        after: str | None = None,
+        type: EventType | str | None = None,
+        conversation_id: str | None = None,
+    ) -> Iterator[Event]:
+        """The events as they happen (docs/stream.md), oldest first, forever.
+
+        `after` an event id: start right after it (else with what is written from now);
+        `type` an event type or a family (`"conversation.*"`). A dropped connection is
+        opened again with `Last-Event-ID`: no event is missed or repeated. Raises `ApiError`
+        when the stream is refused (401, 402, 403, 422, 429) or ended by the service (the
+        key revoked, the balance empty).
+        """
+        params: dict[str, str] = {}
+        if type is not None:
+            params["type"] = str(type)
+        if conversation_id is not None:
+            params["conversation_id"] = conversation_id
+        return follow(self._client.get_httpx_client(), params, after, Event.from_dict)
 
     def types(self) -> builtins.list[EventTypeDefinition]:
         """Every event type a webhook endpoint may be sent, with a line on what it means."""
