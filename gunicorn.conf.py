@@ -112,6 +112,13 @@ def on_starting(server: Any) -> None:
             stale.unlink()
 
 
+def post_worker_init(worker: Any) -> None:
+    """Let the live streams see that their worker was told to stop (docs/stream.md)."""
+    from app.domain import live
+
+    live.serving = lambda: bool(worker.alive)
+
+
 def child_exit(server: Any, worker: Any) -> None:
     """Drop the live-gauge files of a worker that exited (its counters stay in the sums)."""
     from prometheus_client import multiprocess

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import select
+import socket
+from typing import Any
+
 from flask import Blueprint, Response, request
 
 from app.domain.live import Pricing, StreamFilter, follow
@@ -35,5 +40,22 @@ def stream_events(ctx: RequestContext) -> Response:
     )
     wanted = StreamFilter(query.get("type"), query.get("conversation_id"))
     pricing = Pricing(ctx.charge.cost, accepted_scopes(READ), ctx.request_id)
-    body = follow(services.stream_hub(), services.streams, stream, wanted, pricing)
+    gone = functools.partial(_closed, _client_socket())
+    body = follow(services.stream_hub(), services.streams, stream, wanted, pricing, gone)
     return Response(body, mimetype="text/event-stream", headers=_HEADERS)
+
+
+def _client_socket() -> Any:
+    """The client's socket, as gunicorn and werkzeug's server put it in the environ."""
+    return request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
+
+
+def _closed(sock: Any) -> bool:
+    """Whether the client closed its end (a quiet stream would learn it at its next write)."""
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True

@@ -60,6 +60,16 @@ class Pricing:
     request_id: str
 
 
+def _always() -> bool:
+    return True
+
+
+# Whether this process still serves: gunicorn.conf.py points it at the worker's own flag, so
+# that a worker told to stop ends its streams (their clients reconnect elsewhere) within a
+# renewal instead of holding its shutdown for the whole graceful timeout.
+serving: Callable[[], bool] = _always
+
+
 def sse_event(event: dict[str, Any]) -> str:
     """One event as one SSE message: its id, its type, the object on one line."""
     data = orjson.dumps(event).decode()
@@ -82,9 +92,14 @@ def follow(
     stream: OpenStream,
     wanted: StreamFilter,
     pricing: Pricing,
+    client_gone: Callable[[], bool] = lambda: False,
     clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[str]:
-    """The text of one open stream, until the client goes or a refusal ends it."""
+    """The text of one open stream, until the client goes or a refusal ends it.
+
+    `client_gone` says whether the client closed its end: checked at each renewal, so a
+    stream whose client left gives its place under the cap back within RENEW_SECONDS.
+    """
     account = stream.account
     try:
         yield f"retry: {RETRY_MS}\n\n" + (RESET if stream.reset else "")
@@ -115,6 +130,8 @@ def follow(
                     last_write = clock()
                 now = clock()
                 if now - last_renew >= RENEW_SECONDS:
+                    if client_gone() or not serving():
+                        return
                     store.renew(stream, pricing.accepted, 0)
                     last_renew = now
                 if entries:
