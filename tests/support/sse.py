@@ -145,12 +145,17 @@ class SseReader:
         return None
 
     def events(self, count: int) -> list[Message]:
-        """The next `count` messages that carry an event (retry, reset, comments skipped)."""
+        """The next `count` messages that carry an event (retry and reset skipped).
+
+        A keep-alive comment means 15 quiet seconds: the events waited for are not coming.
+        """
         found: list[Message] = []
         while len(found) < count:
             message = self.next()
             if message is None:
                 raise EOFError(f"the stream ended after {len(found)} of {count} events")
+            if message.comments:
+                raise AssertionError(f"the stream went quiet after {len(found)} of {count}")
             if message.id is not None:
                 found.append(message)
         return found

@@ -57,9 +57,9 @@ class StreamStack:
         )
 
     @classmethod
-    def served(cls) -> StreamStack:
+    def served(cls, **env: str) -> StreamStack:
         """`saasignal serve` on the embedded store: one account, `dev`, and its key."""
-        served = Served()
+        served = Served(**env)
         # Its access log goes on to the pipe: read it, or a full pipe would stall the server.
         output = served.process.stdout
         assert output is not None
