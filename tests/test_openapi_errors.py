@@ -75,6 +75,7 @@ OPERATIONS: dict[str, tuple[str, str, set[str], dict[str, Any] | None]] = {
                             {"ids", "body", "if_match", "idempotent"}, {}),
     "list_events": ("get", M + "/events", {"query", "cursor"}, None),
     "get_event": ("get", M + "/events/{event_id}", {"ids"}, None),
+    "stream_events": ("get", M + "/events/stream", {"query"}, None),
     "list_event_types": ("get", M + "/event_types", {"query"}, None),
     "count_conversations": ("get", CONVERSATIONS + "/counts", {"query"}, None),
     "create_webhook_endpoint": ("post", ENDPOINTS, {"body", "idempotent", "capped"},

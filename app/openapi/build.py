@@ -46,6 +46,7 @@ from app.schemas.events import (
     EventListQuerySchema,
     EventRequestSchema,
     EventSchema,
+    EventStreamQuerySchema,
     EventTypeListQuerySchema,
     EventTypeSchema,
     PreviousAttributesSchema,
@@ -147,7 +148,7 @@ def _document() -> dict[str, Any]:
     _webhook_components(spec)
     paths = {
         **conversation_paths(ListQuerySchema),
-        **event_paths(EventListQuerySchema),
+        **event_paths(EventListQuerySchema, EventStreamQuerySchema),
         **event_type_paths(EventTypeListQuerySchema),
         **webhook_paths(WebhookListQuerySchema, WebhookDeliveryListQuerySchema),
         **webhook_tool_paths(),

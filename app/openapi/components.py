@@ -24,6 +24,7 @@ from app.vocabulary import (
     ENABLED_EVENTS,
     EVENT_TYPES,
     STATUSES,
+    STREAM_TYPE_FILTERS,
     TYPES,
     WEBHOOK_DELIVERY_STATUSES,
     WEBHOOK_DISABLED_REASONS,
@@ -41,6 +42,7 @@ NAMED_ENUMS: dict[tuple[str, ...], str] = {
     CONVERSATION_ORDERS: "ConversationOrder",
     EVENT_TYPES: "EventType",
     WEBHOOK_EVENT_TYPES: "WebhookEventType",
+    STREAM_TYPE_FILTERS: "StreamTypeFilter",
     ENABLED_EVENTS: "EnabledEvent",
     WEBHOOK_ENDPOINT_STATUSES: "WebhookEndpointStatus",
     WEBHOOK_DISABLED_REASONS: "WebhookDisabledReason",
@@ -176,6 +178,10 @@ SHARED: dict[str, Schema] = {
         WEBHOOK_EVENT_TYPES,
         "Every type of event a webhook endpoint may be sent: the event types, and "
         f"`{WEBHOOK_TEST_EVENT}` (sent on request by `POST …/test`, never in the feed).",
+    ),
+    "StreamTypeFilter": enum_schema(
+        STREAM_TYPE_FILTERS,
+        "What the live stream sends: one event type, or a family (a prefix ending in `.*`).",
     ),
     "EnabledEvent": enum_schema(
         ENABLED_EVENTS,

@@ -33,6 +33,7 @@ from .metadata import Metadata
 from .metadata_filter import MetadataFilter
 from .previous_attributes import PreviousAttributes
 from .recover_webhook_events import RecoverWebhookEvents
+from .stream_type_filter import StreamTypeFilter
 from .update_conversation import UpdateConversation
 from .update_webhook_endpoint import UpdateWebhookEndpoint
 from .webhook_attempt import WebhookAttempt
@@ -88,6 +89,7 @@ __all__ = (
     "MetadataFilter",
     "PreviousAttributes",
     "RecoverWebhookEvents",
+    "StreamTypeFilter",
     "UpdateConversation",
     "UpdateWebhookEndpoint",
     "WebhookAttempt",
