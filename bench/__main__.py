@@ -16,8 +16,12 @@ Modes:
     workers  the service under each gunicorn worker class and count (sync, gthread, gevent)
     profile  Redis round trips per request and a Python profile, for GET one, create, a
              transition, delete and list 25 (bench/profile.py)
+    stream   BENCH_STREAMS (1000) live streams open beside the API load: event-to-stream
+             p99, Redis connections per web process, API p99 with and without, idle
+             stream cost (bench/stream.py; not part of `all`)
     <name>   one scenario: throughput, list_scaling, inbox, memory, writes, events_feed,
-             webhooks, webhooks_scale, workers (BENCH_QUICK=1 gives it the quick mode's settings)
+             webhooks, webhooks_scale, workers, stream (BENCH_QUICK=1 gives it the quick
+             mode's settings)
 
 Options (environment): BENCH_DURATION seconds per wrk run (10; quick 3),
 BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_BIG conversations in the
@@ -40,6 +44,7 @@ from typing import Any
 
 from bench import inbox as _inbox  # noqa: F401 (registers its scenario)
 from bench import jsonserver, profile, results, targets, wrk
+from bench import stream as _stream  # noqa: F401 (registers its scenario)
 from bench import webhooks as _webhooks  # noqa: F401 (registers its scenario)
 from bench import webhooks_scale as _webhooks_scale  # noqa: F401 (registers its scenario)
 from bench import writes as _writes  # noqa: F401 (registers its scenario)

@@ -245,6 +245,9 @@ def worker_classes() -> list[tuple[str, list[str]]]:
     else:
         gevent = workers("gevent", cores, "--worker-connections", "100")
         classes.append((f"gevent, {cores} workers", gevent))
+        # The shipped default (gunicorn.conf.py): two a core, as sync's was.
+        shipped = workers("gevent", 2 * cores, "--worker-connections", "1000")
+        classes.append((f"gevent, {2 * cores} workers", shipped))
     return classes
 
 

@@ -121,7 +121,8 @@ def follow(
                         if out:
                             yield "".join(out)
                             out = []
-                        store.renew(stream, pricing.accepted, pricing.price)
+                        with hub.turn():
+                            store.renew(stream, pricing.accepted, pricing.price)
                         last_renew = clock()
                     out.append(sse_event(event))
                     sent += 1
@@ -132,7 +133,8 @@ def follow(
                 if now - last_renew >= RENEW_SECONDS:
                     if client_gone() or not serving():
                         return
-                    store.renew(stream, pricing.accepted, 0)
+                    with hub.turn():
+                        store.renew(stream, pricing.accepted, 0)
                     last_renew = now
                 if entries:
                     continue  # more may be waiting
@@ -145,6 +147,7 @@ def follow(
         yield sse_error(error, pricing.request_id)
     finally:
         try:
-            store.close(stream)
+            with hub.turn():
+                store.close(stream)
         except ServiceError:
             log.warning("live stream of %s: its lease could not be given back", account)

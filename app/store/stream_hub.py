@@ -8,8 +8,8 @@ its own position; the newest entries an account's streams share are read from Re
 per hint and kept here (a `Tail`), so a thousand streams of one account cost one read per
 change, not a thousand. A stream behind the tail's start (resuming into history) reads the
 log itself, in pages, until it reaches the tail. The connections a process holds are the
-subscriber's and the pool's, whatever the number of streams: reads of the log by streams
-go through a semaphore of READERS.
+subscriber's and the pool's, whatever the number of streams: every Redis call of a stream
+(its reads of the log, its renewals) goes through a semaphore of READERS.
 
 Hints published while the subscriber was not listening reached no one: while it is down,
 and once when it subscribes again, every account counts as changed.
@@ -111,6 +111,10 @@ class StreamHub:
                 if tail.streams == 0:
                     del self._tails[account]
                     self._counts.pop(account, None)
+
+    def turn(self) -> threading.BoundedSemaphore:
+        """Hold while a stream talks to Redis (its renewals): at most READERS at once."""
+        return self._readers
 
     def count(self, account: str) -> int:
         """How often the account's log may have changed (only ever grows)."""
