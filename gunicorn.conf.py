@@ -2,7 +2,8 @@
 
 The configuration is validated here, before any worker starts, so a bad value stops the
 start with one line; several workers on the embedded store are refused, since each worker
-would hold its own data.
+would hold its own data. The workers are gevent's, so that the live stream's open
+connections hold none (docs/decisions.md, "The live stream's workers").
 """
 
 from __future__ import annotations
