@@ -173,6 +173,23 @@ def test_the_readme_tour_runs_as_written(tmp_path: Path) -> None:
     assert gold_pages(output), ("the metadata filter found nothing", output)
 
 
+def test_the_startup_the_walkthrough_shows_is_what_serve_prints() -> None:
+    page = WALKTHROUGH.read_text(encoding="utf-8")
+    shown = re.search(r"^```text\n(.*?)^```$", page, re.S | re.M)
+    assert shown is not None, "the walkthrough shows no startup"
+    *startup, request = shown.group(1).splitlines()  # the last line: one request's log
+    with Served() as served:
+        printed = [
+            re.sub(r"sk_live_\S+", "sk_live_...", line).replace(str(served.port), "8000")
+            for line in served.lines
+        ]
+        served.request("GET", "/", "")
+    assert printed == startup
+    logged = json.loads(served.rest.splitlines()[-1])
+    assert set(logged) == set(json.loads(request)), logged
+    assert (logged["method"], logged["path"], logged["status"]) == ("GET", "/", 200)
+
+
 def test_the_readme_is_short_and_opens_with_the_two_commands() -> None:
     text = README.read_text(encoding="utf-8")
     assert len(text.splitlines()) <= 300
