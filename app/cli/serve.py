@@ -49,8 +49,9 @@ def register(commands: Any) -> None:
     serve = commands.add_parser(
         "serve",
         help="run a development server (one process; production is gunicorn)",
-        description="Serve the API for development: on the embedded in-memory store unless "
-        "REDIS_URL is set, where it makes three keys to try and delivers webhooks itself. "
+        description="Serve the API for development. Without REDIS_URL: on an embedded "
+        "in-memory store, with three keys to try, delivering webhooks itself. With REDIS_URL: "
+        "on that Redis (keys from `saasignal keys create`, webhooks by `saasignal worker`). "
         "One process; for production run gunicorn (docs/operations.md).",
     )
     serve.add_argument(
