@@ -59,8 +59,8 @@ _default_workers = 2 * (os.cpu_count() or 1) if _config.redis_url is not None el
 workers = _int_env("WEB_CONCURRENCY", _default_workers, 1024)
 _refuse_workers_without_redis(workers, "WEB_CONCURRENCY")
 
-# Measured with `python -m bench workers` on 2 cores (bench/RESULTS.md, "Worker classes"):
-# sync workers, two a core, served within 10% of gevent's requests with a third of its p99, and beat
+# Measured with `python -m bench workers` on 2 cores (README, "Performance"): sync workers,
+# two a core, served within 10% of gevent's requests with a third of its p99, and beat
 # gthread, whose workers each accept as many connections as they can: a few keep-alive
 # clients could all land on one process and leave the other cores idle. (threads > 1
 # would silently turn sync into gthread.)
