@@ -3,6 +3,7 @@ the filters, the configuration, and `saasignal listen`'s secret."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,6 +14,7 @@ from app.cli.listen import signing_secret, wanted
 from app.config import Config, ConfigError
 from app.domain.live import KEEPALIVE_SECONDS, Pricing, StreamFilter, follow
 from app.errors import Unauthorized
+from app.store.stream_hub import TAIL_KEEP, Tail
 from app.store.streams import RENEW_SECONDS, OpenStream
 
 
@@ -108,3 +110,14 @@ def test_the_listen_secret_depends_on_the_key_and_the_url_only() -> None:
     assert one != signing_secret("sk_live_" + "b" * 40, "http://127.0.0.1:3000/hooks")
     assert one != signing_secret("sk_live_" + "a" * 40, "http://127.0.0.1:3000/other")
     assert one.startswith("whsec_")
+
+
+def test_a_tail_keeps_its_newest_entries_and_sends_older_positions_to_redis() -> None:
+    tail = Tail(threading.Lock())
+    tail.base = (0, 0)
+    tail.extend([(f"{ms}-0", {"ty": "conversation.created"}) for ms in range(1, TAIL_KEEP + 45)])
+    assert len(tail.entries) == TAIL_KEEP
+    assert tail.base == (44, 0) and tail.head == f"{TAIL_KEEP + 44}-0"
+    assert tail.after("43-0") is None  # entry 44 is gone from memory: read the log
+    assert [entry_id for entry_id, _ in tail.after("44-0") or []][:2] == ["45-0", "46-0"]
+    assert tail.after(tail.head) == []

@@ -32,8 +32,9 @@ log = logging.getLogger("saasignal")
 
 # At most this many streams of one process read the log at once (and so hold a connection).
 READERS = 4
-# The newest entries of an account kept in memory for its streams.
-TAIL_KEEP = 2000
+# The newest entries of an account kept in memory for its streams: enough for the live lag
+# (a stream further behind reads Redis), little memory for an account with streams here.
+TAIL_KEEP = 256
 RESUBSCRIBE_SECONDS = 1.0
 
 
