@@ -19,6 +19,7 @@ from app.store import scripts as loader
 from app.store.admission import skip
 from app.store.doctor import run_doctor
 from app.store.events import Origin
+from app.store.migrate import migrate
 from app.store.scripts import (
     ALL_SCRIPT_NAMES,
     LIBRARIES,
@@ -199,6 +200,7 @@ def test_every_script_runs_by_the_names_it_declares(api: Api, called: set[str]) 
     hooks.delete("acme", endpoint.id, charge=charge)
     services.client.zadd(services.keyspace.index("acme"), {"999": 999})  # drift to repair
     assert run_doctor(services.client, services.keyspace, "acme", repair=True)
+    migrate(services.client, services.keyspace, lambda line: None)
     assert called == set(ALL_SCRIPT_NAMES)
 
 

@@ -146,11 +146,15 @@ class Keyspace:
         """SCAN pattern matching one key per account (its sequence)."""
         return f"{self.prefix}:{{*}}:seq"
 
+    def data_version(self) -> str:
+        """The layout version of the data under the prefix (app/store/migrate.py)."""
+        return f"{self.prefix}:data-version"
+
     def limits_prefix(self) -> str:
         return f"{self.prefix}:limits"
 
     def legacy_webhook_accounts(self) -> str:
-        """The one set of webhook accounts before the shards (read once at worker start)."""
+        """The one set of webhook accounts before the shards (`saasignal migrate` empties it)."""
         return f"{self.prefix}:webhook-accounts"
 
     def webhook_shard_accounts(self, shard: int) -> str:

@@ -127,7 +127,8 @@ ENTRIES = (
     _e("webhook_shard_trimmed", "string", "set (TTL 6 h) by the worker trimming shard n", "<n>"),
     _e("webhook_workers", "zset", "live workers' names, scored by last heartbeat"),
     _e("webhook_hints", "channel", "`<account> <ms>` PUBLISHed when work is due (not a key)"),
-    _e("legacy_webhook_accounts", "set", "before the shards (read once at worker start)"),
+    _e("data_version", "string", "the layout version of the data (`saasignal migrate`)"),
+    _e("legacy_webhook_accounts", "set", "before the shards: `saasignal migrate` empties it"),
     _e(
         "limits_prefix",
         "prefix",

@@ -61,6 +61,7 @@ WEBHOOK_SCRIPT_NAMES = (
     "finish_webhook_delivery",
     "settle_webhook_account",
     "trim_webhook_listings",
+    "migrate_webhook_account",
 )
 ALL_SCRIPT_NAMES = (*SCRIPT_NAMES, *WEBHOOK_SCRIPT_NAMES)
 # The helpers every script gets, in this order, after its codes and inputs.

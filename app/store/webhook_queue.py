@@ -216,17 +216,6 @@ class WebhookQueue:
         reply = self.scripts["trim_webhook_listings"](keys, args)
         return -1 if reply.code == Code.NOT_DUE else int(reply.dropped)
 
-    def adopt_legacy_accounts(self) -> int:
-        """Put the accounts of the one set before the shards into their shards."""
-        legacy = self.keys.legacy_webhook_accounts()
-        accounts = [str(account) for account in self.client.smembers(legacy)]
-        for account in accounts:
-            self.client.sadd(self.keys.webhook_shard_accounts(webhook_shard(account)), account)
-        self.lower([(account, 0) for account in accounts])
-        if accounts:
-            self.client.delete(legacy)
-        return len(accounts)
-
     def _claimed(self, account: str, now: int, row: list[Any]) -> Claimed:
         (delivery_id, endpoint_id, entry_id, event_type, attempt, url, secret,
          previous, previous_ends, failing_since, fields) = row  # fmt: skip

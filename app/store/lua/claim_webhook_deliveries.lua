@@ -47,25 +47,7 @@ local function claim(id, key, d, endpoint, e)
     e[4] or '', e[5] or '', fields}
 end
 
--- Before endpoint scores, `wh:due` held the deliveries themselves: move any left over.
-local function migrate(id)
-  local key = keys.webhook_delivery(id)
-  local d = redis.call('HMGET', key, 'ep', 'st')
-  redis.call('ZREM', KEY.due, id)
-  if d[2] == 'pending' then
-    redis.call('HDEL', key, 'lt', 'lx')
-    redis.call('ZADD', keys.webhook_endpoint_due(d[1]), now, id)
-    redis.call('ZADD', KEY.due, 'LT', now, d[1])
-  end
-end
-
 local endpoints = redis.call('ZRANGEBYSCORE', KEY.due, '-inf', now, 'LIMIT', 0, 32)
-for _, member in ipairs(endpoints) do
-  if string.sub(member, 1, 4) == 'whd_' then
-    migrate(member)
-  end
-end
-endpoints = redis.call('ZRANGEBYSCORE', KEY.due, '-inf', now, 'LIMIT', 0, 32)
 for _, endpoint in ipairs(endpoints) do
   if #claimed >= limit then
     break
@@ -73,10 +55,7 @@ for _, endpoint in ipairs(endpoints) do
   local endpoint_key = keys.webhook_endpoint(endpoint)
   local endpoint_due = keys.webhook_endpoint_due(endpoint)
   local in_flight = keys.webhook_endpoint_in_flight(endpoint)
-  local e = redis.call('HMGET', endpoint_key, 'st', 'url', 'sk', 'px', 'fs', 'ps')
-  if e[6] then  -- a previous secret kept in the hash before it had its own expiring key
-    redis.call('HDEL', endpoint_key, 'ps')
-  end
+  local e = redis.call('HMGET', endpoint_key, 'st', 'url', 'sk', 'px', 'fs')
   -- The previous secret has a key of its own: gone (false) once its 24 hours end.
   e.previous = redis.call('GET', keys.webhook_previous_secret(endpoint))
   if e[1] ~= 'enabled' then

@@ -24,7 +24,6 @@ local overlap = tonumber(ARG.overlap)
 redis.call('HSET', KEY.endpoint, 'sk', ARG.secret, 'px', tonumber(ARG.now) + overlap,
   'u', ARG.now)
 redis.call('SET', KEY.previous_secret, current, 'PX', overlap)
-redis.call('HDEL', KEY.endpoint, 'ps')  -- where it was kept before it had its own key
 local object = redis.call('HGETALL', KEY.endpoint)
 commit_webhook_idempotency(KEY.idempotency, ARG.idempotency_context, ARG.endpoint_id, object)
 return {CODE.OK, balance, object, current}
