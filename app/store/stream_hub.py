@@ -1,7 +1,7 @@
 """One Redis subscriber per process for every live stream it serves (docs/stream.md).
 
 Every write that appends an event PUBLISHes the account's name on `P:ev:hints` from its
-own script (lib.lua's `emit_event`). The hub listens on one connection, on a thread (a
+own script (lib_events.lua's `emit_event`). The hub listens on one connection, on a thread (a
 greenlet under gunicorn's gevent workers), and counts the hints of each account that has
 streams here. A stream waits for its account's count to move, then reads the log after
 its own position; the newest entries an account's streams share are read from Redis once

@@ -73,16 +73,22 @@ class StreamStore:
         """
         account = charge.account
         token = secrets.token_hex(8)
-        keys = [self.keys.events(account), self.keys.streams(account, digest)]
-        now = int(time.time() * 1000)
-        args = [token, now, LEASE_MS, cap, "" if after is None else after, self.cutoff_ms()]
-        result = self.tokens.run("open_stream", charge, keys, args)
-        if int(result[0]) == Code.TOO_MANY_STREAMS:
+        keys = {"events": self.keys.events(account), "streams": self.keys.streams(account, digest)}
+        args = {
+            "stream": token,
+            "now": int(time.time() * 1000),
+            "lease": LEASE_MS,
+            "cap": cap,
+            "after": "" if after is None else after,
+            "cutoff": self.cutoff_ms(),
+        }
+        reply = self.tokens.run("open_stream", charge, keys, args)
+        if reply.code == Code.TOO_MANY_STREAMS:
             raise RateLimited(
                 retry_after=int(RENEW_SECONDS),
                 message=f"At most {cap} live streams may be open at once per API key.",
             )
-        return OpenStream(account, digest, token, str(result[2]), bool(int(result[3])))
+        return OpenStream(account, digest, token, str(reply.position), bool(int(reply.reset)))
 
     @reports_unavailable
     def renew(self, stream: OpenStream, accepted: str, cost: int) -> int:
@@ -92,22 +98,26 @@ class StreamStore:
         InsufficientTokens (the balance cannot pay).
         """
         account = stream.account
-        keys = [
-            self.keys.tokens(account),
-            self.keys.key_record(account, stream.digest),
-            self.keys.streams(account, stream.digest),
-        ]
-        now = int(time.time() * 1000)
-        args: list[Any] = [cost, accepted, stream.token, now, LEASE_MS]
-        result = self.tokens.scripts["renew_stream"](keys=keys, args=args)
-        code = int(result[0])
-        if code == Code.UNAUTHORIZED:
+        keys = {
+            "tokens": self.keys.tokens(account),
+            "key_record": self.keys.key_record(account, stream.digest),
+            "streams": self.keys.streams(account, stream.digest),
+        }
+        args = {
+            "cost": cost,
+            "scopes": accepted,
+            "stream": stream.token,
+            "now": int(time.time() * 1000),
+            "lease": LEASE_MS,
+        }
+        reply = self.tokens.scripts["renew_stream"](keys, args)
+        if reply.code == Code.UNAUTHORIZED:
             raise Unauthorized("The API key was revoked.")
-        if code == Code.INSUFFICIENT_SCOPE:
+        if reply.code == Code.INSUFFICIENT_SCOPE:
             raise InsufficientScope(required=accepted.strip(",").split(",")[0])
-        if code == Code.INSUFFICIENT_TOKENS:
-            raise InsufficientTokens(required=cost, balance=int(result[1]))
-        return int(result[1])
+        if reply.code == Code.INSUFFICIENT_TOKENS:
+            raise InsufficientTokens(required=cost, balance=int(reply.balance))
+        return int(reply.balance)
 
     @reports_unavailable
     def close(self, stream: OpenStream) -> None:
