@@ -33,7 +33,7 @@ from app.web.inputs import (
     refuse_oversized_body,
 )
 from app.web.pagination import paginate
-from app.webhooks.addresses import bounded_resolver
+from app.webhooks.lookups import bounded_resolver
 
 bp = Blueprint("webhook_endpoints", __name__, url_prefix=WEBHOOK_ENDPOINTS_PATH)
 
@@ -48,7 +48,7 @@ def _check_url(ctx: RequestContext, url: str | None) -> None:
     config = ctx.services.config
     # A name server that does not answer within the bound: accepted like a name that does
     # not resolve (checked again before every attempt); no request waits longer on it.
-    resolver = bounded_resolver(config.webhook_dns_timeout_seconds)
+    resolver = bounded_resolver(config.webhook_dns_timeout_seconds, account=ctx.account)
     errors = url_errors(url, config.webhook_allow_private_targets, resolver)
     if errors:
         charge_and_raise(ctx, ValidationFailed(details=errors))

@@ -20,8 +20,6 @@ import ipaddress
 import re
 import socket
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
@@ -100,31 +98,6 @@ def system_resolver(host: str, port: int) -> list[str]:
     """Resolve `host` as the operating system does (getaddrinfo), every address."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     return [str(info[4][0]) for info in infos]
-
-
-# Lookups run here so a caller can stop waiting: a lookup cannot be interrupted, but a
-# caller need not wait for it. A name server that never answers holds one of these
-# threads until the system's own resolver gives up; callers still wait no longer than
-# their bound, queued or not.
-_LOOKUPS = ThreadPoolExecutor(32, thread_name_prefix="dns")
-
-
-class LookupTimeout(OSError):
-    """The name server did not answer within WEBHOOK_DNS_TIMEOUT_SECONDS."""
-
-
-def bounded_resolver(seconds: float, resolver: Resolver | None = None) -> Resolver:
-    """`resolver` (the system's by default), given up on after `seconds` (LookupTimeout)."""
-
-    def resolve(host: str, port: int) -> list[str]:
-        future = _LOOKUPS.submit(resolver or system_resolver, host, port)
-        try:
-            return future.result(timeout=seconds)
-        except FutureTimeout:
-            future.cancel()
-            raise LookupTimeout(f"{host}: no answer within {seconds:g} s") from None
-
-    return resolve
 
 
 def parse_ipv4(text: str) -> ipaddress.IPv4Address | None:
