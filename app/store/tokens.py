@@ -80,7 +80,8 @@ class TokenStore:
         if admission is not None and not admission.done and name not in ADMITTING:
             self.admit(charge)
         keys = [self.keys.tokens(charge.account), *keys]
-        args = [charge.cost, *args]
+        # A price already taken (the request paid before a name lookup) is not taken again.
+        args = [0 if charge.debited else charge.cost, *args]
         if name in ADMITTING:
             before, given = self._layout(charge)
             keys, args = before + keys, given + args

@@ -228,6 +228,14 @@ def _literal(host: str) -> Address | None:
     return address
 
 
+def names_a_host(url: str, allow_private: bool) -> bool:
+    """Whether checking the URL asks a name server (a valid URL whose host is a name)."""
+    try:
+        return parse_url_text(url, allow_private).literal is None
+    except InvalidUrl:
+        return False
+
+
 def pin(url: str, allow_private: bool, resolver: Resolver = system_resolver) -> Target:
     """The address an attempt must connect to, checked now; BlockedAddress, UnresolvableHost
     or InvalidUrl (a URL valid at creation may not be once private targets are refused)."""
