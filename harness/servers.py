@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -87,7 +89,8 @@ class RedisServer:
     def start(self) -> None:
         command = [
             "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--dir", self.dir, *self.extra,
+            "--save", "", "--appendonly", "no", "--dir", self.dir, *_debug_command(),
+            *self.extra,
         ]  # fmt: skip
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -110,6 +113,15 @@ class RedisServer:
             self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
+
+
+@functools.cache
+def _debug_command() -> tuple[str, ...]:
+    """`--enable-debug-command local` where redis-server has it (7.0 on): tests stall a node
+    past the client's socket timeout with DEBUG SLEEP (tests/test_stalled_redis.py)."""
+    version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True)
+    found = re.search(r"v=(\d+)\.", version.stdout)
+    return ("--enable-debug-command", "local") if found and int(found.group(1)) >= 7 else ()
 
 
 def start_redis(extra: list[str] | None = None) -> RedisServer | None:
