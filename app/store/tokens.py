@@ -18,7 +18,7 @@ import logging
 from typing import Any
 
 from redis.commands.core import Script
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 
 from app.errors import (
     IdempotencyInProgress,
@@ -48,6 +48,26 @@ class Charge:
     balance: int | None = None
     debited: bool = False
     admission: Admission | None = None  # the request's checks, until its first script
+
+
+def script_raised(error: ResponseError) -> bool:
+    """Whether the error is a script's own, raised while it ran (a Redis error half way, a
+    value it could not use): not a refusal to run it (NOSCRIPT, BUSY, OOM, MOVED, READONLY
+    are classes of their own or say so)."""
+    return type(error) is ResponseError and not str(error).startswith("BUSY")
+
+
+def _raised_after_admission(charge: Charge, admission: Admission | None) -> None:
+    """Leave a request whose script raised as one that reached its step (docs/errors.md).
+
+    Every request script admits and takes its price first, and Redis keeps what a script
+    wrote before it raised: so the price was taken and an Idempotency-Key claimed. Marked
+    so, the request's 5xx refunds the price (context.finish) and releases the claim
+    (run_idempotent): neither the tokens nor the key are lost to the failure.
+    """
+    charge.debited = True
+    if admission is not None and admission.claim is not None and admission.fingerprint:
+        admission.claim.claimed = True
 
 
 class TokenStore:
@@ -85,7 +105,12 @@ class TokenStore:
         if name in ADMITTING:
             before, given = self._layout(charge)
             keys, args = before + keys, given + args
-        result = self._call(self.scripts[name], keys, args, admission)
+        try:
+            result = self._call(self.scripts[name], keys, args, admission)
+        except ResponseError as error:
+            if script_raised(error):
+                _raised_after_admission(charge, admission)
+            raise
         code = int(result[0])
         if code == Code.STALE:
             return result

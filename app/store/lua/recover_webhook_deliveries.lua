@@ -55,7 +55,8 @@ end
 local made, more, next_since = 0, false, nil
 local entries = {}
 if from <= tonumber(ARGV[4]) then
-  entries = redis.call('XRANGE', KEYS[3], from .. '-0', ARGV[4], 'COUNT', budget)
+  -- %d: past 1e14 ms (the year 5138) Lua would write the number as 1e+14.
+  entries = redis.call('XRANGE', KEYS[3], string.format('%d-0', from), ARGV[4], 'COUNT', budget)
 end
 local stop = #entries
 if #entries == budget then
