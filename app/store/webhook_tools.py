@@ -24,6 +24,9 @@ from app.store.webhook_idempotency import committed, idempotency_context, record
 
 # One recovery reads at most this many events (SPEC.md §19).
 RECOVERY_READ_BUDGET = 1000
+# And the most bytes of events one call reads (whole milliseconds), so that its Redis time
+# does not grow with the events' size (docs/webhooks.md; bench/RESULTS.md measures it).
+RECOVERY_BYTE_BUDGET = 512 * 1024
 
 
 class WebhookToolStore:
@@ -113,6 +116,7 @@ class WebhookToolStore:
             self.events.idempotency_ttl,
             self.keys.webhook_hints(),
             account,
+            RECOVERY_BYTE_BUDGET,
         ]
         result = self._run("recover_webhook_deliveries", account, keys, args, charge)
         if claim is not None:

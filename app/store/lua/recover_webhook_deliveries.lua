@@ -10,7 +10,8 @@
 -- ARGV[7] most events read, ARGV[8] the account's webhook key prefix `P:{A}:wh:` (the
 -- script names the delivery hashes `<prefix>dlv:<id>` of the events it reads), ARGV[9]
 -- the Idempotency-Key's claim token ('' none), ARGV[10] the record's lifetime (s),
--- ARGV[11] the hint channel, ARGV[12] the account (one hint for the whole call)
+-- ARGV[11] the hint channel, ARGV[12] the account (one hint for the whole call),
+-- ARGV[13] the most bytes of events one call reads
 -- Returns {0, balance, body (the response's JSON, also recorded under the key)} |
 --   {1, balance} | {2, balance} (no such endpoint, charged) | {7, balance} (disabled)
 local refused = admit() if refused then return refused end
@@ -54,12 +55,29 @@ end
 
 local made, more, next_since = 0, false, nil
 local entries = {}
-if from <= tonumber(ARGV[4]) then
-  -- %d: past 1e14 ms (the year 5138) Lua would write the number as 1e+14.
-  entries = redis.call('XRANGE', KEYS[3], string.format('%d-0', from), ARGV[4], 'COUNT', budget)
+-- ARGV[13] bytes of events read at most (whole milliseconds): the call's Redis time does
+-- not grow with the events' size. %d: past 1e14 ms Lua would write 1e+14.
+local bytes, byte_budget, full, lower = 0, tonumber(ARGV[13]), false, string.format('%d-0', from)
+while from <= tonumber(ARGV[4]) and #entries < budget and not full do
+  local want = math.min(100, budget - #entries)
+  local batch = redis.call('XRANGE', KEYS[3], lower, ARGV[4], 'COUNT', want)
+  for _, entry in ipairs(batch) do
+    if bytes >= byte_budget and ms_of(entry[1]) ~= ms_of(entries[#entries][1]) then
+      full = true
+      break
+    end
+    entries[#entries + 1] = entry
+    for j = 2, #entry[2], 2 do
+      bytes = bytes + #entry[2][j]
+    end
+  end
+  if #batch < want then
+    break
+  end
+  lower = '(' .. entries[#entries][1]
 end
 local stop = #entries
-if #entries == budget then
+if #entries == budget or full then
   local after = redis.call('XRANGE', KEYS[3], '(' .. entries[#entries][1], ARGV[4], 'COUNT', 1)
   if #after > 0 then
     more = true
