@@ -95,7 +95,7 @@ class OnceClusterPipeline(ClusterPipeline):
         self._send_cluster_commands(stack, raise_on_error=False, allow_redirections=False)  # type: ignore[no-untyped-call]
         ordered = sorted(stack, key=lambda command: command.position)
         for command in ordered:
-            if isinstance(command.result, _REFUSED_UNRUN):
+            if allow_redirections and isinstance(command.result, _REFUSED_UNRUN):
                 try:  # RedisCluster's own send: it follows MOVED and ASK, retries nothing
                     command.result = RedisCluster.execute_command(  # type: ignore[no-untyped-call]
                         self, *command.args, **command.options
