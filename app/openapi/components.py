@@ -118,6 +118,7 @@ def deleted(object_name: str, id_description: str) -> Schema:
 METADATA: Schema = {
     "type": "object",
     "additionalProperties": True,
+    "maxProperties": METADATA_MAX_MEMBERS,
     "description": "Any JSON object, yours to fill: at most "
     f"{METADATA_MAX_BYTES} bytes as compact UTF-8 JSON, at most {METADATA_MAX_DEPTH} "
     "levels deep (the object itself is level 1; each object or array in it adds one) and "
