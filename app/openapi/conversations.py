@@ -123,18 +123,18 @@ def _list(query: type[Schema]) -> dict[str, Any]:
     )
 
 
-# An object exploded in form style: each member is one query parameter, so the member
-# `metadata[tier]` is sent as `metadata[tier]=gold`. `style: deepObject` on `{"tier": "gold"}`
-# would say the same more idiomatically, but openapi-python-client (0.29.1) ignores the style
-# and would send `tier=gold`; the form style is what it and schemathesis serialize right.
+# `metadata[tier]=gold` is an object with bare keys in deepObject style: what openapi-fetch and
+# @hey-api/openapi-ts send right with their default settings (docs/clients.md).
+# openapi-python-client (0.29.1) ignores the style and spreads the object's members as
+# parameters of their own: the Python client gives it `metadata[tier]` keys to spread.
 _METADATA_FILTER = {
     "in": "query",
     "name": "metadata",
-    "style": "form",
+    "style": "deepObject",
     "explode": True,
     "required": False,
-    "description": "`metadata[<key>]=<value>`: one metadata filter (SPEC.md §18), given as "
-    'the object `{"metadata[<key>]": "<value>"}`.',
+    "description": "`metadata[<key>]=<value>`: one metadata filter (docs/conversations.md), "
+    'the object `{"<key>": "<value>"}` in deepObject style.',
     "schema": {"$ref": "#/components/schemas/MetadataFilter"},
 }
 

@@ -61,6 +61,8 @@ def _webhook(name: str) -> dict[str, Any]:
             "tags": ["Webhooks"],
             "summary": f"`{name}` (sent to your endpoint)",
             "description": f"{DESCRIPTIONS[name]}\n\n{_SIGNATURE}",
+            # The service calls you: no API key; the signature headers authenticate it.
+            "security": [],
             "parameters": [
                 {
                     "name": header,
