@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 from redis.exceptions import RedisClusterException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.api import (
-    conversations,
-    docs,
-    event_types,
-    events,
-    ops,
-    webhook_deliveries,
-    webhook_endpoints,
-    webhook_tools,
-)
+from app.api import docs, ops
 from app.config import Config, ConfigError
+from app.openapi.catalog import RESOURCES
 from app.services import Services
 from app.store.connect import RedisTooOld, check_redis_version, connect
 from app.web import accesslog, context, metrics
 from app.web.errors import register_error_handlers
 from app.web.ratelimit import RateLimits
+from app.web.routing import register_resources
 from app.webhooks.addresses import describe_rule
 
 log = logging.getLogger("saasignal")
+
+
+def _blueprint(views: str) -> Blueprint:
+    """The blueprint `bp` of the views module `views` (`app.api.conversations`)."""
+    found: Blueprint = importlib.import_module(views).bp
+    return found
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -> Flask:
@@ -71,12 +71,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
     metrics.init_app(app)
     accesslog.init_app()
 
-    app.register_blueprint(conversations.bp)
-    app.register_blueprint(events.bp)
-    app.register_blueprint(event_types.bp)
-    app.register_blueprint(webhook_endpoints.bp)
-    app.register_blueprint(webhook_deliveries.bp)
-    app.register_blueprint(webhook_tools.bp)
+    # Every resource of the catalog, by its views module (docs/internals/adding-a-resource.md).
+    register_resources(app, RESOURCES, _blueprint)
     app.register_blueprint(ops.bp)
     app.register_blueprint(docs.bp)
     register_error_handlers(app)

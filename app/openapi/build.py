@@ -18,6 +18,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from app.openapi.catalog import RESOURCES
 from app.openapi.components import (
     SHARED,
     constant_field,
@@ -26,12 +27,9 @@ from app.openapi.components import (
     page,
     refer_to_components,
 )
-from app.openapi.conversations import JSON_TYPES, conversation_paths
-from app.openapi.event_types import event_type_paths, webhooks_section
-from app.openapi.events import event_paths
+from app.openapi.conversations import JSON_TYPES
+from app.openapi.event_types import webhooks_section
 from app.openapi.parts import HEADER_COMPONENTS, PARAMETERS, SECURITY_SCHEME
-from app.openapi.webhook_tools import webhook_tool_paths
-from app.openapi.webhooks import webhook_paths
 from app.schemas.common import EmptySchema, JsonObject
 from app.schemas.conversations import (
     ConversationCountsSchema,
@@ -39,15 +37,12 @@ from app.schemas.conversations import (
     CountsByStatusSchema,
     CountsByTypeSchema,
     CreateConversationSchema,
-    ListQuerySchema,
     UpdateConversationSchema,
 )
 from app.schemas.events import (
     EventDataSchema,
-    EventListQuerySchema,
     EventRequestSchema,
     EventSchema,
-    EventTypeListQuerySchema,
     EventTypeSchema,
     PreviousAttributesSchema,
 )
@@ -61,11 +56,9 @@ from app.schemas.webhook_tools import (
 from app.schemas.webhooks import (
     CreateWebhookEndpointSchema,
     UpdateWebhookEndpointSchema,
-    WebhookDeliveryListQuerySchema,
     WebhookDeliverySchema,
     WebhookEndpointSchema,
     WebhookEndpointWithSecretSchema,
-    WebhookListQuerySchema,
 )
 from app.vocabulary import DEFAULT_TOKEN_COSTS
 
@@ -153,13 +146,10 @@ def _document() -> dict[str, Any]:
     spec.components.schema("EventTypeDefinition", schema=EventTypeSchema)
     spec.components.schema("EventTypeList", page("EventTypeDefinition", None))
     _webhook_components(spec)
-    paths = {
-        **conversation_paths(ListQuerySchema),
-        **event_paths(EventListQuerySchema),
-        **event_type_paths(EventTypeListQuerySchema),
-        **webhook_paths(WebhookListQuerySchema, WebhookDeliveryListQuerySchema),
-        **webhook_tool_paths(),
-    }
+    paths: dict[str, dict[str, Any]] = {}
+    for resource in RESOURCES:
+        for path, operations in resource.paths().items():
+            paths.setdefault(path, {}).update(operations)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     document: dict[str, Any] = spec.to_dict()

@@ -6,20 +6,17 @@ only, the errors as classes of the error tree.
 
 from __future__ import annotations
 
-from typing import Any
-
-from marshmallow import Schema
-
 from app.errors import InvalidCursor, NotFound, PayloadTooLarge, ValidationFailed
-from app.openapi.errors import AUTHENTICATED, error_responses
+from app.openapi.declare import Operation, Resource
+from app.openapi.errors import AUTHENTICATED
 from app.openapi.parts import (
     EXAMPLE_CONVERSATION,
     EXAMPLE_EVENT_ID,
     EXAMPLE_REQUEST_ID,
-    operation,
     parameter,
     success,
 )
+from app.schemas.events import EventListQuerySchema
 from app.store.events import PAGE_READ_BUDGET
 from app.vocabulary import EVENTS_PATH, READ
 
@@ -51,9 +48,11 @@ EXAMPLE_EVENT = {
 }
 
 
-def _list_events(query: type[Schema]) -> dict[str, Any]:
+def _list_events() -> Operation:
     page = {"status": "ok", "data": [EXAMPLE_EVENT], "has_more": True, "next_cursor": "eyJlIjpb..."}
-    return operation(
+    return Operation(
+        "get",
+        EVENTS_PATH,
         "list_events",
         tag=TAG,
         scope=READ,
@@ -65,29 +64,29 @@ def _list_events(query: type[Schema]) -> dict[str, Any]:
         f"{PAGE_READ_BUDGET:,} events, so it may hold fewer than `limit` (even none) while "
         "`has_more` is true: follow `next_cursor`. Unknown or repeated parameters, bad values "
         "and a limit out of range are 422.",
-        parameters=[{"in": "query", "schema": query}],
-        responses={
-            **success(200, "A page of events.", "EventList", page),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, InvalidCursor)),
-        },
+        query=EventListQuerySchema,
+        success=success(200, "A page of events.", "EventList", page),
+        errors=(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, InvalidCursor)),
     )
 
 
-def _get_event() -> dict[str, Any]:
-    return operation(
+def _get_event() -> Operation:
+    return Operation(
+        "get",
+        ITEM,
         "get_event",
         tag=TAG,
         scope=READ,
         summary="Retrieve an event",
         description="404 when unknown, past EVENT_RETENTION_DAYS, or another account's.",
-        parameters=[parameter("EventId")],
-        responses={
-            **success(200, "The event.", "EventEnvelope", {"status": "ok", "data": EXAMPLE_EVENT}),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, NotFound)),
-        },
+        parameters=(parameter("EventId"),),
+        success=success(
+            200, "The event.", "EventEnvelope", {"status": "ok", "data": EXAMPLE_EVENT}
+        ),
+        errors=(AUTHENTICATED, (PayloadTooLarge, NotFound)),
     )
 
 
-def event_paths(list_query: type[Schema]) -> dict[str, dict[str, Any]]:
-    """Every events path with its operations; `list_query` documents the feed's query."""
-    return {EVENTS_PATH: {"get": _list_events(list_query)}, ITEM: {"get": _get_event()}}
+LIST = _list_events()
+GET = _get_event()
+RESOURCE = Resource("app.api.events", (LIST, GET))
