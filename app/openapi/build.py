@@ -146,6 +146,12 @@ def _document() -> dict[str, Any]:
     spec.components.schema("EventTypeDefinition", schema=EventTypeSchema)
     spec.components.schema("EventTypeList", page("EventTypeDefinition", None))
     _webhook_components(spec)
+    for resource in RESOURCES:
+        for name, component in resource.components.items():
+            if isinstance(component, dict):
+                spec.components.schema(name, component)
+            else:
+                spec.components.schema(name, schema=component)
     paths: dict[str, dict[str, Any]] = {}
     for resource in RESOURCES:
         for path, operations in resource.paths().items():

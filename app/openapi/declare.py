@@ -131,6 +131,8 @@ class Resource:
     views: str
     """The module whose blueprint `bp` has a view for every operation."""
     operations: tuple[Operation, ...]
+    components: Mapping[str, Any] = field(default_factory=dict)
+    """Its named schemas: component name → marshmallow schema class or JSON Schema."""
 
     def paths(self) -> dict[str, dict[str, Any]]:
         """Its paths with their operations, for the document."""
