@@ -56,7 +56,6 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
         check_redis_version(client)
         services = Services.build(config, client)
         limits = RateLimits(config)
-        limits.init_app(app)
     except RedisClusterException as exc:
         # A cluster client learns the slot map when it is made: no node, no start.
         raise ConfigError(f"REDIS_URL: no node of the Redis Cluster answers ({exc})") from None

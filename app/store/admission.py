@@ -1,19 +1,25 @@
 """What a request's first script checks before its work (SPEC.md §4), in lib.lua's `admit`.
 
 An `Admission` rides on the request's Charge. The first script the request runs takes it
-in a fixed layout before its own keys and arguments, beside flask-limiter's counter
-command in the same pipeline: the key's record (401), the scope (403), the counter (429),
-the Idempotency-Key (replay, 409, 422, claimed), then the script's tokens and work. Once
-admitted, a later script of the same request checks nothing again.
+in a fixed layout before its own keys and arguments, beside the rate limiter's counter
+(lua/count_request.lua) in the same pipeline: the key's record (401), the scope (403), the
+counter (429), the Idempotency-Key (replay, 409, 422, claimed), then the script's tokens
+and work. Once admitted, a later script of the same request checks nothing again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from importlib import resources
 from typing import Any
 
 from app.store.idempotency import Claim
+
+COUNT_REQUEST = (resources.files("app.store") / "lua" / "count_request.lua").read_text(
+    encoding="utf-8"
+)
+"""The counter's script (lua/count_request.lua), sent by text beside the request's script."""
 
 
 @dataclasses.dataclass(frozen=True)
