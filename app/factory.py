@@ -11,7 +11,7 @@ from flask import Blueprint, Flask
 from redis.exceptions import RedisClusterException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.api import docs, ops
+from app.api import docs
 from app.config import Config, ConfigError
 from app.openapi.catalog import RESOURCES
 from app.services import Services
@@ -72,7 +72,6 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
 
     # Every resource of the catalog, by its views module (docs/internals/adding-a-resource.md).
     register_resources(app, RESOURCES, _blueprint)
-    app.register_blueprint(ops.bp)
     app.register_blueprint(docs.bp)
     register_error_handlers(app)
     return app

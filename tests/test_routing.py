@@ -38,7 +38,7 @@ def test_every_declared_operation_is_routed_at_its_method_path_and_scope() -> No
         for rule in app.url_map.iter_rules()
         if hasattr(app.view_functions[rule.endpoint], DECLARATION)
     }
-    expected = {op.id: (op.rule, {op.method.upper()}) for op in catalog.operations()}
+    expected = {op.id: (op.rule, {op.method.upper()}) for op in catalog.every_operation()}
     assert routed == expected
 
 

@@ -62,6 +62,7 @@ from app.schemas.webhooks import (
 )
 from app.vocabulary import DEFAULT_TOKEN_COSTS
 
+DOCUMENTED = tuple(resource for resource in RESOURCES if resource.documented)
 _PRICES = ", ".join(f"{scope} {price}" for scope, price in DEFAULT_TOKEN_COSTS.items())
 
 DESCRIPTION = f"""\
@@ -146,14 +147,14 @@ def _document() -> dict[str, Any]:
     spec.components.schema("EventTypeDefinition", schema=EventTypeSchema)
     spec.components.schema("EventTypeList", page("EventTypeDefinition", None))
     _webhook_components(spec)
-    for resource in RESOURCES:
+    for resource in DOCUMENTED:
         for name, component in resource.components.items():
             if isinstance(component, dict):
                 spec.components.schema(name, component)
             else:
                 spec.components.schema(name, schema=component)
     paths: dict[str, dict[str, Any]] = {}
-    for resource in RESOURCES:
+    for resource in DOCUMENTED:
         for path, operations in resource.paths().items():
             paths.setdefault(path, {}).update(operations)
     for path, operations in paths.items():

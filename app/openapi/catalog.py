@@ -7,7 +7,7 @@ test read the operations from here (docs/internals/adding-a-resource.md).
 
 from __future__ import annotations
 
-from app.openapi import conversations, event_types, events, webhook_tools, webhooks
+from app.openapi import conversations, event_types, events, ops, webhook_tools, webhooks
 from app.openapi.declare import Operation, Resource
 
 RESOURCES: tuple[Resource, ...] = (
@@ -35,9 +35,20 @@ RESOURCES: tuple[Resource, ...] = (
         ),
     ),
     Resource("app.api.webhook_tools", (webhook_tools.SEND_TEST, webhook_tools.RECOVER)),
+    ops.RESOURCE,
 )
 
 
 def operations() -> tuple[Operation, ...]:
-    """Every operation of every resource, in the document's order."""
+    """Every operation the document shows, in its order."""
+    return tuple(
+        declared
+        for resource in RESOURCES
+        if resource.documented
+        for declared in resource.operations
+    )
+
+
+def every_operation() -> tuple[Operation, ...]:
+    """Every declared operation, the operational endpoints too."""
     return tuple(declared for resource in RESOURCES for declared in resource.operations)

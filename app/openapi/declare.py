@@ -44,7 +44,8 @@ class Operation:
     """The document's path template, `/modules/messaging/conversations/{conversation_id}`."""
     id: str
     """The operationId, which is also the name of the view function."""
-    scope: str
+    scope: str | None
+    """The scope it needs; None: public (no key, no price, no rate limit: `/healthz`)."""
     tag: str
     summary: str
     description: str
@@ -81,6 +82,8 @@ class Operation:
             media = {"schema": self.body, "example": self.body_example}
             content = {self.body_media_type: media}
             rest["requestBody"] = {"required": self.body_required, "content": content}
+        if self.scope is None:
+            raise LookupError(f"{self.id} is public: the document has no such operation")
         return operation(
             self.id,
             tag=self.tag,
@@ -133,6 +136,8 @@ class Resource:
     operations: tuple[Operation, ...]
     components: Mapping[str, Any] = field(default_factory=dict)
     """Its named schemas: component name → marshmallow schema class or JSON Schema."""
+    documented: bool = True
+    """Whether the OpenAPI document shows it (the operational endpoints are left out)."""
 
     def paths(self) -> dict[str, dict[str, Any]]:
         """Its paths with their operations, for the document."""

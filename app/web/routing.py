@@ -6,8 +6,8 @@
 
 `route` takes the method, the path and the scope from the declaration, so the blueprint
 restates none of them: the view is registered at the operation's rule behind the checks of
-its scope (app/web/guard.py), under the operationId as its endpoint, and `ctx.operation` is
-the declaration while it runs.
+its scope (app/web/guard.py; none for a public operation, `scope=None`), under the
+operationId as its endpoint, and `ctx.operation` is the declaration while it runs.
 """
 
 from __future__ import annotations
@@ -38,12 +38,22 @@ def route(bp: Blueprint, declared: Operation) -> Callable[[View], View]:
             ctx.operation = declared
             return view(ctx, **kwargs)
 
-        checked = guarded(declared.scope)(run)
+        checked = _public(run) if declared.scope is None else guarded(declared.scope)(run)
         setattr(checked, DECLARATION, declared)
         bp.add_url_rule(declared.rule, declared.id, checked, methods=[declared.method.upper()])
         return view
 
     return decorate
+
+
+def _public(run: View) -> View:
+    """A view with no checks: no key, no price, no rate limit (`/healthz`)."""
+
+    @functools.wraps(run)
+    def public(**kwargs: Any) -> Response:
+        return run(current(), **kwargs)
+
+    return public
 
 
 def declared(ctx: RequestContext) -> Operation:
