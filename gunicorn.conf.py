@@ -54,7 +54,7 @@ for _warning in _config.start_warnings():
     sys.stderr.write(f"saasignal: warning: {_warning}\n")
 
 bind = f"0.0.0.0:{_int_env('PORT', 8000, 65535)}"
-# Two workers a core on Redis (README, "Performance"); one on the embedded store.
+# Two workers a core on Redis (bench/RESULTS.md, "Worker classes"); one on the embedded store.
 _default_workers = 2 * (os.cpu_count() or 1) if _config.redis_url is not None else 1
 workers = _int_env("WEB_CONCURRENCY", _default_workers, 1024)
 _refuse_workers_without_redis(workers, "WEB_CONCURRENCY")

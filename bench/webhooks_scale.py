@@ -60,7 +60,7 @@ GAP_SECONDS = 0.05
 SLOW_EVENTS = 100
 QUIET_WRITES = 100
 TICKS = os.sysconf("SC_CLK_TCK")
-# The design's bound (README, Idle cost): 32 shard polls a second over all workers, and
+# The design's bound (docs/webhooks.md, "Idle cost"): 32 shard polls a second over all workers, and
 # per worker 2 of heartbeat and clock, 20 accounts and 2 SSCANs of the sweep and one more
 # a shard whose pass ends (16 every 30 s, rounded up to 1); plus a quarter for what it
 # leaves out (SSCAN's COUNT is a hint, the trim markers' SETs).

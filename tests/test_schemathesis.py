@@ -139,6 +139,10 @@ def _hook_verdict(path: str, method: str, body: Any, code: str, details: Any = N
 HOOKS = "/modules/messaging/webhook_endpoints"
 BLOCKED = "Must not resolve to a loopback, private, link-local or other non-public address."
 STAR = '"*" stands alone: it means every event type.'
+HTTP_REFUSED = (
+    "Must be an absolute https:// URL: http:// is allowed only when the web and worker "
+    "processes run with WEBHOOK_ALLOW_PRIVATE_TARGETS=1 (development)."
+)
 
 
 @pytest.mark.parametrize(
@@ -151,6 +155,8 @@ STAR = '"*" stands alone: it means every event type.'
          True),
         (HOOKS + "/{endpoint_id}", "PATCH", {"url": "https://a@b.example/"}, "validation_error",
          {"url": ["Must not contain user information."]}, True),
+        (HOOKS, "POST", {"url": "http://hooks.example/"}, "validation_error",
+         {"url": [HTTP_REFUSED]}, True),
         (HOOKS, "POST", {"enabled_events": ["*", "conversation.closed"]}, "validation_error",
          {"enabled_events": [STAR]}, True),
         # Any other reason is a finding.

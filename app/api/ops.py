@@ -12,6 +12,22 @@ from app.web.routing import route
 
 bp = Blueprint("ops", __name__)
 
+# What the root answers: where the reference is (docs/index.md).
+ROOT = {
+    "object": "service",
+    "name": "SaaSignal Conversations",
+    "docs": "/docs",
+    "openapi": "/openapi.json",
+    "api": "/modules/messaging",
+    "message": "The API reference is at /docs (browsable) and /openapi.json (OpenAPI 3.1).",
+}
+
+
+@bp.get("/")
+def root() -> Response:
+    """200 with where the reference is: a pointer for whoever opens the bare address."""
+    return ok(ROOT)
+
 
 @route(bp, declare.HEALTHZ)
 def healthz(ctx: RequestContext) -> Response:

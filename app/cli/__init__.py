@@ -22,9 +22,16 @@ COMMAND_GROUPS = (serve, keys, tokens, doctor, openapi, worker)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="saasignal", description="The SaaSignal Conversations service.")
-    parser.add_argument("--version", action="version", version=f"saasignal {_version()}")
-    commands = parser.add_subparsers(dest="command", parser_class=Parser)
+    parser = Parser(
+        prog="saasignal",
+        description="The SaaSignal Conversations service: serve it, and manage its keys, "
+        "tokens, data and webhook worker.",
+        epilog="Every command but serve and openapi works on stored data and needs REDIS_URL. "
+        "`saasignal COMMAND --help` says more; docs/cli.md has them all.",
+    )
+    parser.add_argument("--version", action="version", version=f"saasignal {_version()}",
+                        help="print the version and exit")  # fmt: skip
+    commands = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
     show_help(parser)
     for group in COMMAND_GROUPS:
         group.register(commands)

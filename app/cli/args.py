@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+import sys
+from typing import Any, NoReturn
 
 from app.config import Config, is_port, non_negative_int
 from app.store.connect import connect
@@ -23,9 +24,14 @@ class Parser(argparse.ArgumentParser):
 
 
 def show_help(parser: argparse.ArgumentParser) -> None:
-    """Make `parser` print its help when run without a subcommand (a subcommand's own
-    `run` replaces this one)."""
-    parser.set_defaults(run=lambda args: parser.print_help())
+    """Make `parser`, run without a subcommand, print its help to stderr and exit 2: a
+    command is missing (a subcommand's own `run` replaces this one)."""
+
+    def run(_args: Any) -> NoReturn:
+        parser.print_help(sys.stderr)
+        raise SystemExit(2)
+
+    parser.set_defaults(run=run)
 
 
 def account(value: str) -> str:

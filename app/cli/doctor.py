@@ -12,9 +12,17 @@ from app.store.keyspace import Keyspace
 
 
 def register(commands: Any) -> None:
-    doctor = commands.add_parser("doctor", help="check that indexes agree with conversations")
-    doctor.add_argument("--account", type=account, default=None)
-    doctor.add_argument("--repair", action="store_true")
+    doctor = commands.add_parser(
+        "doctor",
+        help="check that indexes agree with conversations",
+        description="Check that every index entry has its conversation and every "
+        "conversation its index entries; print each problem and exit 1 if any (REDIS_URL).",
+    )
+    doctor.add_argument("--account", type=account, default=None,
+                        help="check this account only (default: every account)")  # fmt: skip
+    doctor.add_argument("--repair", action="store_true",
+                        help="fix what it finds, safe while the service runs "
+                        "(default: only report)")  # fmt: skip
     doctor.set_defaults(run=cmd_doctor)
 
 

@@ -24,6 +24,9 @@ def cmd_openapi(args: argparse.Namespace) -> None:
 
 def register(commands: Any) -> None:
     openapi = commands.add_parser(
-        "openapi", help="print the OpenAPI 3.1 document (e.g. saasignal openapi > openapi.json)"
+        "openapi",
+        help="print the OpenAPI 3.1 document (e.g. saasignal openapi > openapi.json)",
+        description="Print the OpenAPI 3.1 document the service serves at /openapi.json; "
+        "needs no server and no Redis.",
     )
     openapi.set_defaults(run=cmd_openapi)

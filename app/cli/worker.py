@@ -73,9 +73,17 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 
 def register(commands: Any) -> None:
-    worker = commands.add_parser("worker", help="deliver webhooks until stopped")
+    worker = commands.add_parser(
+        "worker",
+        help="deliver webhooks until stopped (needs REDIS_URL)",
+        description="Deliver the webhooks the web processes store, until SIGTERM or Ctrl-C "
+        "(the attempts in flight finish). Run as many as you like, with the web's REDIS_URL.",
+    )
     worker.add_argument("--concurrency", type=_concurrency, default=DEFAULT_CONCURRENCY,
-                        help=f"attempts at once (default {DEFAULT_CONCURRENCY})")  # fmt: skip
+                        help=f"attempts in flight at once, 1-{MAX_CONCURRENCY} "
+                        f"(default {DEFAULT_CONCURRENCY})")  # fmt: skip
     worker.add_argument("--metrics-port", type=port, default=None,
-                        help="also serve Prometheus /metrics on this port")  # fmt: skip
+                        help="also serve Prometheus /metrics on this port "
+                        "(default: none; on the same host PROMETHEUS_MULTIPROC_DIR sums it into "
+                        "the web's /metrics)")  # fmt: skip
     worker.set_defaults(run=cmd_worker)

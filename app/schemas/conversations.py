@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
@@ -49,6 +49,14 @@ class CreateConversationSchema(Schema):
 
 class UpdateConversationSchema(Schema):
     """Body of PATCH /conversations/{id}: a JSON Merge Patch (RFC 7396)."""
+
+    # What "Unknown field." is followed by for the fields a PATCH cannot change
+    # (app/web/inputs.py; docs/conversations.md).
+    unknown_hints: ClassVar[dict[str, str]] = {
+        "status": "The status changes through the lifecycle routes: POST "
+        "/modules/messaging/conversations/{id}/close, /reopen or /archive.",
+        "type": "A conversation's type is fixed when it is created.",
+    }
 
     title = fields.String(allow_none=True, validate=validate.Length(max=TITLE_MAX))
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))

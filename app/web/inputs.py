@@ -117,8 +117,19 @@ def load(ctx: RequestContext, schema: Schema, data: Any) -> dict[str, Any]:
         messages = (
             error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
         )
-        charge_and_raise(ctx, ValidationFailed(details=messages))
+        charge_and_raise(ctx, ValidationFailed(details=with_hints(schema, messages)))
     return loaded
+
+
+def with_hints(schema: Schema, messages: dict[str, Any]) -> dict[str, Any]:
+    """`messages` with "Unknown field." completed by the schema's `unknown_hints`, where it
+    says what to do instead (a PATCH of `status`: the lifecycle routes)."""
+    hints: dict[str, str] = getattr(schema, "unknown_hints", {})
+    for name, hint in hints.items():
+        found = messages.get(name)
+        if isinstance(found, list):
+            messages[name] = [f"{m} {hint}" if m == "Unknown field." else m for m in found]
+    return messages
 
 
 def if_match() -> str:

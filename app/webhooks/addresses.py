@@ -222,6 +222,11 @@ def parse_url_text(url: str, allow_private: bool) -> ParsedUrl:
         raise InvalidUrl("Not a valid URL.") from None
     scheme = parsed.scheme or ""
     if scheme not in (("https", "http") if allow_private else ("https",)):
+        if scheme == "http":  # what a developer's local receiver needs (docs/webhooks.md)
+            raise InvalidUrl(
+                "Must be an absolute https:// URL: http:// is allowed only when the web and "
+                "worker processes run with WEBHOOK_ALLOW_PRIVATE_TARGETS=1 (development)."
+            )
         raise InvalidUrl("Must be an absolute https:// URL.")
     authority = url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     if parsed.auth is not None or "@" in authority:

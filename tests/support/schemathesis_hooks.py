@@ -30,7 +30,8 @@ ENDPOINT_PATHS = re.compile(r"/modules/messaging/webhook_endpoints(/\{endpoint_i
 # and maxLength can still get (its length message cannot: maxLength says it).
 URL_RULES = re.compile(
     r"Must be printable ASCII without spaces or backslashes\.|Not a valid URL\."
-    r"|Must be an absolute https:// URL\.|Must not contain user information\."
+    r"|Must be an absolute https:// URL(\.|: http:// is allowed only when .*)"
+    r"|Must not contain user information\."
     r"|Must name a valid host\.|Must not use port 0\.|Must not name a zone .*"
     r"|Must not resolve to a loopback, private, link-local or other non-public address\."
 )

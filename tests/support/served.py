@@ -1,7 +1,7 @@
 """`saasignal serve` as `make run` starts it: on a free port, on the embedded store.
 
     with Served() as served:
-        key = served.key_after("Development key")
+        key = served.key_after("Development key")  # of `export KEY=…  # Development key: …`
         status, body = served.request("GET", "/modules/messaging/conversations", key)
 
 It reads what the command printed up to `Serving on` (the keys, the webhook line), and
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.error
@@ -43,6 +44,7 @@ class Served:
         )
         self.url = f"http://127.0.0.1:{self.port}"
         self.lines: list[str] = []
+        self.rest = ""  # what it printed after `Serving on`, once stopped
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line.rstrip("\n"))
@@ -59,11 +61,12 @@ class Served:
         self.stop()
 
     def key_after(self, label: str) -> str:
-        """The secret printed on the line after the one starting with `label`."""
-        index = next(i for i, line in enumerate(self.lines) if line.startswith(label))
-        secret = self.lines[index + 1]
-        assert secret.startswith("sk_live_"), self.lines
-        return secret
+        """The secret of the `export NAME=sk_live_…  # <label>: …` line printed for `label`."""
+        for line in self.lines:
+            found = re.fullmatch(r"export [A-Z_]+=(sk_live_\S+)  # (.*)", line)
+            if found and found.group(2).startswith(label):
+                return found.group(1)
+        raise AssertionError(f"no key line for {label!r}: {self.lines}")
 
     def request(self, method: str, path: str, secret: str, body: Any = None) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode()
@@ -81,7 +84,7 @@ class Served:
         if self.process.poll() is None:
             self.process.terminate()
         try:
-            self.process.communicate(timeout=20)
+            self.rest = self.process.communicate(timeout=20)[0] or ""
         except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.communicate()
+            self.rest = self.process.communicate()[0] or ""
