@@ -23,8 +23,8 @@ ROOT = {
 }
 
 
-@bp.get("/")
-def root() -> Response:
+@route(bp, declare.ROOT)
+def root(ctx: RequestContext) -> Response:
     """200 with where the reference is: a pointer for whoever opens the bare address."""
     return ok(ROOT)
 

@@ -6,6 +6,17 @@ from __future__ import annotations
 from app.errors import StorageUnavailable
 from app.openapi.declare import Operation, Resource
 
+ROOT = Operation(
+    "get",
+    "/",
+    "root",
+    scope=None,
+    tag="Operations",
+    summary="Where the reference is",
+    description="200 with the addresses of /docs and /openapi.json.",
+    success={},
+    errors=(),
+)
 HEALTHZ = Operation(
     "get",
     "/healthz",
@@ -28,4 +39,4 @@ READYZ = Operation(
     success={},
     errors=((StorageUnavailable,),),
 )
-RESOURCE = Resource("app.api.ops", (HEALTHZ, READYZ), documented=False)
+RESOURCE = Resource("app.api.ops", (ROOT, HEALTHZ, READYZ), documented=False)
