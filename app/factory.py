@@ -16,6 +16,8 @@ from app.config import Config, ConfigError
 from app.openapi.catalog import RESOURCES
 from app.services import Services
 from app.store.connect import RedisTooOld, check_redis_version, connect
+from app.store.keyspace import Keyspace
+from app.store.migrate import DataTooOld, check_data_version
 from app.web import accesslog, context, metrics
 from app.web.errors import register_error_handlers
 from app.web.ratelimit import RateLimits
@@ -54,12 +56,13 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
     try:
         client = client if client is not None else connect(config.redis_url)
         check_redis_version(client)
+        check_data_version(client, Keyspace(config.redis_key_prefix))
         services = Services.build(config, client)
         limits = RateLimits(config)
     except RedisClusterException as exc:
         # A cluster client learns the slot map when it is made: no node, no start.
         raise ConfigError(f"REDIS_URL: no node of the Redis Cluster answers ({exc})") from None
-    except RedisTooOld as exc:
+    except (RedisTooOld, DataTooOld) as exc:
         raise ConfigError(str(exc)) from None
     # gunicorn's master logs it too (gunicorn.conf.py), where this logger has no handler.
     log.info(describe_rule(config.webhook_allow_private_targets))

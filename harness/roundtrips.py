@@ -44,12 +44,11 @@ def _script_names() -> dict[str, str]:
 
     Only labels the output: a script built another way shows as the head of its SHA1.
     """
+    from app.store.scripts import ALL_SCRIPT_NAMES, full_source
+
     names: dict[str, str] = {}
-    ours = _lua_sources("app.store", "lua")
-    prelude = ours.get("lib", "")
-    for name, source in ours.items():
-        for text in (prelude + "\n" + source, source):  # as app/store/scripts.py joins them
-            names[hashlib.sha1(text.encode()).hexdigest()] = name
+    for name in ALL_SCRIPT_NAMES:  # as app/store/scripts.py builds them
+        names[hashlib.sha1(full_source(name).encode()).hexdigest()] = name
     for name, source in _lua_sources("limits", "resources/redis/lua_scripts").items():
         names[hashlib.sha1(source.encode()).hexdigest()] = f"limits {name}"
     return names

@@ -78,15 +78,6 @@ def test_a_second_rotation_replaces_the_previous_secret_and_its_clock(hooks: Hoo
     assert second.secrets.previous == first.secrets.current
 
 
-def test_a_previous_secret_kept_in_the_hash_is_dropped(hooks: Hooks) -> None:
-    """Endpoints rotated before the key of its own: the hash field goes at the next claim."""
-    made = hooks.endpoints.create("acme", URL, ["*"], None, _now_ms())
-    endpoint_key = hooks.keys.webhook_endpoint("acme", made.id)
-    hooks.client.hset(endpoint_key, mapping={"ps": "whsec_old", "px": str(_now_ms() + 1000)})
-    assert hooks.claim_one("t1") == (made.secrets.current, None)
-    assert "ps" not in hooks.hash(made.id)
-
-
 def test_deleting_the_endpoint_deletes_its_previous_secret(hooks: Hooks) -> None:
     made = hooks.endpoints.create("acme", URL, ["*"], None, _now_ms())
     hooks.endpoints.rotate_secret("acme", made.id, _now_ms())

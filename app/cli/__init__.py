@@ -13,12 +13,12 @@ from importlib import metadata
 
 from redis import exceptions as redis_errors
 
-from app.cli import doctor, keys, openapi, serve, tokens, worker
+from app.cli import doctor, keys, migrate, openapi, serve, tokens, worker
 from app.cli.args import CliError, Parser, show_help
 from app.config import ConfigError
 from app.errors import StorageUnavailable
 
-COMMAND_GROUPS = (serve, keys, tokens, doctor, openapi, worker)
+COMMAND_GROUPS = (serve, keys, tokens, doctor, migrate, openapi, worker)
 
 
 def build_parser() -> argparse.ArgumentParser:

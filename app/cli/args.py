@@ -10,6 +10,7 @@ from app.config import Config, is_port, non_negative_int
 from app.store.connect import connect
 from app.store.keys import ACCOUNT_RE, SECRET_RE, KeyStore
 from app.store.keyspace import Keyspace
+from app.store.migrate import data_version
 
 
 class CliError(Exception):
@@ -78,4 +79,6 @@ def stored_config() -> Config:
 def key_store() -> KeyStore:
     """The key store of the configured Redis."""
     config = stored_config()
-    return KeyStore(connect(config.redis_url), Keyspace(config.redis_key_prefix))
+    client, keys = connect(config.redis_url), Keyspace(config.redis_key_prefix)
+    data_version(client, keys)  # a grant may be the first data of an empty prefix: stamped
+    return KeyStore(client, keys)

@@ -6,9 +6,11 @@ import argparse
 from typing import Any
 
 from app.cli.args import CliError, account, stored_config
+from app.cli.migrate import say
 from app.store.connect import connect
 from app.store.doctor import run_doctor
 from app.store.keyspace import Keyspace
+from app.store.migrate import COMMAND, DATA_VERSION, data_version, migrate
 
 
 def register(commands: Any) -> None:
@@ -32,7 +34,11 @@ def cmd_doctor(args: argparse.Namespace) -> None:
     client = connect(config.redis_url)
     if args.account is not None and not _exists(client, keys, args.account):
         raise CliError(f"account {args.account!r} does not exist: no keys, tokens or conversations")
+    if args.repair:
+        migrate(client, keys, say)  # an older layout first: the indexes are checked on it
     problems = run_doctor(client, keys, args.account, args.repair)
+    if not args.repair and data_version(client, keys) < DATA_VERSION:
+        problems.append(f"the data has an older layout: run `{COMMAND}` (or doctor --repair)")
     for line in problems:
         print(line)
     if problems:

@@ -17,6 +17,8 @@ from app.cli.args import port
 from app.config import Config, ConfigError, int_between
 from app.domain.events import render_event
 from app.store.connect import RedisTooOld, check_redis_version, connect
+from app.store.keyspace import Keyspace
+from app.store.migrate import DataTooOld, check_data_version
 from app.webhooks.addresses import describe_rule
 from app.worker import metrics
 from app.worker.loop import Worker
@@ -51,7 +53,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
     client.ping()  # unreachable Redis: one line from the console script, not a loop of warnings
     try:
         check_redis_version(client)
-    except RedisTooOld as error:
+        check_data_version(client, Keyspace(config.redis_key_prefix))
+    except (RedisTooOld, DataTooOld) as error:
         raise ConfigError(str(error)) from None
     worker = build_worker(client, config, args.concurrency)
     logging.getLogger("saasignal.webhooks").info(

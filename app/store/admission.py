@@ -1,7 +1,7 @@
 """What a request's first script checks before its work (SPEC.md §4), in lib.lua's `admit`.
 
-An `Admission` rides on the request's Charge. The first script the request runs takes it
-in a fixed layout before its own keys and arguments, beside the rate limiter's counter
+An `Admission` rides on the request's Charge. The first script the request runs takes its
+named inputs beside its own keys and arguments, beside the rate limiter's counter
 (lua/count_request.lua) in the same pipeline: the key's record (401), the scope (403), the
 counter (429), the Idempotency-Key (replay, 409, 422, claimed), then the script's tokens
 and work. Once admitted, a later script of the same request checks nothing again.
@@ -11,24 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from importlib import resources
 from typing import Any
 
 from app.store.idempotency import Claim
 
-COUNT_REQUEST = (resources.files("app.store") / "lua" / "count_request.lua").read_text(
-    encoding="utf-8"
-)
 """The counter's script (lua/count_request.lua), sent by text beside the request's script."""
 
 
 @dataclasses.dataclass(frozen=True)
 class RateCounter:
-    """A rate limiter's counter to bump in the request's pipeline: its key, its script."""
+    """A rate limiter's counter to bump in the request's pipeline (lua/count_request.lua):
+    its key and its window in seconds."""
 
     key: str
     expiry: int
-    script: str
 
 
 @dataclasses.dataclass
@@ -50,19 +46,25 @@ class Admission:
     count: int | None = None  # the counter after this request, and its time to live
     ttl_ms: int | None = None
 
-    def layout(self) -> tuple[list[str], list[Any]]:
-        """admit()'s KEYS and ARGV (lib.lua); nothing to check once admitted."""
+    def layout(self) -> tuple[dict[str, str], dict[str, Any]]:
+        """admit()'s keys and arguments by name (lib.lua); nothing to check once admitted."""
         if self.done:
             return skip(self.placeholder)
         claim = self.claim
-        keys = [
-            self.record,
-            self.counter.key if self.counter is not None else self.placeholder,
-            claim.record_key if claim is not None else self.placeholder,
-        ]
+        keys = {
+            "key_record": self.record,
+            "rate_counter": self.counter.key if self.counter is not None else self.placeholder,
+            "claim": claim.record_key if claim is not None else self.placeholder,
+        }
         if claim is None:
-            return keys, [self.accepted, self.limit, "", "", 0]
-        return keys, [self.accepted, self.limit, self.fingerprint, claim.token, self.claim_seconds]
+            args = {"fingerprint": "", "claim_token": "", "claim_seconds": 0}
+        else:
+            args = {
+                "fingerprint": self.fingerprint,
+                "claim_token": claim.token,
+                "claim_seconds": self.claim_seconds,
+            }
+        return keys, {"scopes": self.accepted, "limit": self.limit, **args}
 
     def seconds_left(self) -> int:
         """Retry-After of a 429: the counter's window, else what the strategy said."""
@@ -71,6 +73,8 @@ class Admission:
         return self.retry_after
 
 
-def skip(placeholder: str) -> tuple[list[str], list[Any]]:
-    """admit()'s layout that checks nothing (a request already admitted, the CLI)."""
-    return [placeholder] * 3, ["", "", "", "", 0]
+def skip(placeholder: str) -> tuple[dict[str, str], dict[str, Any]]:
+    """admit()'s inputs that check nothing (a request already admitted, the CLI)."""
+    keys = {"key_record": placeholder, "rate_counter": placeholder, "claim": placeholder}
+    args = {"scopes": "", "limit": "", "fingerprint": "", "claim_token": "", "claim_seconds": 0}
+    return keys, args

@@ -25,7 +25,7 @@ from app.store.keyspace import (
     Keyspace,
 )
 from app.store.pages import Page
-from app.store.scripts import Code, pairs
+from app.store.scripts import Code, Reply, pairs
 from app.store.tokens import Charge, TokenStore
 from app.vocabulary import STATUSES, TYPES
 
@@ -76,18 +76,26 @@ class ConversationStore:
         charge: Charge,
         origin: Origin,
         now_ms: int,
-        keys: list[str],
-        args: list[Any],
+        keys: dict[str, Any],
+        args: dict[str, Any],
         status: int = 200,
-    ) -> list[Any]:
-        """Run a write script: the price, the event keys and context (lib.lua), its own."""
+    ) -> Reply:
+        """Run a write script: the price, the events' keys and context, its own inputs."""
         account = charge.account
-        context = self.events.context(account, origin, status, now_ms)
-        all_keys = [*self.events.write_keys(account, origin), *keys]
-        result = self.tokens.run(name, charge, all_keys, [context, *args])
-        if origin.claim is not None and int(result[0]) == 0:
-            origin.claim.committed = True  # the script recorded the outcome (lib.lua)
-        return result
+        keys.update(self.events.write_keys(account, origin))
+        args["context"] = self.events.context(account, origin, status, now_ms)
+        reply = self.tokens.run(name, charge, keys, args)
+        if origin.claim is not None and reply.code == Code.OK:
+            origin.claim.committed = True  # the script recorded the outcome (lib_events.lua)
+        return reply
+
+    def _indexed(self, account: str) -> dict[str, Any]:
+        """The conversation indexes and inbox keys a write that moves them declares."""
+        return {
+            "indexes": self.keys.all_indexes(account),
+            "changes": self.keys.changes(account),
+            "leaves": self.keys.updated_leaves(account),
+        }
 
     def _locate(self, charge: Charge, conversation_id: str) -> ConversationRef:
         """Where an id points in the charge's account; charged 404 when it cannot be there."""
@@ -101,26 +109,21 @@ class ConversationStore:
     def create(self, charge: Charge, fields: Mapping[str, str], origin: Origin) -> Stored:
         """Store a new conversation from its public fields, with its event; return it."""
         account = charge.account
-        keys = [
-            self.keys.sequence(account),
-            *self.keys.all_indexes(account),
-            *self.keys.inbox_keys(account),
-        ]
-        prefix = self.keys.conversation(account, "")
+        keys = {"sequence": self.keys.sequence(account), **self._indexed(account)}
         indexed = pairs_field(fields["metadata"])
         extra = [] if indexed is None else [PAIRS_FIELD, indexed]
-        args = [prefix, HASH_VALUES[fields["type"]], *to_hash(fields), *extra]
+        args = {"type": HASH_VALUES[fields["type"]], "fields": [*to_hash(fields), *extra]}
         now_ms = int(fields["created_at"])
-        seq = self._write("create_conversation", charge, origin, now_ms, keys, args, 201)[2]
-        return from_hash(account, seq, to_hash(fields))
+        reply = self._write("create_conversation", charge, origin, now_ms, keys, args, 201)
+        return from_hash(account, reply.seq, to_hash(fields))
 
     @reports_unavailable
     def get(self, charge: Charge, conversation_id: str) -> Stored:
         """Charge and read one conversation."""
         ref = self._locate(charge, conversation_id)
-        keys = [self.keys.conversation(charge.account, ref.seq)]
-        result = self.tokens.run("get_conversation", charge, keys, [ref.created_ms])
-        return from_hash(charge.account, ref.seq, result[2])
+        keys = {"conversation": self.keys.conversation(charge.account, ref.seq)}
+        reply = self.tokens.run("get_conversation", charge, keys, {"created": ref.created_ms})
+        return from_hash(charge.account, ref.seq, reply.fields)
 
     @reports_unavailable
     def read(self, charge: Charge, conversation_id: str) -> Stored | None:
@@ -145,10 +148,11 @@ class ConversationStore:
         """Apply a change computed from `current`, with its event when something changed;
         None if the conversation changed since it was read."""
         ref = self._locate(charge, current["id"])
-        keys = [
-            self.keys.conversation(charge.account, ref.seq),
-            *self.keys.inbox_keys(charge.account),
-        ]
+        keys = {
+            "conversation": self.keys.conversation(charge.account, ref.seq),
+            "changes": self.keys.changes(charge.account),
+            "leaves": self.keys.updated_leaves(charge.account),
+        }
         set_pairs, delete_names = to_hash(set_fields), [HASH_FIELDS[n] for n in delete_fields]
         if "metadata" in set_fields:
             indexed = pairs_field(set_fields["metadata"])
@@ -156,20 +160,19 @@ class ConversationStore:
                 delete_names.append(PAIRS_FIELD)
             else:
                 set_pairs += [PAIRS_FIELD, indexed]
-        args: list[Any] = [
-            ref.created_ms,
-            current["version"],
-            if_match,
-            now_ms,
-            ref.seq,
-            len(set_pairs) // 2,
-            *set_pairs,
-            *delete_names,
-        ]
-        result = self._write("update_conversation", charge, origin, now_ms, keys, args)
-        if int(result[0]) == Code.STALE:
+        args = {
+            "created": ref.created_ms,
+            "version": current["version"],
+            "if_match": if_match,
+            "now": now_ms,
+            "seq": ref.seq,
+            "deletes": " ".join(delete_names),
+            "sets": set_pairs,
+        }
+        reply = self._write("update_conversation", charge, origin, now_ms, keys, args)
+        if reply.code == Code.STALE:
             return None
-        return from_hash(charge.account, ref.seq, result[2])
+        return from_hash(charge.account, ref.seq, reply.fields)
 
     @reports_unavailable
     def transition(
@@ -183,16 +186,21 @@ class ConversationStore:
     ) -> Stored:
         """Archive, close or reopen a conversation, with its event (a no-op writes none)."""
         ref = self._locate(charge, conversation_id)
-        keys = [
-            self.keys.conversation(charge.account, ref.seq),
-            *self.keys.all_indexes(charge.account),
-            *self.keys.inbox_keys(charge.account),
-        ]
-        args = [action, now_ms, if_match, ref.created_ms, ref.seq]
-        result = self._write("transition_conversation", charge, origin, now_ms, keys, args)
-        if int(result[0]) == Code.INVALID_TRANSITION:
-            raise InvalidTransition(action=action, current=STATUS_NAMES[str(result[2])])
-        return from_hash(charge.account, ref.seq, result[2])
+        keys = {
+            "conversation": self.keys.conversation(charge.account, ref.seq),
+            **self._indexed(charge.account),
+        }
+        args = {
+            "action": action,
+            "now": now_ms,
+            "if_match": if_match,
+            "created": ref.created_ms,
+            "seq": ref.seq,
+        }
+        reply = self._write("transition_conversation", charge, origin, now_ms, keys, args)
+        if reply.code == Code.INVALID_TRANSITION:
+            raise InvalidTransition(action=action, current=STATUS_NAMES[str(reply.status)])
+        return from_hash(charge.account, ref.seq, reply.fields)
 
     @reports_unavailable
     def delete(
@@ -200,12 +208,11 @@ class ConversationStore:
     ) -> None:
         """Delete a conversation and every index entry, with its event."""
         ref = self._locate(charge, conversation_id)
-        keys = [
-            self.keys.conversation(charge.account, ref.seq),
-            *self.keys.all_indexes(charge.account),
-            *self.keys.inbox_keys(charge.account),
-        ]
-        args = [if_match, ref.created_ms, ref.seq]
+        keys = {
+            "conversation": self.keys.conversation(charge.account, ref.seq),
+            **self._indexed(charge.account),
+        }
+        args = {"if_match": if_match, "created": ref.created_ms, "seq": ref.seq}
         self._write("delete_conversation", charge, origin, now_ms, keys, args)
 
     @reports_unavailable
@@ -234,20 +241,25 @@ class ConversationStore:
             indexes = self.keys.updated_leaves(account, type_, status)
         else:
             indexes = [self.keys.index(account, type_, status)]
-        bound = "+inf" if after is None else f"({after}"
-        prefix = self.keys.conversation(account, "")
-        args = [bound, limit, prefix, *check, FILTERED_READ_BUDGET]
-        result = self.tokens.run("list_conversations", charge, indexes, args)
-        rows: list[Any] = result[2]
+        args = {
+            "bound": "+inf" if after is None else f"({after}",
+            "page_size": limit,
+            "account_prefix": self.keys.account_prefix(account),
+            "want_type": check[0],
+            "want_status": check[1],
+            "budget": FILTERED_READ_BUDGET,
+        }
+        reply = self.tokens.run("list_conversations", charge, {"indexes": indexes}, args)
+        rows: list[Any] = reply.rows
         items = [from_hash(account, seq, flat) for seq, flat in pairs(rows).items()]
-        last = int(result[4]) if result[4] else None
-        return Page(items, bool(int(result[3])), last)
+        last = int(reply.last) if reply.last else None
+        return Page(items, bool(int(reply.has_more)), last)
 
     @reports_unavailable
     def counts(self, charge: Charge) -> dict[str, dict[str, int]]:
         """Charge and count the account's conversations: {type: {status: n}}, one read."""
         account = charge.account
         indexes = [self.keys.index(account, t, s) for t in TYPES for s in STATUSES]
-        result = self.tokens.run("count_conversations", charge, indexes, [])
-        numbers = iter(int(n) for n in result[2])
+        reply = self.tokens.run("count_conversations", charge, {"indexes": indexes}, {})
+        numbers = iter(int(n) for n in reply.counts)
         return {t: {s: next(numbers) for s in STATUSES} for t in TYPES}

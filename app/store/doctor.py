@@ -16,7 +16,7 @@ from typing import Any
 from app.jsontext import NotJson
 from app.store.inbox import metadata_pairs, pairs_field
 from app.store.keyspace import STATUS_NAMES, TYPE_NAMES, Keyspace
-from app.store.scripts import register_scripts
+from app.store.scripts import Code, register_scripts
 
 
 def expected_indexes(keys: Keyspace, account: str, fields: dict[str, str]) -> set[str]:
@@ -120,7 +120,11 @@ def _inbox_drift(
 
 def _repair(client: Any, keys: Keyspace, account: str, seq: str, script: Any) -> None:
     """Repair one conversation from its hash as it is now (read again if it moves)."""
-    indexes = [*keys.all_indexes(account), *keys.inbox_keys(account)]
+    fixed = {
+        "indexes": keys.all_indexes(account),
+        "changes": keys.changes(account),
+        "leaves": keys.updated_leaves(account),
+    }
     prefix = keys.metadata_prefix(account)
     holding = [
         key
@@ -133,9 +137,15 @@ def _repair(client: Any, keys: Keyspace, account: str, seq: str, script: Any) ->
             x = pairs_field(metadata or "{}") or ""
         except (NotJson, AttributeError):
             return  # a broken hash is left alone, as the script would
-        args = [seq, metadata, x, prefix]
-        result = script(keys=[keys.conversation(account, seq), *indexes, *holding], args=args)
-        if int(result[0]) != -2:
+        args = {
+            "seq": seq,
+            "metadata": metadata,
+            "pairs": x,
+            "account_prefix": keys.account_prefix(account),
+        }
+        conversation = keys.conversation(account, seq)
+        reply = script({"conversation": conversation, **fixed, "holding": holding}, args)
+        if reply.code != Code.STALE:
             return
 
 

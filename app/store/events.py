@@ -57,18 +57,20 @@ class EventLog:
         """Events older than this are gone (EVENT_RETENTION_DAYS)."""
         return max(0, int(time.time() * 1000) - self.retention_seconds * 1000)
 
-    def write_keys(self, account: str, origin: Origin) -> list[str]:
-        """KEYS[2..5] of every write script (see lib.lua)."""
+    def write_keys(self, account: str, origin: Origin) -> dict[str, str]:
+        """The keys every script that writes events declares (lua/lib_events.lua)."""
         claim = origin.claim
-        return [
-            self.keys.events(account),
-            self.keys.webhook_subscriptions(account),
-            self.keys.webhook_due(account),
-            claim.record_key if claim is not None else self.keys.no_idempotency(account),
-        ]
+        return {
+            "events": self.keys.events(account),
+            "subscriptions": self.keys.webhook_subscriptions(account),
+            "due": self.keys.webhook_due(account),
+            "idempotency": claim.record_key
+            if claim is not None
+            else self.keys.no_idempotency(account),
+        }
 
     def context(self, account: str, origin: Origin, status: int, now_ms: int) -> bytes:
-        """ARGV[2] of every write script: the event context (see lib.lua)."""
+        """The `context` argument of every script that writes events (lua/lib_events.lua)."""
         cutoff = max(0, now_ms - self.retention_seconds * 1000)
         return orjson.dumps(
             {
@@ -80,10 +82,9 @@ class EventLog:
                 "min": f"{cutoff}-0",
                 "cut": cutoff,
                 "ret": self.retention_seconds,
-                "wh": self.keys.webhook_prefix(account),
+                "ap": self.keys.account_prefix(account),
                 "ac": account,
                 "hc": self.keys.webhook_hints(),
-                "mx": self.keys.metadata_prefix(account),
             }
         )
 
@@ -97,26 +98,25 @@ class EventLog:
         limit: int,
     ) -> Page[tuple[str, dict[str, str]]]:
         """Charge and read a page of events older than `before`, newest first, filtered."""
-        account = charge.account
-        keys = [self.keys.events(account)]
-        args = [
-            "+" if before is None else f"({before}",
-            f"{self.cutoff_ms()}-0",
-            limit,
-            event_type or "",
-            "" if conversation is None else conversation.seq,
-            PAGE_READ_BUDGET,
-            "" if conversation is None else conversation.created_ms,
-        ]
-        result = self.tokens.run("list_events", charge, keys, args)
-        items = [(entry_id, pairs(fields)) for entry_id, fields in pairs(result[2]).items()]
-        return Page(items, bool(int(result[3])), result[4] or None)
+        keys = {"events": self.keys.events(charge.account)}
+        args = {
+            "bound": "+" if before is None else f"({before}",
+            "oldest": f"{self.cutoff_ms()}-0",
+            "page_size": limit,
+            "event_type": event_type or "",
+            "seq": "" if conversation is None else conversation.seq,
+            "budget": PAGE_READ_BUDGET,
+            "created": "" if conversation is None else conversation.created_ms,
+        }
+        reply = self.tokens.run("list_events", charge, keys, args)
+        items = [(entry_id, pairs(fields)) for entry_id, fields in pairs(reply.page).items()]
+        return Page(items, bool(int(reply.has_more)), reply.last or None)
 
     @reports_unavailable
     def get(self, charge: Charge, event_id: str) -> tuple[str, dict[str, str]]:
         """Charge and read one event by its public id; NotFound when unknown or expired."""
         stream_id = parse_event_id(charge.account, event_id) or ""
-        keys = [self.keys.events(charge.account)]
-        args = [stream_id, self.cutoff_ms()]
-        result = self.tokens.run("get_event", charge, keys, args, missing="No such event.")
-        return stream_id, pairs(result[2])
+        keys = {"events": self.keys.events(charge.account)}
+        args = {"stream_id": stream_id, "cutoff": self.cutoff_ms()}
+        reply = self.tokens.run("get_event", charge, keys, args, missing="No such event.")
+        return stream_id, pairs(reply.fields)

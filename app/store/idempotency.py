@@ -21,7 +21,7 @@ import orjson
 from app.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.store.failures import REDIS_ERRORS, reports_unavailable
 from app.store.keyspace import Keyspace
-from app.store.scripts import Code, register_scripts
+from app.store.scripts import Code, Reply, register_scripts
 
 CLAIM_SECONDS = 60
 log = logging.getLogger("saasignal")
@@ -61,12 +61,11 @@ class Replayed(Exception):
         self.replay = replay
 
 
-def replay_of(result: list[Any]) -> Replay:
-    """The Replay in admit()'s answer `{9, status, body, etag, seq, object}` (lib.lua)."""
-    status, body, etag, seq, fields = result[1:6]
-    if body:
-        return Replay(status=int(status), body=body, etag=etag)
-    return Replay(int(status), None, etag, seq, orjson.loads(fields))
+def replay_of(reply: Reply) -> Replay:
+    """The Replay in admit()'s REPLAY reply (lib.lua): a body, or what to render it from."""
+    if reply.body:
+        return Replay(status=int(reply.status), body=reply.body, etag=reply.etag)
+    return Replay(int(reply.status), None, reply.etag, reply.seq, orjson.loads(reply.object))
 
 
 class IdempotencyStore:
@@ -88,12 +87,13 @@ class IdempotencyStore:
         else), or return the stored response; raise 409 / 422."""
         claim = self.new_claim(account, key)
         unused = self.keys.no_idempotency(account)
-        keys = [unused, unused, claim.record_key, unused]
-        args: list[str | int] = ["", "", fingerprint, claim.token, CLAIM_SECONDS, 0]
-        result = self.scripts["admit"](keys=keys, args=args)
-        code = int(result[0])
+        keys = {"key_record": unused, "rate_counter": unused, "claim": claim.record_key}
+        args: dict[str, Any] = {"scopes": "", "limit": "", "fingerprint": fingerprint}
+        args |= {"claim_token": claim.token, "claim_seconds": CLAIM_SECONDS, "cost": 0}
+        reply = self.scripts["admit"]({**keys, "tokens": unused}, args)
+        code = reply.code
         if code == Code.REPLAY:
-            return replay_of(result)
+            return replay_of(reply)
         if code == Code.IDEMPOTENCY_IN_PROGRESS:
             raise IdempotencyInProgress()
         if code == Code.IDEMPOTENCY_KEY_REUSED:
@@ -107,7 +107,8 @@ class IdempotencyStore:
         Best effort: the work is done and the client must hear so; if Redis fails here the
         claim frees itself after CLAIM_SECONDS.
         """
-        self._finish(claim, "store", status, body, etag, self.ttl_seconds)
+        outcome = {"status": status, "body": body, "etag": etag, "lifetime": self.ttl_seconds}
+        self._finish(claim, "store", outcome)
 
     def release(self, claim: Claim) -> None:
         """Drop the claim so that a retry runs for real (the request failed with a 5xx).
@@ -116,10 +117,11 @@ class IdempotencyStore:
         (only its reply was lost), so the retry must replay it, not run it again.
         Best effort too: a claim that cannot be dropped frees itself after CLAIM_SECONDS.
         """
-        self._finish(claim, "release")
+        self._finish(claim, "release", {"status": "", "body": "", "etag": "", "lifetime": 0})
 
-    def _finish(self, claim: Claim, *args: Any) -> None:
+    def _finish(self, claim: Claim, action: str, outcome: dict[str, Any]) -> None:
+        args = {"token": claim.token, "action": action, **outcome}
         try:
-            self.scripts["finish_idempotency"](keys=[claim.record_key], args=[claim.token, *args])
+            self.scripts["finish_idempotency"]({"record": claim.record_key}, args)
         except REDIS_ERRORS as error:
             log.warning("idempotency record %s left to expire: %s", claim.record_key, error)

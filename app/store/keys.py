@@ -23,6 +23,7 @@ from typing import Any
 
 from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
+from app.store.migrate import data_version
 from app.store.tokens import TokenStore
 
 ACCOUNT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -75,6 +76,7 @@ class KeyStore:
         the key works only once its record is complete, and the grant comes last, so a
         failure before it grants nothing and leaves at most a key whose secret nobody saw.
         """
+        data_version(self.client, self.keys)  # the first data of an empty prefix: stamped
         secret = secret or new_secret()
         key = ApiKey(new_key_id(), account, frozenset(scopes))
         scope_text = " ".join(sorted(scopes))
@@ -110,9 +112,7 @@ class KeyStore:
         """The account of a secret, remembered by the process; None when unknown.
 
         Whether the key still works is not known here: each request's own script reads the
-        key's record (lib.lua's admit). A record written before the records moved under the
-        account's hash tag is copied there on its first lookup (HSETNX: a revocation that
-        marked the new record first stays).
+        key's record (lib.lua's admit).
         """
         with self._lock:
             account = self._accounts.get(secret_digest)
@@ -123,12 +123,6 @@ class KeyStore:
         if not record:
             return None
         account = record["account"]
-        if "scopes" in record:  # an older record: copy it under the account's hash tag
-            pipe = self.client.pipeline(transaction=False)
-            held = self.keys.key_record(account, secret_digest)
-            pipe.hsetnx(held, "id", record["key_id"])
-            pipe.hsetnx(held, "scopes", record["scopes"])
-            pipe.execute()
         with self._lock:
             self._accounts[secret_digest] = account
             if len(self._accounts) > KNOWN_SECRETS:

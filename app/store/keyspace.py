@@ -1,110 +1,27 @@
 """Every Redis key of the service, made by one class.
 
-With prefix P (`REDIS_KEY_PREFIX`) and account A, the whole keyspace is:
+With prefix P (`REDIS_KEY_PREFIX`) and account A, each account's keys are `P:{A}:...`
+under its hash tag, so each operation on an account is one cluster slot and one script.
+The keyspace is listed once, in app/store/keyspace_doc.py, and docs/internals/keyspace.md
+is rendered from that list (a test keeps them equal).
 
-    P:{A}:tokens                         string   the account's token balance
-    P:{A}:seq                            string   per-account creation sequence (INCR)
-    P:{A}:conv:<seq>                     hash     one conversation (fields below)
-    P:{A}:idx:all                        zset     every conversation's seq, scored by seq
-    P:{A}:idx:type:<type>                zset     seqs of one type
-    P:{A}:idx:status:<status>            zset     seqs in one status
-    P:{A}:idx:type:<type>:status:<s>     zset     seqs of one type in one status
-    P:{A}:chg                            string   per-account change sequence (INCR): every
-                                                  create and every change takes the next one
-    P:{A}:upd:type:<type>:status:<s>     zset     seqs of one type in one status, scored by
-                                                  their last change (order_by=updated_at)
-    P:{A}:meta:c:<key>:<value>           zset     seqs whose metadata <key> matches <value>
-                                                  (SPEC.md §18), scored by seq
-    P:{A}:meta:u:<key>:<value>           zset     the same seqs, scored by their last change
-    P:{A}:keys                           zset     the account's API key ids, scored by creation ms
-    P:{A}:key:<sha256 of the secret>     hash     the key as requests check it: id, scopes,
-                                                  revoked (read by each request's own script)
-    P:{A}:idem:<sha256 of the key>       hash     one Idempotency-Key record (TTL)
-    P:{A}:events                         stream   the account's events (SPEC.md §15), trimmed
-                                                  to EVENT_RETENTION_DAYS as events are added
-    P:{A}:wh:seq                         string   per-account webhook endpoint sequence (INCR)
-    P:{A}:wh:eps                         zset     the account's endpoint ids, scored by sequence
-    P:{A}:wh:ep:<endpoint id>            hash     one webhook endpoint (fields below)
-    P:{A}:wh:ep:<endpoint id>:dlv        zset     an endpoint's delivery ids by event time (ms)
-    P:{A}:wh:ep:<endpoint id>:ps         string   the secret a rotation replaced (TTL: the 24 h
-                                                  it keeps signing; then Redis deletes it)
-    P:{A}:wh:subs                        hash     enabled webhook endpoint id → '*' or
-                                                  ',type,type,' (what it subscribes to)
-    P:{A}:wh:dlv:<delivery id>           hash     one webhook delivery (fields below; TTL: the
-                                                  event retention)
-    P:{A}:wh:dlv:<delivery id>:att       list     its last 10 attempts, newest first (compact
-                                                  JSON; expires with the delivery's hash)
-    P:{A}:wh:due                         zset     the account's endpoints that have pending
-                                                  deliveries, scored by when the next may start
-    P:{A}:wh:ep:<endpoint id>:due        zset     the endpoint's pending delivery ids by due
-                                                  time (ms; an attempt in flight: its lease's end)
-    P:{A}:wh:ep:<endpoint id>:fly        zset     the endpoint's attempts in flight, by lease end
-    P:{A}:wh:trimmed                     string   set while the account's delivery listings were
-                                                  trimmed to the retention lately (TTL 6 h)
-    P:secret:<sha256 of the secret>      hash     secret digest → account, key id (the global
-                                                  index: a secret names no account)
-    P:key:<key id>                       hash     key record: account, scopes, created, revoked
-    P:cursor-secret                      string   HMAC key for cursors when SECRET_KEY is unset
-    P:{wh:<n>}:accounts                  set      shard n (of 16) of the accounts that have or
-                                                  had webhook endpoints (the workers' sweep)
-    P:{wh:<n>}:ready                     zset     shard n of the work index: accounts scored by
-                                                  their next due time, kept by the workers
-    P:{wh:<n>}:trimmed                   string   set (TTL 6 h) by the worker whose sweep trims
-                                                  the listings of shard n's accounts
-    P:wh:workers                         zset     live workers' names, scored by last heartbeat
-    P:wh:hints                           channel  `<account> <ms>`: PUBLISHed by a write that
-                                                  made a delivery due (not a key)
-    P:webhook-accounts                   set      before the shards (read once at worker start)
-    P:limits:...                         flask-limiter's own keys, through `limits`: the
-                                         per-key bucket (named by the account's hash tag
-                                         and the secret's SHA-256 digest, so in the
-                                         account's slot) and the per-address failed logins
+Python names every key here. A Lua script names a key itself only where the data tells it
+which: lib.lua's `keyspace(prefix)` builds those from `account_prefix` (`P:{A}:`), with
+functions named as the methods they mirror, and a test checks each against its method:
 
-Every key of one account carries the hash tag `{A}`, so each operation on an account
-touches one Redis Cluster slot and runs as one Lua script. The `secret`, `key` and
-`cursor-secret` keys name no account; they spread over the cluster's slots by their own
-names, and the webhook shards by their own tags `{wh:<n>}` (never an account's: account
-names have no `:`).
+    conversation            a new conversation's hash (its seq is allocated in the
+                            script), and the rows of the seqs an index holds
+    metadata_index          the metadata indexes of the pairs a hash lists (`x`)
+    webhook_endpoint        the endpoints a due zset or the subscriptions lead to, with
+    webhook_endpoint_due    their due deliveries,
+    webhook_endpoint_in_flight  their attempts in flight,
+    webhook_endpoint_deliveries their listings,
+    webhook_previous_secret and their previous secrets
+    webhook_delivery        the delivery hashes of an event's fan-out, of a listing's ids
+                            and of a claim
 
-A conversation is addressed by its per-account sequence number: the id embeds it (see
-ids.py), the indexes hold it as member and score, and its hash is `P:{A}:conv:<seq>`. Short
-members and field names keep a conversation near 600 bytes of Redis memory. Hash fields
-(`HASH_FIELDS` maps them to the public names; a field that is null is absent):
-
-    t type (d direct, g group) · s status (o open, c closed, a archived) · n title
-    d description · m metadata (compact JSON) · v version (absent while 1)
-    c created_at · u updated_at (absent while equal to c) · cl closed_at · ar archived_at
-    (times in epoch milliseconds)
-    q the conversation's last change number · x its metadata pairs (inbox.py; absent: none)
-
-The inbox lists of SPEC.md §18 read the six `upd` leaves (one for type with status,
-merged across two, three or all six otherwise), and a metadata index alone or, with type
-or status, checked against each row (at most 1,000 entries a page). Counts are the sizes
-of the six `idx:type:<t>:status:<s>` indexes, read together: nothing to keep in step.
-
-Webhooks (SPEC.md §16). The events' writer fans each event out, in its own script, to
-every endpoint of `wh:subs` that subscribes to its type: it creates the delivery hash,
-adds it to the endpoint's `dlv` (the listing) and `due`, lowers the endpoint's score in
-`wh:due` to now, and PUBLISHes a hint on `wh:hints`. Delivery ids are
-`whd_<event ms, 13 digits><event sequence, 6 digits>_<endpoint id without we_>`, so they
-sort in event order. The account's `wh:due` is the truth of what is due; the shards
-`{wh:<n>}` (an account's shard is crc32(account) mod 16) are the workers' index of it
-(app/worker/loop.py). An account joins its shard's `accounts` before any of its endpoints
-is enabled and never leaves. Endpoint hash fields:
-
-    url · ev (`*` or `,type,type,`) · d description (absent: null)
-    st status (enabled|disabled) · dr disabled_reason (manual|gone|failing)
-    c created · u updated · sq sequence · sk secret
-    px when the previous secret (`:ps`, above) stops signing (24 h after the rotation)
-    fs failing since (the receiver's first failure after the last success or url change)
-
-Delivery hash fields (the first seven written by the fan-out):
-
-    ep endpoint id · ev event stream entry id · ty event type · cr created
-    st status (pending|succeeded|failed) · at attempts started · na next attempt (pending)
-    la last attempt · lc last status code · le last error
-    lt, lx the lease's token and end while an attempt is in flight
-    rq a retry asked for while an attempt was in flight
+Short hash fields (`HASH_FIELDS` maps a conversation's to the public names) keep a
+conversation near 600 bytes; docs/internals/keyspace.md describes them.
 """
 
 from __future__ import annotations
@@ -187,13 +104,14 @@ class Keyspace:
             if type_ in (None, t) and status in (None, s)
         ]
 
-    def inbox_keys(self, account: str) -> list[str]:
-        """The change sequence and the six leaves, as the write scripts take them."""
-        return [self.changes(account), *self.updated_leaves(account)]
-
     def metadata_prefix(self, account: str) -> str:
-        """`P:{A}:meta:`, from which scripts name the metadata indexes of a hash's pairs."""
+        """`P:{A}:meta:`: every metadata index of the account starts so (the doctor's SCAN)."""
         return self.account(account, "meta", "")
+
+    def account_prefix(self, account: str) -> str:
+        """`P:{A}:`, from which a script names the keys only the data tells it (lib.lua's
+        `keyspace`, whose functions are named as the methods here that it mirrors)."""
+        return self.account(account, "")
 
     def metadata_index(self, account: str, pair: str, updated: bool) -> str:
         return self.account(account, "meta", "u" if updated else "c", pair)
@@ -228,11 +146,15 @@ class Keyspace:
         """SCAN pattern matching one key per account (its sequence)."""
         return f"{self.prefix}:{{*}}:seq"
 
+    def data_version(self) -> str:
+        """The layout version of the data under the prefix (app/store/migrate.py)."""
+        return f"{self.prefix}:data-version"
+
     def limits_prefix(self) -> str:
         return f"{self.prefix}:limits"
 
     def legacy_webhook_accounts(self) -> str:
-        """The one set of webhook accounts before the shards (read once at worker start)."""
+        """The one set of webhook accounts before the shards (`saasignal migrate` empties it)."""
         return f"{self.prefix}:webhook-accounts"
 
     def webhook_shard_accounts(self, shard: int) -> str:
@@ -254,10 +176,6 @@ class Keyspace:
     def webhook_trimmed(self, account: str) -> str:
         return self.account(account, "wh", "trimmed")
 
-    def webhook_prefix(self, account: str) -> str:
-        """`P:{A}:wh:`, from which scripts name the hashes a due delivery leads them to."""
-        return self.account(account, "wh", "")
-
     def webhook_sequence(self, account: str) -> str:
         return self.account(account, "wh", "seq")
 
@@ -269,6 +187,12 @@ class Keyspace:
 
     def webhook_endpoint_deliveries(self, account: str, endpoint_id: str) -> str:
         return self.account(account, "wh", "ep", endpoint_id, "dlv")
+
+    def webhook_endpoint_due(self, account: str, endpoint_id: str) -> str:
+        return self.account(account, "wh", "ep", endpoint_id, "due")
+
+    def webhook_endpoint_in_flight(self, account: str, endpoint_id: str) -> str:
+        return self.account(account, "wh", "ep", endpoint_id, "fly")
 
     def webhook_previous_secret(self, account: str, endpoint_id: str) -> str:
         return self.account(account, "wh", "ep", endpoint_id, "ps")

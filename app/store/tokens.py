@@ -1,10 +1,10 @@
 """Token balances and the price of a request (SPEC.md §3): one home for charging.
 
 `TokenStore` debits, refunds, grants and reads balances, and `run` is the one runner of
-every script that serves a request: the script takes the price first (KEYS[1] the
-balance, ARGV[1] the price, then its own; it answers `{code, balance, ...}`, see
-lua/lib.lua), and `run` settles the request's `Charge` from the answer and raises the
-service's error for the codes every such script shares.
+every script that serves a request: the script takes the price (its inputs `tokens`, the
+balance, and `cost`, beside its own; it answers `{code, balance, ...}`, see
+docs/internals/scripts.md), and `run` settles the request's `Charge` from the reply and
+raises the service's error for the codes every such script shares.
 
 A request's first script also admits it (admission.py): `run` sends it in one pipeline
 after flask-limiter's counter command, so a request whose account the process knows is
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Mapping
 from typing import Any
 
-from redis.commands.core import Script
 from redis.exceptions import NoScriptError
 
 from app.errors import (
@@ -34,7 +34,7 @@ from app.store.admission import Admission, skip
 from app.store.failures import REDIS_ERRORS, reports_unavailable
 from app.store.idempotency import Replayed, replay_of
 from app.store.keyspace import Keyspace
-from app.store.scripts import ADMITTING, Code, register_scripts
+from app.store.scripts import Code, LoadedScript, Reply, full_source, register_scripts
 
 log = logging.getLogger("saasignal")
 
@@ -58,7 +58,7 @@ class TokenStore:
         self.keys = keyspace
 
     @property
-    def scripts(self) -> dict[str, Script]:
+    def scripts(self) -> dict[str, LoadedScript]:
         """The client's scripts, registered on first use (a key store may never run one)."""
         return register_scripts(self.client)
 
@@ -66,37 +66,40 @@ class TokenStore:
         self,
         name: str,
         charge: Charge,
-        keys: list[str],
-        args: list[Any],
+        keys: Mapping[str, Any],
+        args: Mapping[str, Any],
         missing: str = NotFound.message,
-    ) -> list[Any]:
-        """Run a script that takes the price first; settle the charge from its answer.
+    ) -> Reply:
+        """Run a script that takes the price (`tokens`, `cost`); settle the charge from it.
 
         Raises the admission's refusals (401, 403, 429, a replay, 409, 422), 402 when the
         balance is short, 404 (`missing` says what was not found) and 412; a stale read
         (nothing charged) and every other code are the caller's.
         """
+        script = self.scripts[name]
         admission = charge.admission
-        if admission is not None and not admission.done and name not in ADMITTING:
+        admits = script.declared.admits
+        if admission is not None and not admission.done and not admits:
             self.admit(charge)
-        keys = [self.keys.tokens(charge.account), *keys]
-        args = [charge.cost, *args]
-        if name in ADMITTING:
+        all_keys = {"tokens": self.keys.tokens(charge.account), **keys}
+        all_args = {"cost": charge.cost, **args}
+        if admits:
             before, given = self._layout(charge)
-            keys, args = before + keys, given + args
-        result = self._call(self.scripts[name], keys, args, admission)
-        code = int(result[0])
+            all_keys.update(before)
+            all_args.update(given)
+        reply = self._call(script, all_keys, all_args, admission)
+        code = reply.code
         if code == Code.STALE:
-            return result
-        charge.balance = int(result[1])
+            return reply
+        charge.balance = int(reply.balance)
         if code == Code.INSUFFICIENT_TOKENS:
             raise InsufficientTokens(required=charge.cost, balance=charge.balance)
         charge.debited = True
         if code == Code.NOT_FOUND:
             raise NotFound(missing)
         if code == Code.PRECONDITION_FAILED:
-            raise PreconditionFailed(version=int(result[2]))
-        return result
+            raise PreconditionFailed(version=int(reply.version))
+        return reply
 
     @reports_unavailable
     def admit(self, charge: Charge) -> None:
@@ -104,50 +107,66 @@ class TokenStore:
         admission = charge.admission
         if admission is None or admission.done:
             return
-        before, given = self._layout(charge)
-        keys = [*before, self.keys.tokens(charge.account)]
-        result = self._call(self.scripts["admit"], keys, [*given, charge.cost], admission)
-        if int(result[0]) == Code.INSUFFICIENT_TOKENS:
-            charge.balance = int(result[1])
+        keys, args = self._layout(charge)
+        keys["tokens"] = self.keys.tokens(charge.account)
+        args["cost"] = charge.cost
+        reply = self._call(self.scripts["admit"], keys, args, admission)
+        if reply.code == Code.INSUFFICIENT_TOKENS:
+            charge.balance = int(reply.balance)
             raise InsufficientTokens(required=charge.cost, balance=charge.balance)
 
-    def _layout(self, charge: Charge) -> tuple[list[str], list[Any]]:
+    def _layout(self, charge: Charge) -> tuple[dict[str, str], dict[str, Any]]:
         if charge.admission is None:
             return skip(self.keys.no_idempotency(charge.account))
         return charge.admission.layout()
 
     def _call(
-        self, script: Script, keys: list[str], args: list[Any], admission: Admission | None
-    ) -> list[Any]:
+        self,
+        script: LoadedScript,
+        keys: Mapping[str, Any],
+        args: Mapping[str, Any],
+        admission: Admission | None,
+    ) -> Reply:
         """Run the script, after the limiter's counter in one pipeline when it is due."""
         if admission is None or admission.done:
-            found: list[Any] = script(keys=keys, args=args)
-            return found
+            return script(keys, args)
         # Sent once, whatever comes back: a lost reply may hide checks that ran (a claim).
         admission.done = True
         counter = admission.counter
         if counter is None:
-            result: list[Any] = script(keys=keys, args=args)
+            reply = script(keys, args)
         else:
+            ordered_keys, ordered_args = script.order(keys, args)
             pipe = self.client.pipeline(transaction=False)
-            # By name: a cluster pipeline has no eval() method, but routes the command.
-            pipe.execute_command("EVAL", counter.script, 1, counter.key, counter.expiry, 1)
+            counting = self.scripts["count_request"]
+            count_keys, count_args = counting.order(
+                {"counter": counter.key}, {"window": counter.expiry, "amount": 1}
+            )
+            # By name: a cluster pipeline has no eval() method, but routes the command. By
+            # text (a bare script, short): never a NOSCRIPT to recover from mid-pipeline.
+            source = full_source("count_request")
+            pipe.execute_command("EVAL", source, len(count_keys), *count_keys, *count_args)
             pipe.pttl(counter.key)
-            pipe.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+            pipe.execute_command(
+                "EVALSHA", script.sha, len(ordered_keys), *ordered_keys, *ordered_args
+            )
             count, ttl_ms, result = pipe.execute(raise_on_error=False)
-            for reply in (count, ttl_ms):
-                if isinstance(reply, Exception):
-                    raise reply
-            admission.count, admission.ttl_ms = int(count), int(ttl_ms)
+            for found in (count, ttl_ms):
+                if isinstance(found, Exception):
+                    raise found
+            admission.count, admission.ttl_ms = int(counting.decode(count).count), int(ttl_ms)
             if isinstance(result, NoScriptError):  # Redis restarted: load it, run it alone
-                result = script(keys=keys, args=args)
+                reply = script(keys, args)
             elif isinstance(result, Exception):
                 raise result
-        self._judge(admission, int(result[0]), result)
-        return result
+            else:
+                reply = script.decode(result)
+        self._judge(admission, reply)
+        return reply
 
-    def _judge(self, admission: Admission, code: int, result: list[Any]) -> None:
+    def _judge(self, admission: Admission, reply: Reply) -> None:
         """Raise admit()'s refusals; note what the request passed."""
+        code = reply.code
         if code == Code.UNAUTHORIZED:
             raise Unauthorized("The API key is unknown or revoked.")
         if code == Code.INSUFFICIENT_SCOPE:
@@ -156,7 +175,7 @@ class TokenStore:
         if code == Code.RATE_LIMITED:
             raise RateLimited(retry_after=admission.seconds_left())
         if code == Code.REPLAY:
-            raise Replayed(replay_of(result))
+            raise Replayed(replay_of(reply))
         if code == Code.IDEMPOTENCY_IN_PROGRESS:
             raise IdempotencyInProgress()
         if code == Code.IDEMPOTENCY_KEY_REUSED:
@@ -169,7 +188,7 @@ class TokenStore:
         """Take a request's price, once: a request that stops before storage (bad input,
         bad id), or that reads apart; 402 when short. A price already taken stays so."""
         if not charge.debited:
-            self.run("debit_tokens", charge, [], [])
+            self.run("debit_tokens", charge, {}, {})
 
     def refund(self, charge: Charge) -> bool:
         """Give back the price of a request that ended in a 5xx (at most once).

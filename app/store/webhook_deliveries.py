@@ -119,19 +119,19 @@ class WebhookDeliveryStore:
             self._debit(account, charge)
             raise NotFound("No such webhook endpoint.")
         only = "" if event_entry_id is None else delivery_id_of(event_entry_id, endpoint_id)
-        keys = [
-            self.keys.webhook_endpoint(account, endpoint_id),
-            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
-        ]
-        args = [
-            before or "",
-            limit,
-            status or "",
-            only,
-            PAGE_READ_BUDGET,
-            self.keys.webhook_prefix(account),
-        ]
-        result = self.tokens.run(
+        keys = {
+            "endpoint": self.keys.webhook_endpoint(account, endpoint_id),
+            "deliveries": self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+        }
+        args = {
+            "before": before or "",
+            "page_size": limit,
+            "status": status or "",
+            "only": only,
+            "budget": PAGE_READ_BUDGET,
+            "account_prefix": self.keys.account_prefix(account),
+        }
+        reply = self.tokens.run(
             "list_webhook_deliveries",
             charge or Charge(account, 0),
             keys,
@@ -140,9 +140,9 @@ class WebhookDeliveryStore:
         )
         items = [
             StoredDelivery.from_hash(delivery_id, pairs(raw))
-            for delivery_id, raw in pairs(result[2]).items()
+            for delivery_id, raw in pairs(reply.page).items()
         ]
-        return Page(items, bool(int(result[3])), result[4] or None)
+        return Page(items, bool(int(reply.has_more)), reply.last or None)
 
     def _read(self, account: str, ids: Sequence[str]) -> list[StoredDelivery]:
         if not ids:
@@ -191,24 +191,24 @@ class WebhookDeliveryStore:
         if not ENDPOINT_ID_RE.fullmatch(endpoint_id) or not DELIVERY_ID_RE.fullmatch(delivery_id):
             self._debit(account, charge)
             raise NotFound("No such webhook delivery.")
-        keys = [
-            self.keys.webhook_delivery(account, delivery_id),
-            self.keys.webhook_endpoint(account, endpoint_id),
-            self.keys.webhook_due(account),
-            record_key(self.keys, account, claim),
-        ]
-        args = [
-            delivery_id,
-            endpoint_id,
-            self.keys.webhook_prefix(account),
-            self.keys.webhook_hints(),
-            account,
-            idempotency_context(claim, self.idempotency_ttl, 200),
-        ]
-        result = self.tokens.run(
+        keys = {
+            "delivery": self.keys.webhook_delivery(account, delivery_id),
+            "endpoint": self.keys.webhook_endpoint(account, endpoint_id),
+            "due": self.keys.webhook_due(account),
+            "endpoint_due": self.keys.webhook_endpoint_due(account, endpoint_id),
+            "idempotency": record_key(self.keys, account, claim),
+        }
+        args = {
+            "delivery_id": delivery_id,
+            "endpoint_id": endpoint_id,
+            "channel": self.keys.webhook_hints(),
+            "account": account,
+            "idempotency_context": idempotency_context(claim, self.idempotency_ttl, 200),
+        }
+        reply = self.tokens.run(
             "retry_webhook_delivery", charge or Charge(account, 0), keys, args, MISSING
         )
-        committed(claim, result)
-        if int(result[0]) == Code.ENDPOINT_DISABLED:
+        committed(claim, reply)
+        if reply.code == Code.ENDPOINT_DISABLED:
             raise WebhookEndpointDisabled()
-        return StoredDelivery.from_hash(delivery_id, pairs(result[2]))
+        return StoredDelivery.from_hash(delivery_id, pairs(reply.fields))

@@ -26,7 +26,7 @@ from app.store.failures import reports_unavailable
 from app.store.idempotency import Claim
 from app.store.keyspace import Keyspace, webhook_shard
 from app.store.pages import Page
-from app.store.scripts import Code, pairs, register_scripts
+from app.store.scripts import Code, Reply, pairs, register_scripts
 from app.store.tokens import Charge, TokenStore
 from app.store.webhook_idempotency import committed, idempotency_context, record_key
 from app.webhooks.signing import ROTATION_OVERLAP_MS, SecretState, new_secret
@@ -103,8 +103,13 @@ class WebhookEndpointStore:
         return NotFound(MISSING)
 
     def _run(
-        self, name: str, account: str, keys: list[str], args: list[Any], charge: Charge | None
-    ) -> list[Any]:
+        self,
+        name: str,
+        account: str,
+        keys: dict[str, Any],
+        args: dict[str, Any],
+        charge: Charge | None,
+    ) -> Reply:
         """Run a write script that takes the price first (nothing without a charge)."""
         return self.tokens.run(name, charge or Charge(account, 0), keys, args, MISSING)
 
@@ -143,20 +148,26 @@ class WebhookEndpointStore:
         events = encode_events(enabled_events)
         # Before the endpoint exists: no delivery of it is ever left where no worker looks.
         self._join_shard(account)
-        keys = [
-            self.keys.webhook_endpoints(account),
-            self.keys.webhook_sequence(account),
-            self.keys.webhook_endpoint(account, endpoint_id),
-            self.keys.webhook_subscriptions(account),
-            record_key(self.keys, account, claim),
-        ]
-        context = idempotency_context(claim, self.idempotency_ttl, 201)
-        args: list[Any] = [MAX_ENDPOINTS, endpoint_id, now_ms, url, events, secret, context]
-        if description is not None:
-            args.append(description)
-        result = self._run("create_webhook_endpoint", account, keys, args, charge)
-        committed(claim, result)
-        if int(result[0]) == Code.TOO_MANY_ENDPOINTS:
+        keys = {
+            "endpoints": self.keys.webhook_endpoints(account),
+            "sequence": self.keys.webhook_sequence(account),
+            "endpoint": self.keys.webhook_endpoint(account, endpoint_id),
+            "subscriptions": self.keys.webhook_subscriptions(account),
+            "idempotency": record_key(self.keys, account, claim),
+        }
+        args = {
+            "most": MAX_ENDPOINTS,
+            "endpoint_id": endpoint_id,
+            "now": now_ms,
+            "url": url,
+            "events": events,
+            "secret": secret,
+            "idempotency_context": idempotency_context(claim, self.idempotency_ttl, 201),
+            "description": [] if description is None else [description],
+        }
+        reply = self._run("create_webhook_endpoint", account, keys, args, charge)
+        committed(claim, reply)
+        if reply.code == Code.TOO_MANY_ENDPOINTS:
             raise TooManyWebhookEndpoints(MAX_ENDPOINTS)
         return StoredEndpoint(
             id=endpoint_id,
@@ -167,7 +178,7 @@ class WebhookEndpointStore:
             disabled_reason=None,
             created_ms=now_ms,
             updated_ms=now_ms,
-            seq=int(result[2]),
+            seq=int(reply.seq),
             secrets=SecretState(secret),
             failing_since_ms=None,
         )
@@ -219,36 +230,38 @@ class WebhookEndpointStore:
     ) -> StoredEndpoint:
         """Apply a PATCH: `url`, `enabled_events`, `description` (None clears), `status`."""
         self._locate(account, endpoint_id, charge)
-        args: list[Any] = [endpoint_id, now_ms]
+        pairs_: list[Any] = []
         for name, value in changes.items():
             if name == "description" and value is None:
-                args += ["dnull", ""]
+                pairs_ += ["dnull", ""]
             elif name == "enabled_events":
-                args += ["ev", encode_events(value)]
+                pairs_ += ["ev", encode_events(value)]
             else:
-                args += [_UPDATABLE[name], value]
+                pairs_ += [_UPDATABLE[name], value]
+        args = {"endpoint_id": endpoint_id, "now": now_ms, "changes": pairs_}
         if changes.get("status") == "enabled":
             self._join_shard(account)
-        keys = [
-            self.keys.webhook_endpoint(account, endpoint_id),
-            self.keys.webhook_subscriptions(account),
-            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
-        ]
-        result = self._run("update_webhook_endpoint", account, keys, args, charge)
-        return StoredEndpoint.from_hash(endpoint_id, pairs(result[2]))
+        keys = {
+            "endpoint": self.keys.webhook_endpoint(account, endpoint_id),
+            "subscriptions": self.keys.webhook_subscriptions(account),
+            "deliveries": self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+        }
+        reply = self._run("update_webhook_endpoint", account, keys, args, charge)
+        return StoredEndpoint.from_hash(endpoint_id, pairs(reply.fields))
 
     @reports_unavailable
     def delete(self, account: str, endpoint_id: str, charge: Charge | None = None) -> None:
         """Delete an endpoint; nothing is sent to it from this moment on."""
         self._locate(account, endpoint_id, charge)
-        keys = [
-            self.keys.webhook_endpoint(account, endpoint_id),
-            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
-            self.keys.webhook_subscriptions(account),
-            self.keys.webhook_endpoints(account),
-            self.keys.webhook_previous_secret(account, endpoint_id),
-        ]
-        self._run("delete_webhook_endpoint", account, keys, [endpoint_id], charge)
+        keys = {
+            "endpoint": self.keys.webhook_endpoint(account, endpoint_id),
+            "deliveries": self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+            "subscriptions": self.keys.webhook_subscriptions(account),
+            "endpoints": self.keys.webhook_endpoints(account),
+            "previous_secret": self.keys.webhook_previous_secret(account, endpoint_id),
+        }
+        args = {"endpoint_id": endpoint_id}
+        self._run("delete_webhook_endpoint", account, keys, args, charge)
 
     @reports_unavailable
     def rotate_secret(
@@ -262,16 +275,19 @@ class WebhookEndpointStore:
     ) -> StoredEndpoint:
         """Give the endpoint a new secret; the old one signs beside it for 24 hours."""
         self._locate(account, endpoint_id, charge)
-        keys = [
-            self.keys.webhook_endpoint(account, endpoint_id),
-            record_key(self.keys, account, claim),
-            self.keys.webhook_previous_secret(account, endpoint_id),
-        ]
-        context = idempotency_context(claim, self.idempotency_ttl, 200)
-        args: list[Any] = [
-            now_ms, secret or new_secret(), ROTATION_OVERLAP_MS, context, endpoint_id
-        ]  # fmt: skip
-        result = self._run("rotate_webhook_secret", account, keys, args, charge)
-        committed(claim, result)
+        keys = {
+            "endpoint": self.keys.webhook_endpoint(account, endpoint_id),
+            "idempotency": record_key(self.keys, account, claim),
+            "previous_secret": self.keys.webhook_previous_secret(account, endpoint_id),
+        }
+        args = {
+            "now": now_ms,
+            "secret": secret or new_secret(),
+            "overlap": ROTATION_OVERLAP_MS,
+            "idempotency_context": idempotency_context(claim, self.idempotency_ttl, 200),
+            "endpoint_id": endpoint_id,
+        }
+        reply = self._run("rotate_webhook_secret", account, keys, args, charge)
+        committed(claim, reply)
         # The replaced secret lives in a key of its own that expires (keyspace.py).
-        return StoredEndpoint.from_hash(endpoint_id, {**pairs(result[2]), "ps": result[3]})
+        return StoredEndpoint.from_hash(endpoint_id, {**pairs(reply.fields), "ps": reply.previous})

@@ -7,13 +7,11 @@ reply followed by a retry replays that outcome instead of applying the change ag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 import orjson
 
 from app.store.idempotency import Claim
 from app.store.keyspace import Keyspace
+from app.store.scripts import Code, Reply
 
 
 def record_key(keys: Keyspace, account: str, claim: Claim | None) -> str:
@@ -26,7 +24,7 @@ def idempotency_context(claim: Claim | None, ttl: int, status: int) -> bytes:
     return orjson.dumps({"tok": claim.token if claim else "", "ittl": ttl, "st": status})
 
 
-def committed(claim: Claim | None, result: Sequence[Any]) -> None:
+def committed(claim: Claim | None, reply: Reply) -> None:
     """Mark the claim committed when the script succeeded: it recorded the outcome."""
-    if claim is not None and int(result[0]) == 0:
+    if claim is not None and reply.code == Code.OK:
         claim.committed = True

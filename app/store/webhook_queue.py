@@ -148,18 +148,24 @@ class WebhookQueue:
 
     def claim_next(self, account: str, count: int, token: str) -> tuple[list[Claimed], int | None]:
         """`claim`, and the account's next due time after it (None: nothing pending)."""
-        keys = [self.keys.webhook_due(account), self.keys.account(account, "events")]
-        prefix = self.keys.webhook_prefix(account)
-        args: list[Any] = [count, self.lease_ms, token, prefix, self.endpoint_concurrency]
-        now, rows, following = self.scripts["claim_webhook_deliveries"](keys=keys, args=args)
-        return [self._claimed(account, int(now), [*row]) for row in rows], _next(following)
+        keys = {"due": self.keys.webhook_due(account), "events": self.keys.events(account)}
+        args = {
+            "count": count,
+            "lease": self.lease_ms,
+            "token": token,
+            "account_prefix": self.keys.account_prefix(account),
+            "per_endpoint": self.endpoint_concurrency,
+        }
+        reply = self.scripts["claim_webhook_deliveries"](keys, args)
+        now = int(reply.now)
+        return [self._claimed(account, now, [*row]) for row in reply.claimed], _next(reply.next)
 
     def settle(self, account: str, seen: float | None, following: int | None) -> None:
         """Set `account`'s score in the index to its next due time, after a claim that
         started from score `seen` (None: from a hint)."""
-        keys = [self.keys.webhook_ready(webhook_shard(account))]
-        args: list[Any] = [account, "" if seen is None else _score(seen), following or ""]
-        self.scripts["settle_webhook_account"](keys=keys, args=args)
+        keys = {"ready": self.keys.webhook_ready(webhook_shard(account))}
+        args = {"account": account, "seen": "" if seen is None else _score(seen)}
+        self.scripts["settle_webhook_account"](keys, {**args, "next": following or ""})
 
     def lower(self, pairs: Sequence[tuple[str, int]]) -> None:
         """Make each account due in the index no later than its time (ZADD LT)."""
@@ -198,20 +204,17 @@ class WebhookQueue:
 
     def trim_listings(self, account: str, cutoff_ms: int) -> int:
         """Drop the account's listing entries older than `cutoff_ms` (once in 6 hours)."""
-        keys = [self.keys.webhook_endpoints(account), self.keys.webhook_trimmed(account)]
-        args: list[Any] = [self.keys.webhook_prefix(account), cutoff_ms, TRIM_MARKER_SECONDS]
-        return int(self.scripts["trim_webhook_listings"](keys=keys, args=args))
-
-    def adopt_legacy_accounts(self) -> int:
-        """Put the accounts of the one set before the shards into their shards."""
-        legacy = self.keys.legacy_webhook_accounts()
-        accounts = [str(account) for account in self.client.smembers(legacy)]
-        for account in accounts:
-            self.client.sadd(self.keys.webhook_shard_accounts(webhook_shard(account)), account)
-        self.lower([(account, 0) for account in accounts])
-        if accounts:
-            self.client.delete(legacy)
-        return len(accounts)
+        keys = {
+            "endpoints": self.keys.webhook_endpoints(account),
+            "trimmed": self.keys.webhook_trimmed(account),
+        }
+        args = {
+            "account_prefix": self.keys.account_prefix(account),
+            "cutoff": cutoff_ms,
+            "marker_seconds": TRIM_MARKER_SECONDS,
+        }
+        reply = self.scripts["trim_webhook_listings"](keys, args)
+        return -1 if reply.code == Code.NOT_DUE else int(reply.dropped)
 
     def _claimed(self, account: str, now: int, row: list[Any]) -> Claimed:
         (delivery_id, endpoint_id, entry_id, event_type, attempt, url, secret,
@@ -237,41 +240,40 @@ class WebhookQueue:
 
     def finish(self, claimed: Claimed, token: str, finish: Finish) -> str | None:
         """Record an attempt; the delivery's new status, or None if the lease was lost."""
-        account = claimed.account
-        keys = [
-            self.keys.webhook_delivery(account, claimed.delivery_id),
-            self.keys.webhook_endpoint(account, claimed.endpoint_id),
-            self.keys.webhook_due(account),
-            self.keys.webhook_subscriptions(account),
-            self.keys.webhook_endpoint(account, claimed.endpoint_id) + ":due",
-            self.keys.webhook_endpoint(account, claimed.endpoint_id) + ":fly",
-            self.keys.webhook_attempts(account, claimed.delivery_id),
-        ]
-        args: list[Any] = [
-            claimed.delivery_id,
-            token,
-            "success" if finish.success else "failure",
-            -1 if finish.retry_in_ms is None else finish.retry_in_ms,
-            finish.disable or "",
-            "" if claimed.failing_since_ms is None else claimed.failing_since_ms,
-            "" if finish.status_code is None else finish.status_code,
-            finish.error or "",
-            claimed.endpoint_id,
-            self.keys.webhook_prefix(account),
-            "1" if finish.counts else "0",
-            self.endpoint_concurrency,
-            self.keys.webhook_hints(),
-            account,
-            b"" if finish.record is None else finish.record.encode(),
-            ATTEMPTS_KEPT,
-        ]
-        result = self.scripts["finish_webhook_delivery"](keys=keys, args=args)
-        if int(result[0]) == Code.LEASE_LOST:
+        account, endpoint_id = claimed.account, claimed.endpoint_id
+        keys = {
+            "delivery": self.keys.webhook_delivery(account, claimed.delivery_id),
+            "endpoint": self.keys.webhook_endpoint(account, endpoint_id),
+            "due": self.keys.webhook_due(account),
+            "subscriptions": self.keys.webhook_subscriptions(account),
+            "endpoint_due": self.keys.webhook_endpoint_due(account, endpoint_id),
+            "in_flight": self.keys.webhook_endpoint_in_flight(account, endpoint_id),
+            "attempts": self.keys.webhook_attempts(account, claimed.delivery_id),
+        }
+        args = {
+            "delivery_id": claimed.delivery_id,
+            "token": token,
+            "outcome": "success" if finish.success else "failure",
+            "retry_in": -1 if finish.retry_in_ms is None else finish.retry_in_ms,
+            "disable": finish.disable or "",
+            "failing_since": "" if claimed.failing_since_ms is None else claimed.failing_since_ms,
+            "status_code": "" if finish.status_code is None else finish.status_code,
+            "error": finish.error or "",
+            "endpoint_id": endpoint_id,
+            "counts": "1" if finish.counts else "0",
+            "per_endpoint": self.endpoint_concurrency,
+            "channel": self.keys.webhook_hints(),
+            "account": account,
+            "record": b"" if finish.record is None else finish.record.encode(),
+            "kept": ATTEMPTS_KEPT,
+        }
+        reply = self.scripts["finish_webhook_delivery"](keys, args)
+        if reply.code == Code.LEASE_LOST:
             return None
-        following = _next(result[2])
+        following = _next(reply.next)
         if following is not None:
             self.lower([(account, following)])
-        return _text(result[1])
+        return _text(reply.status)
 
 
 def _score(value: float) -> str:

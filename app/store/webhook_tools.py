@@ -16,7 +16,7 @@ from app.errors import NotFound, WebhookEndpointDisabled
 from app.store.events import EventLog, Origin
 from app.store.failures import reports_unavailable
 from app.store.keyspace import Keyspace
-from app.store.scripts import Code
+from app.store.scripts import Code, Reply, pairs
 from app.store.tokens import Charge, TokenStore
 from app.store.webhook_deliveries import StoredDelivery
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
@@ -36,16 +36,37 @@ class WebhookToolStore:
         self.tokens = TokenStore(client, keyspace)
 
     def _run(
-        self, name: str, account: str, keys: list[str], args: list[Any], charge: Charge | None
-    ) -> list[Any]:
+        self,
+        name: str,
+        account: str,
+        endpoint_id: str,
+        keys: dict[str, Any],
+        args: dict[str, Any],
+        charge: Charge | None,
+    ) -> Reply:
+        """Run a tool's script on one endpoint: its keys and the endpoint's, by name."""
         charge = charge or Charge(account, 0)
-        if not ENDPOINT_ID_RE.fullmatch(str(args[0])):
+        if not ENDPOINT_ID_RE.fullmatch(endpoint_id):
             self.tokens.debit(charge)
             raise NotFound("No such webhook endpoint.")
-        result = self.tokens.run(name, charge, keys, args, "No such webhook endpoint.")
-        if int(result[0]) == Code.ENDPOINT_DISABLED:
+        keys |= {
+            "endpoint": self.keys.webhook_endpoint(account, endpoint_id),
+            "events": self.keys.events(account),
+            "due": self.keys.webhook_due(account),
+            "deliveries": self.keys.webhook_endpoint_deliveries(account, endpoint_id),
+            "endpoint_due": self.keys.webhook_endpoint_due(account, endpoint_id),
+        }
+        args |= {
+            "endpoint_id": endpoint_id,
+            "retention": self.events.retention_seconds,
+            "account_prefix": self.keys.account_prefix(account),
+            "channel": self.keys.webhook_hints(),
+            "account": account,
+        }
+        reply = self.tokens.run(name, charge, keys, args, "No such webhook endpoint.")
+        if reply.code == Code.ENDPOINT_DISABLED:
             raise WebhookEndpointDisabled("The webhook endpoint is disabled: enable it first.")
-        return result
+        return reply
 
     @reports_unavailable
     def send_test(
@@ -57,29 +78,19 @@ class WebhookToolStore:
         charge: Charge | None = None,
     ) -> StoredDelivery:
         """Give the endpoint alone a `webhook_endpoint.test` event's delivery, due now."""
-        keys = [
-            self.keys.webhook_endpoint(account, endpoint_id),
-            self.keys.events(account),
-            self.keys.webhook_due(account),
-            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
-            record_key(self.keys, account, origin.claim),
-        ]
-        args: list[Any] = [
-            endpoint_id,
-            endpoint_json,
-            origin.request_id,
-            origin.idempotency_key or "",
-            f"{self.events.cutoff_ms()}-0",
-            self.events.retention_seconds,
-            self.keys.webhook_prefix(account),
-            self.keys.webhook_hints(),
-            account,
-            idempotency_context(origin.claim, self.events.idempotency_ttl, 200),
-        ]
-        result = self._run("send_webhook_test", account, keys, args, charge)
-        committed(origin.claim, result)
-        flat = result[3]
-        return StoredDelivery.from_hash(result[2], dict(zip(flat[::2], flat[1::2], strict=True)))
+        keys = {"idempotency": record_key(self.keys, account, origin.claim)}
+        args = {
+            "object": endpoint_json,
+            "request_id": origin.request_id,
+            "idempotency_key": origin.idempotency_key or "",
+            "oldest": f"{self.events.cutoff_ms()}-0",
+            "idempotency_context": idempotency_context(
+                origin.claim, self.events.idempotency_ttl, 200
+            ),
+        }
+        reply = self._run("send_webhook_test", account, endpoint_id, keys, args, charge)
+        committed(origin.claim, reply)
+        return StoredDelivery.from_hash(reply.delivery_id, pairs(reply.fields))
 
     @reports_unavailable
     def recover(
@@ -94,28 +105,16 @@ class WebhookToolStore:
         """Make due what the endpoint missed from `since_ms` to `until_ms`; the response's
         JSON body, which the script also recorded under the request's Idempotency-Key."""
         claim = origin.claim
-        keys = [
-            self.keys.webhook_endpoint(account, endpoint_id),
-            self.keys.events(account),
-            self.keys.webhook_due(account),
-            self.keys.webhook_endpoint_deliveries(account, endpoint_id),
-            claim.record_key if claim is not None else self.keys.no_idempotency(account),
-        ]
-        args: list[Any] = [
-            endpoint_id,
-            since_ms,
-            until_ms,
-            self.events.cutoff_ms(),
-            self.events.retention_seconds,
-            RECOVERY_READ_BUDGET,
-            self.keys.webhook_prefix(account),
-            claim.token if claim is not None else "",
-            self.events.idempotency_ttl,
-            self.keys.webhook_hints(),
-            account,
-        ]
-        result = self._run("recover_webhook_deliveries", account, keys, args, charge)
-        if claim is not None:
-            claim.committed = True  # the script recorded the outcome with the change
-        body = result[2]
+        keys = {"idempotency": record_key(self.keys, account, claim)}
+        args = {
+            "since": since_ms,
+            "upto": until_ms,
+            "cutoff": self.events.cutoff_ms(),
+            "budget": RECOVERY_READ_BUDGET,
+            "idempotency_token": claim.token if claim is not None else "",
+            "idempotency_ttl": self.events.idempotency_ttl,
+        }
+        reply = self._run("recover_webhook_deliveries", account, endpoint_id, keys, args, charge)
+        committed(claim, reply)
+        body = reply.body
         return body.decode() if isinstance(body, bytes) else str(body)

@@ -38,7 +38,7 @@ from limits.strategies import (
 
 from app.config import Config
 from app.errors import RateLimited
-from app.store.admission import COUNT_REQUEST, Admission, RateCounter
+from app.store.admission import Admission, RateCounter
 from app.store.connect import CONNECT_TIMEOUT, SOCKET_TIMEOUT, limits_storage_uri, no_retry
 from app.store.keyspace import Keyspace
 from app.vocabulary import RATE_LIMIT_HEADERS
@@ -105,7 +105,7 @@ class RateLimits:
         if not (self.fixed_window and self.redis_storage):
             return None
         bucket = self.per_key.key_for(*self.bucket(account, secret_digest))
-        return RateCounter(f"{self.key_prefix}:{bucket}", self.per_key.get_expiry(), COUNT_REQUEST)
+        return RateCounter(f"{self.key_prefix}:{bucket}", self.per_key.get_expiry())
 
     def judge(self, account: str, secret_digest: str) -> tuple[bool, LimitState, int]:
         """Count one request with the strategy's own call: whether it is allowed, the

@@ -174,12 +174,6 @@ class Worker:
 
     def _start(self) -> None:
         self.hints.start()
-        try:
-            adopted = self.queue.adopt_legacy_accounts()
-            if adopted:
-                log.info("webhook worker: moved %d accounts into the shards", adopted)
-        except STORAGE_ERRORS as error:
-            log.warning("webhook worker: could not read the accounts of before: %s", error)
 
     def _now_ms(self) -> int:
         return int(time.time() * 1000) + self._clock_offset_ms

@@ -1,30 +1,33 @@
 -- Charge and create a conversation: its hash, its four index entries and its event.
--- KEYS[1] token balance, KEYS[2..5] events (lib.lua), KEYS[6] account sequence,
--- KEYS[7..18] indexes (lib.lua order), KEYS[19..25] inbox keys (lib.lua)
--- ARGV[1] cost, ARGV[2] event context (lib.lua), ARGV[3] key of the account's conversation
--- hashes without the seq, ARGV[4] type code (d|g), ARGV[5..] field, value pairs of the hash
--- Returns {0, balance, seq} | {1, balance}
+--! keys: key_record rate_counter claim tokens events subscriptions due idempotency
+--! keys: sequence indexes[12] changes leaves[6]
+--! args: scopes limit fingerprint claim_token claim_seconds cost context
+--! args: type fields[]
+--! reply: balance seq
+--! admits
+-- Inputs: admission's (lib.lua), the events' (lib_events.lua), the inbox's (lib_inbox.lua);
+-- `sequence` the account's creation sequence, `indexes` (lib.lua), `type` the type code
+-- (d|g), `fields` the hash's field, value pairs.
+-- Replies OK with the balance and the new seq; INSUFFICIENT_TOKENS.
 --
--- The one key not passed in KEYS: the new hash's name ends with the sequence number this
--- script allocates, so it is ARGV[3] .. seq. ARGV[3] comes from Keyspace.conversation and
--- carries the account's hash tag, so the key is in the same cluster slot as KEYS.
+-- The one key not in KEYS: the new hash's name ends with the sequence number this script
+-- allocates (lib.lua's keyspace.conversation), in the account's slot.
 local refused = admit() if refused then return refused end
-local FIRST_INDEX = 7
-local FIRST_INBOX = 19
-local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not ok then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-local ctx = cjson.decode(ARGV[2])
-local seq = redis.call('INCR', KEYS[6])
-local key = ARGV[3] .. seq
-redis.call('HSET', key, unpack(ARGV, 5))
-for _, index in ipairs(indexes_of(FIRST_INDEX, ARGV[4], 'o')) do
+local ctx = cjson.decode(ARG.context)
+local keys = keyspace(ctx.ap)
+local seq = redis.call('INCR', KEY.sequence)
+local key = keys.conversation(seq)
+redis.call('HSET', key, unpack(ARG.fields))
+for _, index in ipairs(indexes_of(KEY.indexes, ARG.type, 'o')) do
   redis.call('ZADD', index, seq, seq)
 end
 -- The new hash holds exactly the pairs just set: the event's object, without reading it back.
-local object = {unpack(ARGV, 5)}
-inbox_change(FIRST_INBOX, ctx.mx, key, seq, nil, as_table(object))
+local object = ARG.fields
+inbox_change(keys, key, seq, nil, as_table(object))
 emit_event(ctx, 'conversation.created', seq, object, nil)
 commit_idempotency(ctx, seq, object)
-return {0, balance, seq}
+return {CODE.OK, balance, seq}

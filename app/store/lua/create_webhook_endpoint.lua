@@ -1,29 +1,35 @@
 -- Create a webhook endpoint, enabled, unless the account already has the most it may.
--- KEYS[1] the account's token balance, KEYS[2] the account's endpoints (zset), KEYS[3]
--- endpoint sequence, KEYS[4] the new endpoint's hash, KEYS[5] the account's subscriptions
--- (hash), KEYS[6] the request's Idempotency-Key record (never written without one)
--- ARGV[1] the request's price, ARGV[2] most endpoints an account may have, ARGV[3]
--- endpoint id, ARGV[4] now (ms), ARGV[5] url, ARGV[6] enabled events (`*` or
--- `,type,type,`), ARGV[7] secret, ARGV[8] the idempotency context (webhooks.lua),
--- ARGV[9] description, or absent for null
--- Returns {0, balance, seq} | {1, balance} (insufficient tokens) | {6, balance} (too many
--- endpoints, charged)
+--! keys: key_record rate_counter claim tokens
+--! keys: endpoints sequence endpoint subscriptions idempotency
+--! args: scopes limit fingerprint claim_token claim_seconds cost
+--! args: most endpoint_id now url events secret idempotency_context description[]
+--! reply: balance seq
+--! admits
+-- Inputs: admission's (lib.lua); `endpoints` the account's endpoints (zset), `sequence` the
+-- endpoint sequence, `endpoint` the new endpoint's hash, `subscriptions` the account's
+-- (hash), `idempotency` the request's Idempotency-Key record (never written without one);
+-- `most` endpoints an account may have, `endpoint_id`, `now` (ms), `url`, `events` (`*` or
+-- `,type,type,`), `secret`, `idempotency_context` (webhooks.lua), `description`: one
+-- value, or none for null.
+-- Replies OK with the balance and the seq; INSUFFICIENT_TOKENS; TOO_MANY_ENDPOINTS
+-- (charged).
 local refused = admit() if refused then return refused end
-local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not paid then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then
-  return {6, balance}
+if redis.call('ZCARD', KEY.endpoints) >= tonumber(ARG.most) then
+  return {CODE.TOO_MANY_ENDPOINTS, balance}
 end
-local seq = redis.call('INCR', KEYS[3])
-redis.call('HSET', KEYS[4], 'url', ARGV[5], 'ev', ARGV[6], 'st', 'enabled',
-  'c', ARGV[4], 'u', ARGV[4], 'sq', seq, 'sk', ARGV[7])
-if ARGV[9] then
-  redis.call('HSET', KEYS[4], 'd', ARGV[9])
+local seq = redis.call('INCR', KEY.sequence)
+redis.call('HSET', KEY.endpoint, 'url', ARG.url, 'ev', ARG.events, 'st', 'enabled',
+  'c', ARG.now, 'u', ARG.now, 'sq', seq, 'sk', ARG.secret)
+if ARG.description[1] then
+  redis.call('HSET', KEY.endpoint, 'd', ARG.description[1])
 end
-redis.call('ZADD', KEYS[2], seq, ARGV[3])
+redis.call('ZADD', KEY.endpoints, seq, ARG.endpoint_id)
 -- Subscribed last, in the same step: from here on, every event fans out to it.
-redis.call('HSET', KEYS[5], ARGV[3], ARGV[6])
-commit_webhook_idempotency(KEYS[6], ARGV[8], ARGV[3], redis.call('HGETALL', KEYS[4]))
-return {0, balance, seq}
+redis.call('HSET', KEY.subscriptions, ARG.endpoint_id, ARG.events)
+local object = redis.call('HGETALL', KEY.endpoint)
+commit_webhook_idempotency(KEY.idempotency, ARG.idempotency_context, ARG.endpoint_id, object)
+return {CODE.OK, balance, seq}

@@ -1,10 +1,13 @@
 -- Take the price of a request that fails before reaching storage (validation, bad id).
--- KEYS[1] the account's token balance
--- ARGV[1] cost
--- Returns {0, balance after} | {1, balance}
+--! keys: key_record rate_counter claim tokens
+--! args: scopes limit fingerprint claim_token claim_seconds cost
+--! reply: balance
+--! admits
+-- Inputs: admission's (lib.lua), `tokens` the account's balance, `cost` the price.
+-- Replies OK with the balance after, or INSUFFICIENT_TOKENS with the balance.
 local refused = admit() if refused then return refused end
-local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not ok then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-return {0, balance}
+return {CODE.OK, balance}

@@ -1,22 +1,25 @@
 -- Delete a webhook endpoint: unsubscribe it and drop its record and its deliveries' list.
--- KEYS[1] the account's token balance, KEYS[2] the endpoint's hash, KEYS[3] its
--- deliveries (zset), KEYS[4] the account's subscriptions (hash), KEYS[5] the account's
--- endpoints (zset), KEYS[6] its previous secret (string)
--- ARGV[1] the request's price, ARGV[2] endpoint id
--- Returns {0, balance} | {1, balance} (insufficient tokens) | {2, balance} (no such
--- endpoint, charged)
+--! keys: key_record rate_counter claim tokens
+--! keys: endpoint deliveries subscriptions endpoints previous_secret
+--! args: scopes limit fingerprint claim_token claim_seconds cost endpoint_id
+--! reply: balance
+--! admits
+-- Inputs: admission's (lib.lua); `endpoint` its hash, `deliveries` its deliveries (zset),
+-- `subscriptions` the account's (hash), `endpoints` the account's (zset),
+-- `previous_secret` its previous secret (string); `endpoint_id`.
+-- Replies OK with the balance; INSUFFICIENT_TOKENS; NOT_FOUND (charged).
 --
 -- Its delivery hashes expire with the events' retention; the worker drops any of them
 -- still due when it meets one (its endpoint is gone).
 local refused = admit() if refused then return refused end
-local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not paid then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-if redis.call('EXISTS', KEYS[2]) == 0 then
-  return {2, balance}
+if redis.call('EXISTS', KEY.endpoint) == 0 then
+  return {CODE.NOT_FOUND, balance}
 end
-redis.call('HDEL', KEYS[4], ARGV[2])
-redis.call('ZREM', KEYS[5], ARGV[2])
-redis.call('UNLINK', KEYS[2], KEYS[3], KEYS[6])
-return {0, balance}
+redis.call('HDEL', KEY.subscriptions, ARG.endpoint_id)
+redis.call('ZREM', KEY.endpoints, ARG.endpoint_id)
+redis.call('UNLINK', KEY.endpoint, KEY.deliveries, KEY.previous_secret)
+return {CODE.OK, balance}

@@ -1,13 +1,17 @@
 -- Charge and read one conversation.
--- KEYS[1] token balance, KEYS[2] conversation hash
--- ARGV[1] cost, ARGV[2] creation time (ms) the id names
--- Returns {0, balance, {field, value, ...}} | {1, balance} | {2, balance}
+--! keys: key_record rate_counter claim tokens conversation
+--! args: scopes limit fingerprint claim_token claim_seconds cost created
+--! reply: balance fields
+--! admits
+-- Inputs: admission's (lib.lua); `conversation` its hash, `created` the creation time (ms)
+-- the id names.
+-- Replies OK with the balance and the flat hash; INSUFFICIENT_TOKENS; NOT_FOUND (charged).
 local refused = admit() if refused then return refused end
-local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not ok then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-if not exists(KEYS[2], ARGV[2]) then
-  return {2, balance}
+if not exists(KEY.conversation, ARG.created) then
+  return {CODE.NOT_FOUND, balance}
 end
-return {0, balance, redis.call('HGETALL', KEYS[2])}
+return {CODE.OK, balance, redis.call('HGETALL', KEY.conversation)}

@@ -1,20 +1,25 @@
 -- Charge and read one event of the account's stream.
--- KEYS[1] token balance, KEYS[2] the account's event stream
--- ARGV[1] cost, ARGV[2] the event's stream id ('' when the id cannot be this account's),
--- ARGV[3] the retention's cut-off (ms): an older event is gone even before it is trimmed
--- (trimming is approximate)
--- Returns {0, balance, {field, value, ...}} | {1, balance} | {2, balance}
+--! keys: key_record rate_counter claim tokens events
+--! args: scopes limit fingerprint claim_token claim_seconds cost stream_id cutoff
+--! reply: balance fields
+--! admits
+-- Inputs: admission's (lib.lua); `events` the account's stream, `stream_id` the event's
+-- ('' when the id cannot be this account's), `cutoff` the retention's cut-off (ms): an
+-- older event is gone even before it is trimmed (trimming is approximate).
+-- Replies OK with the balance and the entry's fields; INSUFFICIENT_TOKENS; NOT_FOUND
+-- (charged).
 local refused = admit() if refused then return refused end
-local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not ok then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-if ARGV[2] == '' or tonumber(string.match(ARGV[2], '^(%d+)-')) < tonumber(ARGV[3]) then
-  return {2, balance}
+local stream_id = ARG.stream_id
+if stream_id == '' or tonumber(string.match(stream_id, '^(%d+)-')) < tonumber(ARG.cutoff) then
+  return {CODE.NOT_FOUND, balance}
 end
-local found = redis.call('XRANGE', KEYS[2], ARGV[2], ARGV[2])
+local found = redis.call('XRANGE', KEY.events, stream_id, stream_id)
 -- A `webhook_endpoint.test` event is its endpoint's alone: not in the feed, by id either.
 if #found == 0 or as_table(found[1][2]).ty == 'webhook_endpoint.test' then
-  return {2, balance}
+  return {CODE.NOT_FOUND, balance}
 end
-return {0, balance, found[1][2]}
+return {CODE.OK, balance, found[1][2]}

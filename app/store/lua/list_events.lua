@@ -1,22 +1,27 @@
 -- Charge and read one page of the account's events, newest first, filtered.
--- KEYS[1] token balance, KEYS[2] the account's event stream
--- ARGV[1] cost, ARGV[2] upper bound ('+' or '(<stream id>' for "older than"),
--- ARGV[3] oldest stream id still kept (retention), ARGV[4] limit, ARGV[5] event type
--- ('' any), ARGV[6] conversation sequence number ('' any), ARGV[7] how many events a page
--- may read at most, ARGV[8] the conversation's creation time (ms) its id names ('' any):
--- an id whose time is not the conversation's names no conversation, as on GET
--- Returns {0, balance, {id, {field, value, ...}, ...}, has_more (0|1), last id read}
---       | {1, balance}
+--! keys: key_record rate_counter claim tokens events
+--! args: scopes limit fingerprint claim_token claim_seconds cost
+--! args: bound oldest page_size event_type seq budget created
+--! reply: balance page has_more last
+--! admits
+-- Inputs: admission's (lib.lua); `events` the account's stream; `bound` the upper bound
+-- ('+' or '(<stream id>' for "older than"), `oldest` the oldest stream id still kept
+-- (retention), `page_size` the limit, `event_type` ('' any), `seq` the conversation's
+-- sequence number ('' any), `budget` how many events a page may read at most, `created`
+-- the conversation's creation time (ms) its id names ('' any): an id whose time is not
+-- the conversation's names no conversation, as on GET.
+-- Replies OK with the balance, {id, {field, value, ...}, ...}, has_more (0|1) and the last
+-- id read; INSUFFICIENT_TOKENS.
 --
--- A filtered page stops after reading ARGV[7] events, so it may hold fewer than the limit
+-- A filtered page stops after reading `budget` events, so it may hold fewer than the limit
 -- (even none) while more follow: the cursor then continues from the last event read.
 local refused = admit() if refused then return refused end
-local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not ok then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-local limit, budget = tonumber(ARGV[4]), tonumber(ARGV[7])
-local wanted_type, wanted_seq, wanted_created = ARGV[5], ARGV[6], ARGV[8]
+local limit, budget = tonumber(ARG.page_size), tonumber(ARG.budget)
+local wanted_type, wanted_seq, wanted_created = ARG.event_type, ARG.seq, ARG.created
 
 -- Whether an entry's conversation (`o`, its flat hash) was created at `wanted_created`.
 local function created_as_named(object)
@@ -28,7 +33,7 @@ local function created_as_named(object)
   end
   return false
 end
-local page, upper, read, last = {}, ARGV[2], 0, ''
+local page, upper, read, last = {}, ARG.bound, 0, ''
 -- Unfiltered, the page and one more are all there is to read; filtered, read in batches.
 local step = limit + 1
 if wanted_type ~= '' or wanted_seq ~= '' then
@@ -36,7 +41,7 @@ if wanted_type ~= '' or wanted_seq ~= '' then
 end
 local found, more = 0, 0
 while read < budget do
-  local batch = redis.call('XREVRANGE', KEYS[2], upper, ARGV[3], 'COUNT',
+  local batch = redis.call('XREVRANGE', KEY.events, upper, ARG.oldest, 'COUNT',
     math.min(budget - read, step))
   if #batch == 0 then
     break
@@ -66,8 +71,8 @@ while read < budget do
 end
 if more == 0 and read >= budget then
   -- The budget ran out: more follow if anything older than the last event read is kept.
-  if #redis.call('XREVRANGE', KEYS[2], '(' .. last, ARGV[3], 'COUNT', 1) > 0 then
+  if #redis.call('XREVRANGE', KEY.events, '(' .. last, ARG.oldest, 'COUNT', 1) > 0 then
     more = 1
   end
 end
-return {0, balance, page, more, last}
+return {CODE.OK, balance, page, more, last}

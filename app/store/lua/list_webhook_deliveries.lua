@@ -1,31 +1,36 @@
 -- Charge and read one page of an endpoint's deliveries, newest first, maybe filtered.
--- KEYS[1] token balance, KEYS[2] the endpoint's hash, KEYS[3] its deliveries (zset, scored
--- by the event's ms; one ms's ids sort in event order, as Redis orders equal scores)
--- ARGV[1] cost, ARGV[2] the last delivery id shown ('' from the newest), ARGV[3] limit,
--- ARGV[4] status ('' any), ARGV[5] the one delivery id an event_id filter names ('' none),
--- ARGV[6] how many deliveries a page may read at most, ARGV[7] the account's webhook key
--- prefix `P:{A}:wh:`: the script reads the hashes `<prefix>dlv:<id>` of the ids it lists
--- Returns {0, balance, {id, {field, value, ...}, ...}, has_more (0|1), last id read}
---       | {1, balance} | {2, balance} (no such endpoint, charged)
+--! keys: key_record rate_counter claim tokens endpoint deliveries
+--! args: scopes limit fingerprint claim_token claim_seconds cost
+--! args: before page_size status only budget account_prefix
+--! reply: balance page has_more last
+--! admits
+-- Inputs: admission's (lib.lua); `endpoint` its hash, `deliveries` its deliveries (zset,
+-- scored by the event's ms; one ms's ids sort in event order, as Redis orders equal
+-- scores); `before` the last delivery id shown ('' from the newest), `page_size` the
+-- limit, `status` ('' any), `only` the one delivery id an event_id filter names ('' none),
+-- `budget` how many deliveries a page may read at most, `account_prefix` `P:{A}:`: the
+-- script reads the hashes (lib.lua's keyspace.webhook_delivery) of the ids it lists.
+-- Replies OK with the balance, {id, {field, value, ...}, ...}, has_more (0|1) and the last
+-- id read; INSUFFICIENT_TOKENS; NOT_FOUND (no such endpoint, charged).
 --
--- A page filtered by status stops after reading ARGV[6] deliveries, so it may hold fewer
+-- A page filtered by status stops after reading `budget` deliveries, so it may hold fewer
 -- than the limit (even none) while more follow: the cursor then continues from the last
 -- delivery read. A delivery past retention whose hash is gone is not shown.
 local refused = admit() if refused then return refused end
-local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not ok then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-if redis.call('EXISTS', KEYS[2]) == 0 then
-  return {2, balance}
+if redis.call('EXISTS', KEY.endpoint) == 0 then
+  return {CODE.NOT_FOUND, balance}
 end
-local before, limit, wanted, only = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
-local budget, prefix = tonumber(ARGV[6]), ARGV[7]
+local before, limit, wanted, only = ARG.before, tonumber(ARG.page_size), ARG.status, ARG.only
+local budget, keys, listing = tonumber(ARG.budget), keyspace(ARG.account_prefix), KEY.deliveries
 local page, found, more, read, last = {}, 0, 0, 0, ''
 
 -- Whether one delivery belongs on the page; its hash when it does.
 local function take(id)
-  local flat = redis.call('HGETALL', prefix .. 'dlv:' .. id)
+  local flat = redis.call('HGETALL', keys.webhook_delivery(id))
   if #flat == 0 then
     return nil
   end
@@ -36,13 +41,13 @@ local function take(id)
 end
 
 if only ~= '' then
-  if (before == '' or only < before) and redis.call('ZSCORE', KEYS[3], only) then
+  if (before == '' or only < before) and redis.call('ZSCORE', listing, only) then
     local flat = take(only)
     if flat then
       page = {only, flat}
     end
   end
-  return {0, balance, page, 0, ''}
+  return {CODE.OK, balance, page, 0, ''}
 end
 
 -- The ids older than `before`, in batches: first those of its own ms below it, then older.
@@ -54,7 +59,7 @@ local upper, offset = '+inf', 0
 local pending = {}
 if before ~= '' then
   local ms = tonumber(string.sub(before, 5, 17))
-  for _, id in ipairs(redis.call('ZREVRANGEBYSCORE', KEYS[3], ms, ms)) do
+  for _, id in ipairs(redis.call('ZREVRANGEBYSCORE', listing, ms, ms)) do
     if id < before then
       pending[#pending + 1] = id
     end
@@ -63,7 +68,7 @@ if before ~= '' then
 end
 while read < budget do
   if #pending == 0 then
-    pending = redis.call('ZREVRANGEBYSCORE', KEYS[3], upper, '-inf', 'LIMIT', offset,
+    pending = redis.call('ZREVRANGEBYSCORE', listing, upper, '-inf', 'LIMIT', offset,
       math.min(budget - read, step))
     offset = offset + #pending
     if #pending == 0 then
@@ -95,13 +100,13 @@ end
 if more == 0 and read >= budget and last ~= '' then
   -- The budget ran out: more follow if any delivery is older than the last one read.
   local ms = tonumber(string.sub(last, 5, 17))
-  for _, id in ipairs(redis.call('ZREVRANGEBYSCORE', KEYS[3], ms, ms)) do
+  for _, id in ipairs(redis.call('ZREVRANGEBYSCORE', listing, ms, ms)) do
     if id < last then
       more = 1
     end
   end
-  if more == 0 and #redis.call('ZREVRANGEBYSCORE', KEYS[3], '(' .. ms, '-inf', 'LIMIT', 0, 1) > 0 then
+  if more == 0 and #redis.call('ZREVRANGEBYSCORE', listing, '(' .. ms, '-inf', 'LIMIT', 0, 1) > 0 then
     more = 1
   end
 end
-return {0, balance, page, more, last}
+return {CODE.OK, balance, page, more, last}

@@ -1,34 +1,42 @@
--- Make due again what an endpoint missed in a time range (SPEC.md §19 `recover`): every
--- event of the range, oldest first, that the endpoint subscribes to now, written since it
--- was created, and not delivered to it with success. A failed delivery is made pending
--- again; one never made (the endpoint was disabled, or subscribed to other types) is made.
--- KEYS[1] the account's token balance, KEYS[2] the endpoint's hash, KEYS[3] the account's
--- event stream, KEYS[4] the account's due zset (of endpoints), KEYS[5] the endpoint's deliveries (zset),
--- KEYS[6] the request's Idempotency-Key record (a key never written without one)
--- ARGV[1] the request's price, ARGV[2] endpoint id, ARGV[3] since (ms), ARGV[4] until
--- (ms, inclusive), ARGV[5] the retention's cut-off (ms), ARGV[6] the retention (s),
--- ARGV[7] most events read, ARGV[8] the account's webhook key prefix `P:{A}:wh:` (the
--- script names the delivery hashes `<prefix>dlv:<id>` of the events it reads), ARGV[9]
--- the Idempotency-Key's claim token ('' none), ARGV[10] the record's lifetime (s),
--- ARGV[11] the hint channel, ARGV[12] the account (one hint for the whole call)
--- Returns {0, balance, body (the response's JSON, also recorded under the key)} |
---   {1, balance} | {2, balance} (no such endpoint, charged) | {7, balance} (disabled)
+-- Make due again what an endpoint missed in a time range (docs/webhooks.md `recover`):
+-- every event of the range, oldest first, that the endpoint subscribes to now, written
+-- since it was created, and not delivered to it with success. A failed delivery is made
+-- pending again; one never made (the endpoint was disabled, or subscribed to other types)
+-- is made.
+--! keys: key_record rate_counter claim tokens
+--! keys: endpoint events due deliveries endpoint_due idempotency
+--! args: scopes limit fingerprint claim_token claim_seconds cost
+--! args: endpoint_id since upto cutoff retention budget account_prefix
+--! args: idempotency_token idempotency_ttl channel account
+--! reply: balance body
+--! admits
+-- Inputs: admission's (lib.lua); `endpoint` its hash, `events` the account's stream, `due`
+-- the account's due zset (of endpoints), `deliveries` the endpoint's (zset),
+-- `endpoint_due` the endpoint's due zset, `idempotency` the request's Idempotency-Key
+-- record (never written without one); `endpoint_id`, `since` (ms), `upto` (ms,
+-- inclusive), `cutoff` the retention's (ms), `retention` (s), `budget` most events read,
+-- `account_prefix` `P:{A}:` (the delivery hashes of the events it reads are named by
+-- lib.lua's keyspace), `idempotency_token` the claim's ('' none), `idempotency_ttl` the
+-- record's lifetime (s), `channel` the hint channel, `account` (one hint for the call).
+-- Replies OK with the balance and the body (the response's JSON, also recorded under the
+-- key); INSUFFICIENT_TOKENS; NOT_FOUND and ENDPOINT_DISABLED (charged).
 local refused = admit() if refused then return refused end
-local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not paid then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-local endpoint = redis.call('HMGET', KEYS[2], 'st', 'c', 'ev')
+local endpoint = redis.call('HMGET', KEY.endpoint, 'st', 'c', 'ev')
 if not endpoint[1] then
-  return {2, balance}
+  return {CODE.NOT_FOUND, balance}
 end
 if endpoint[1] ~= 'enabled' then
-  return {7, balance}
+  return {CODE.ENDPOINT_DISABLED, balance}
 end
 local now = now_ms()
-local budget, prefix, retention = tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[6])
-local from = math.max(tonumber(ARGV[3]), tonumber(endpoint[2]), tonumber(ARGV[5]))
-local wanted, suffix = endpoint[3], string.sub(ARGV[2], 4)
+local budget, retention = tonumber(ARG.budget), tonumber(ARG.retention)
+local keys, endpoint_id, upto = keyspace(ARG.account_prefix), ARG.endpoint_id, ARG.upto
+local from = math.max(tonumber(ARG.since), tonumber(endpoint[2]), tonumber(ARG.cutoff))
+local wanted = endpoint[3]
 
 local function ms_of(id)
   return tonumber(string.sub(id, 1, string.find(id, '-', 1, true) - 1))
@@ -54,12 +62,12 @@ end
 
 local made, more, next_since = 0, false, nil
 local entries = {}
-if from <= tonumber(ARGV[4]) then
-  entries = redis.call('XRANGE', KEYS[3], from .. '-0', ARGV[4], 'COUNT', budget)
+if from <= tonumber(upto) then
+  entries = redis.call('XRANGE', KEY.events, from .. '-0', upto, 'COUNT', budget)
 end
 local stop = #entries
 if #entries == budget then
-  local after = redis.call('XRANGE', KEYS[3], '(' .. entries[#entries][1], ARGV[4], 'COUNT', 1)
+  local after = redis.call('XRANGE', KEY.events, '(' .. entries[#entries][1], upto, 'COUNT', 1)
   if #after > 0 then
     more = true
     -- The next call starts at a whole millisecond: leave this one's last ms to it when the
@@ -82,35 +90,33 @@ for i = 1, stop do
   local subscribed = kind ~= 'webhook_endpoint.test'
     and (wanted == '*' or string.find(wanted, ',' .. kind .. ',', 1, true) ~= nil)
   if subscribed then
-    local dash = string.find(id, '-', 1, true)
-    local ms = tonumber(string.sub(id, 1, dash - 1))
-    local stamp = string.format('%013d%06d', ms, tonumber(string.sub(id, dash + 1)))
-    local delivery = 'whd_' .. stamp .. '_' .. suffix
-    local key = prefix .. 'dlv:' .. delivery
+    local delivery, ms = delivery_id(id, endpoint_id)
+    local key = keys.webhook_delivery(delivery)
     local state = redis.call('HGET', key, 'st')
     if state == 'failed' then
-      if due_now(key, KEYS[4], prefix, ARGV[2], delivery, now, '', '') then
+      if due_now(key, KEY.due, KEY.endpoint_due, endpoint_id, delivery, now, '', '') then
         made = made + 1
       end
     elseif not state then
-      redis.call('HSET', key, 'ep', ARGV[2], 'ev', id, 'ty', kind, 'st', 'pending', 'at', 0,
+      redis.call('HSET', key, 'ep', endpoint_id, 'ev', id, 'ty', kind, 'st', 'pending', 'at', 0,
         'cr', ms, 'na', now)
       -- It expires with its event.
       redis.call('PEXPIREAT', key, ms + retention * 1000)
-      redis.call('ZADD', KEYS[5], ms, delivery)
-      make_due(KEYS[4], prefix, ARGV[2], delivery, now, now, '', '')
+      redis.call('ZADD', KEY.deliveries, ms, delivery)
+      make_due(KEY.due, KEY.endpoint_due, endpoint_id, delivery, now, now, '', '')
       made = made + 1
     end
   end
 end
-if made > 0 and ARGV[11] ~= '' then
-  redis.call('PUBLISH', ARGV[11], ARGV[12] .. ' ' .. now)
+if made > 0 and ARG.channel ~= '' then
+  redis.call('PUBLISH', ARG.channel, ARG.account .. ' ' .. now)
 end
 local body = '{"status":"ok","data":{"object":"webhook_recovery","deliveries":' .. made
   .. ',"has_more":' .. tostring(more) .. ',"next_since":'
   .. (next_since and ('"' .. rfc3339(next_since) .. '"') or 'null') .. '}}'
-if ARGV[9] ~= '' and redis.call('HGET', KEYS[6], 'token') == ARGV[9] then
-  redis.call('HSET', KEYS[6], 'state', 'done', 'status', 200, 'body', body, 'etag', '')
-  redis.call('EXPIRE', KEYS[6], tonumber(ARGV[10]))
+local token = ARG.idempotency_token
+if token ~= '' and redis.call('HGET', KEY.idempotency, 'token') == token then
+  redis.call('HSET', KEY.idempotency, 'state', 'done', 'status', 200, 'body', body, 'etag', '')
+  redis.call('EXPIRE', KEY.idempotency, tonumber(ARG.idempotency_ttl))
 end
-return {0, balance, body}
+return {CODE.OK, balance, body}

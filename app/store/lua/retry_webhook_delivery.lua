@@ -1,30 +1,36 @@
--- Make a delivery due now (SPEC.md §16 `retry`), whatever its status.
--- KEYS[1] the account's token balance, KEYS[2] the delivery's hash, KEYS[3] its
--- endpoint's hash, KEYS[4] the account's due zset, KEYS[5] the request's Idempotency-Key
--- record (never written without one)
--- ARGV[1] the request's price, ARGV[2] delivery id, ARGV[3] endpoint id, ARGV[4] the
--- account's webhook key prefix, ARGV[5] the hint channel, ARGV[6] the account, ARGV[7]
--- the idempotency context (JSON: tok, ittl, st; see commit_webhook_idempotency)
--- Returns {0, balance, flat hash} | {1, balance} (insufficient tokens) | {2, balance} (no
--- such delivery of that endpoint, charged) | {7, balance} (endpoint disabled, charged)
+-- Make a delivery due now (docs/webhooks.md `retry`), whatever its status.
+--! keys: key_record rate_counter claim tokens
+--! keys: delivery endpoint due endpoint_due idempotency
+--! args: scopes limit fingerprint claim_token claim_seconds cost
+--! args: delivery_id endpoint_id channel account idempotency_context
+--! reply: balance fields
+--! admits
+-- Inputs: admission's (lib.lua); `delivery` its hash, `endpoint` its endpoint's hash, `due`
+-- the account's due zset, `endpoint_due` the endpoint's, `idempotency` the request's
+-- Idempotency-Key record (never written without one); `delivery_id`, `endpoint_id`,
+-- `channel` the hint channel, `account`, `idempotency_context` (webhooks.lua).
+-- Replies OK with the balance and the flat hash; INSUFFICIENT_TOKENS; NOT_FOUND (no such
+-- delivery of that endpoint) and ENDPOINT_DISABLED (charged).
 --
 -- An attempt in flight is not doubled: the delivery is marked, and the attempt's finish
 -- makes it due at once if it failed.
 local refused = admit() if refused then return refused end
-local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not paid then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-if redis.call('HGET', KEYS[2], 'ep') ~= ARGV[3] or redis.call('EXISTS', KEYS[3]) == 0 then
-  return {2, balance}
+if redis.call('HGET', KEY.delivery, 'ep') ~= ARG.endpoint_id
+  or redis.call('EXISTS', KEY.endpoint) == 0 then
+  return {CODE.NOT_FOUND, balance}
 end
-if redis.call('HGET', KEYS[3], 'st') ~= 'enabled' then
-  return {7, balance}
+if redis.call('HGET', KEY.endpoint, 'st') ~= 'enabled' then
+  return {CODE.ENDPOINT_DISABLED, balance}
 end
 local now = now_ms()
-if not due_now(KEYS[2], KEYS[4], ARGV[4], ARGV[3], ARGV[2], now, ARGV[5], ARGV[6]) then
-  redis.call('HSET', KEYS[2], 'rq', '1')
+if not due_now(KEY.delivery, KEY.due, KEY.endpoint_due, ARG.endpoint_id, ARG.delivery_id, now,
+  ARG.channel, ARG.account) then
+  redis.call('HSET', KEY.delivery, 'rq', '1')
 end
-local object = redis.call('HGETALL', KEYS[2])
-commit_webhook_idempotency(KEYS[5], ARGV[7], ARGV[2], object)
-return {0, balance, object}
+local object = redis.call('HGETALL', KEY.delivery)
+commit_webhook_idempotency(KEY.idempotency, ARG.idempotency_context, ARG.delivery_id, object)
+return {CODE.OK, balance, object}

@@ -1,47 +1,50 @@
--- Send one endpoint a `webhook_endpoint.test` event (SPEC.md §19): append the event to the
--- account's stream (its id is then unique and ordered like every event's; the feed skips
--- the type) and give that endpoint alone a delivery, due now, whatever it subscribes to.
--- KEYS[1] the account's token balance, KEYS[2] the endpoint's hash, KEYS[3] the account's
--- event stream, KEYS[4] the account's due zset (of endpoints), KEYS[5] the endpoint's
--- deliveries (zset)
--- ARGV[1] the request's price, ARGV[2] endpoint id, ARGV[3] the endpoint object (JSON,
--- without its secret), ARGV[4] request id, ARGV[5] Idempotency-Key ('' none), ARGV[6] the
--- oldest stream id kept, ARGV[7] the retention (s), ARGV[8] the account's webhook key
--- prefix `P:{A}:wh:`: the script names the new delivery's hash `<prefix>dlv:<id>` and the
--- endpoint's due zset, ARGV[9] the hint channel, ARGV[10] the account, ARGV[11] the
--- idempotency context (JSON: tok, ittl, st; see commit_webhook_idempotency); KEYS[6] the
--- request's Idempotency-Key record (never written without one)
--- Returns {0, balance, delivery id, {delivery field, value, ...}} | {1, balance} |
---   {2, balance} (no such endpoint, charged) | {7, balance} (endpoint disabled, charged)
+-- Send one endpoint a `webhook_endpoint.test` event (docs/webhooks.md): append the event
+-- to the account's stream (its id is then unique and ordered like every event's; the feed
+-- skips the type) and give that endpoint alone a delivery, due now, whatever it subscribes
+-- to.
+--! keys: key_record rate_counter claim tokens
+--! keys: endpoint events due deliveries endpoint_due idempotency
+--! args: scopes limit fingerprint claim_token claim_seconds cost
+--! args: endpoint_id object request_id idempotency_key oldest retention account_prefix
+--! args: channel account idempotency_context
+--! reply: balance delivery_id fields
+--! admits
+-- Inputs: admission's (lib.lua); `endpoint` its hash, `events` the account's stream, `due`
+-- the account's due zset (of endpoints), `deliveries` the endpoint's (zset),
+-- `endpoint_due` the endpoint's due zset, `idempotency` the request's Idempotency-Key
+-- record (never written without one); `endpoint_id`, `object` the endpoint (JSON, without
+-- its secret), `request_id`, `idempotency_key` ('' none), `oldest` the oldest stream id
+-- kept, `retention` (s), `account_prefix` `P:{A}:` (the new delivery's hash is named by
+-- lib.lua's keyspace), `channel` the hint channel, `account`, `idempotency_context`.
+-- Replies OK with the balance, the delivery id and its flat hash; INSUFFICIENT_TOKENS;
+-- NOT_FOUND and ENDPOINT_DISABLED (charged).
 local refused = admit() if refused then return refused end
-local paid, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not paid then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-local status = redis.call('HGET', KEYS[2], 'st')
+local status = redis.call('HGET', KEY.endpoint, 'st')
 if not status then
-  return {2, balance}
+  return {CODE.NOT_FOUND, balance}
 end
 if status ~= 'enabled' then
-  return {7, balance}
+  return {CODE.ENDPOINT_DISABLED, balance}
 end
-local fields = {'ty', 'webhook_endpoint.test', 'o', ARGV[3], 'rq', ARGV[4]}
-if ARGV[5] ~= '' then
+local fields = {'ty', 'webhook_endpoint.test', 'o', ARG.object, 'rq', ARG.request_id}
+if ARG.idempotency_key ~= '' then
   fields[#fields + 1] = 'ik'
-  fields[#fields + 1] = ARGV[5]
+  fields[#fields + 1] = ARG.idempotency_key
 end
-local id = redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[6], '*', unpack(fields))
-redis.call('EXPIRE', KEYS[3], tonumber(ARGV[7]))
-local dash = string.find(id, '-', 1, true)
-local ms = string.sub(id, 1, dash - 1)
-local stamp = string.format('%013d%06d', tonumber(ms), tonumber(string.sub(id, dash + 1)))
-local delivery = 'whd_' .. stamp .. '_' .. string.sub(ARGV[2], 4)
-local record = ARGV[8] .. 'dlv:' .. delivery
-redis.call('HSET', record, 'ep', ARGV[2], 'ev', id, 'ty', 'webhook_endpoint.test',
+local id = redis.call('XADD', KEY.events, 'MINID', '~', ARG.oldest, '*', unpack(fields))
+redis.call('EXPIRE', KEY.events, tonumber(ARG.retention))
+local delivery, ms = delivery_id(id, ARG.endpoint_id)
+local record = keyspace(ARG.account_prefix).webhook_delivery(delivery)
+redis.call('HSET', record, 'ep', ARG.endpoint_id, 'ev', id, 'ty', 'webhook_endpoint.test',
   'st', 'pending', 'at', 0, 'cr', ms, 'na', ms)
-redis.call('EXPIRE', record, tonumber(ARGV[7]))
-redis.call('ZADD', KEYS[5], tonumber(ms), delivery)
-make_due(KEYS[4], ARGV[8], ARGV[2], delivery, tonumber(ms), tonumber(ms), ARGV[9], ARGV[10])
+redis.call('EXPIRE', record, tonumber(ARG.retention))
+redis.call('ZADD', KEY.deliveries, ms, delivery)
+make_due(KEY.due, KEY.endpoint_due, ARG.endpoint_id, delivery, ms, ms, ARG.channel,
+  ARG.account)
 local object = redis.call('HGETALL', record)
-commit_webhook_idempotency(KEYS[6], ARGV[11], delivery, object)
-return {0, balance, delivery, object}
+commit_webhook_idempotency(KEY.idempotency, ARG.idempotency_context, delivery, object)
+return {CODE.OK, balance, delivery, object}

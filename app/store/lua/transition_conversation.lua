@@ -1,15 +1,18 @@
--- Charge and move a conversation through the lifecycle (SPEC.md §7), indexes and event
--- included; a no-op writes no event.
--- KEYS[1] token balance, KEYS[2..5] events (lib.lua), KEYS[6] conversation hash,
--- KEYS[7..18] indexes (lib.lua order), KEYS[19..25] inbox keys (lib.lua)
--- ARGV[1] cost, ARGV[2] event context (lib.lua), ARGV[3] action (archive|close|reopen),
--- ARGV[4] now (ms), ARGV[5] If-Match spec, ARGV[6] creation time (ms) the id names,
--- ARGV[7] sequence number
--- Returns {0, balance, {field, value, ...}} | {1, balance} | {2, balance}
---       | {3, balance, version} | {4, balance, current status code}
+-- Charge and move a conversation through the lifecycle (docs/conversations.md), indexes
+-- and event included; a no-op writes no event.
+--! keys: key_record rate_counter claim tokens events subscriptions due idempotency
+--! keys: conversation indexes[12] changes leaves[6]
+--! args: scopes limit fingerprint claim_token claim_seconds cost context
+--! args: action now if_match created seq
+--! reply: balance fields
+--! admits
+-- Inputs: admission's (lib.lua), the events' (lib_events.lua), the inbox's (lib_inbox.lua);
+-- `conversation` its hash, `indexes` (lib.lua), `action` archive|close|reopen, `now` (ms),
+-- `if_match` the If-Match spec, `created` the creation time (ms) the id names, `seq` its
+-- sequence number.
+-- Replies OK with the balance and the flat hash; INSUFFICIENT_TOKENS; NOT_FOUND,
+-- PRECONDITION_FAILED and INVALID_TRANSITION (with the current status code; charged).
 local refused = admit() if refused then return refused end
-local FIRST_INDEX = 7
-local FIRST_INBOX = 19
 -- target status by action and current status: '' is a no-op, false is not allowed
 local MOVES = {
   archive = {o = 'a', c = 'a', a = ''},
@@ -21,44 +24,45 @@ local EVENT_TYPES = {
   close = 'conversation.closed',
   reopen = 'conversation.reopened',
 }
-local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not ok then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
-local before = as_table(redis.call('HGETALL', KEYS[6]))
+local before = as_table(redis.call('HGETALL', KEY.conversation))
 local status, version, ctype = before.s, version_of(before.v), before.t
-if before.c ~= ARGV[6] then
-  return {2, balance}
+if before.c ~= ARG.created then
+  return {CODE.NOT_FOUND, balance}
 end
-if precondition_fails(ARGV[5], version) then
-  return {3, balance, version}
+if precondition_fails(ARG.if_match, version) then
+  return {CODE.PRECONDITION_FAILED, balance, version}
 end
-local target = MOVES[ARGV[3]][status]
+local target = MOVES[ARG.action][status]
 if target == false then
-  return {4, balance, status}
+  return {CODE.INVALID_TRANSITION, balance, status}
 end
-local ctx = cjson.decode(ARGV[2])
-local seq = ARGV[7]
+local ctx = cjson.decode(ARG.context)
+local seq, now = ARG.seq, ARG.now
 if target ~= '' then
-  for _, key in ipairs(status_indexes(FIRST_INDEX, ctype, status)) do
+  for _, key in ipairs(status_indexes(KEY.indexes, ctype, status)) do
     redis.call('ZREM', key, seq)
   end
-  for _, key in ipairs(status_indexes(FIRST_INDEX, ctype, target)) do
+  for _, key in ipairs(status_indexes(KEY.indexes, ctype, target)) do
     redis.call('ZADD', key, seq, seq)
   end
-  redis.call('HSET', KEYS[6], 's', target, 'u', ARGV[4], 'v', tonumber(version) + 1)
-  redis.call('HDEL', KEYS[6], 'cl', 'ar')
-  inbox_change(FIRST_INBOX, ctx.mx, KEYS[6], seq, before, {t = ctype, s = target, x = before.x})
+  redis.call('HSET', KEY.conversation, 's', target, 'u', now, 'v', tonumber(version) + 1)
+  redis.call('HDEL', KEY.conversation, 'cl', 'ar')
+  local after = {t = ctype, s = target, x = before.x}
+  inbox_change(keyspace(ctx.ap), KEY.conversation, seq, before, after)
   if target == 'c' then
-    redis.call('HSET', KEYS[6], 'cl', ARGV[4])
+    redis.call('HSET', KEY.conversation, 'cl', now)
   elseif target == 'a' then
-    redis.call('HSET', KEYS[6], 'ar', ARGV[4])
+    redis.call('HSET', KEY.conversation, 'ar', now)
   end
 end
-local object = redis.call('HGETALL', KEYS[6])
+local object = redis.call('HGETALL', KEY.conversation)
 if target ~= '' then
   local previous = previous_attributes(before, as_table(object))
-  emit_event(ctx, EVENT_TYPES[ARGV[3]], seq, object, previous)
+  emit_event(ctx, EVENT_TYPES[ARG.action], seq, object, previous)
 end
 commit_idempotency(ctx, seq, object)
-return {0, balance, object}
+return {CODE.OK, balance, object}

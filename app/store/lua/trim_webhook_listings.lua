@@ -1,16 +1,19 @@
 -- Drop the entries of an account's delivery listings past the events' retention, at most
 -- once in a while (the worker's sweep; a new event trims its own listing as it goes).
--- KEYS[1] the account's endpoints (zset), KEYS[2] the `trimmed` marker
--- ARGV[1] the account's webhook key prefix, ARGV[2] the retention's cut-off (ms),
--- ARGV[3] how long the marker lives (s)
--- Returns the entries dropped, or -1 when trimmed lately
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  return -1
+--! keys: endpoints trimmed
+--! args: account_prefix cutoff marker_seconds
+--! reply: dropped
+-- Inputs: `endpoints` the account's (zset), `trimmed` the marker; `account_prefix`
+-- `P:{A}:` (each endpoint's listing is named by lib.lua's keyspace), `cutoff` the
+-- retention's (ms), `marker_seconds` how long the marker lives.
+-- Replies OK with the entries dropped, or NOT_DUE when trimmed lately.
+if redis.call('EXISTS', KEY.trimmed) == 1 then
+  return {CODE.NOT_DUE}
 end
-local dropped = 0
-for _, endpoint in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  dropped = dropped + redis.call('ZREMRANGEBYSCORE', ARGV[1] .. 'ep:' .. endpoint .. ':dlv',
-    '-inf', '(' .. ARGV[2])
+local keys, dropped = keyspace(ARG.account_prefix), 0
+for _, endpoint in ipairs(redis.call('ZRANGE', KEY.endpoints, 0, -1)) do
+  dropped = dropped + redis.call('ZREMRANGEBYSCORE', keys.webhook_endpoint_deliveries(endpoint),
+    '-inf', '(' .. ARG.cutoff)
 end
-redis.call('SET', KEYS[2], '1', 'EX', tonumber(ARGV[3]))
-return dropped
+redis.call('SET', KEY.trimmed, '1', 'EX', tonumber(ARG.marker_seconds))
+return {CODE.OK, dropped}

@@ -1,48 +1,53 @@
--- Charge and apply a field update computed from a read at version ARGV[4] (compare-and-set),
--- with its event when something changed.
--- KEYS[1] token balance, KEYS[2..5] events (lib.lua), KEYS[6] conversation hash,
--- KEYS[7..13] inbox keys (lib.lua)
--- ARGV[1] cost, ARGV[2] event context (lib.lua), ARGV[3] creation time (ms) the id names,
--- ARGV[4] version read, ARGV[5] If-Match spec, ARGV[6] now (ms), ARGV[7] sequence number,
--- ARGV[8] n = number of fields to set, ARGV[9 .. 8+2n] field, value pairs, then the fields
--- to delete
--- Returns {0, balance, {field, value, ...}} | {1, balance} | {2, balance}
---       | {3, balance, version} | {5, -1} (version moved since the read: nothing charged)
+-- Charge and apply a field update computed from a read at version `version` (compare and
+-- set), with its event when something changed.
+--! keys: key_record rate_counter claim tokens events subscriptions due idempotency
+--! keys: conversation changes leaves[6]
+--! args: scopes limit fingerprint claim_token claim_seconds cost context
+--! args: created version if_match now seq deletes sets[]
+--! reply: balance fields
+--! admits
+-- Inputs: admission's (lib.lua), the events' (lib_events.lua), the inbox's (lib_inbox.lua);
+-- `conversation` its hash, `created` the creation time (ms) the id names, `version` the
+-- version read, `if_match` the If-Match spec, `now` (ms), `seq` its sequence number,
+-- `deletes` the fields to delete (space-separated), `sets` the field, value pairs to set.
+-- Replies OK with the balance and the flat hash; INSUFFICIENT_TOKENS; NOT_FOUND and
+-- PRECONDITION_FAILED (charged); STALE: the version moved since the read, nothing charged.
 local refused = admit() if refused then return refused end
-local FIRST_INBOX = 7
-local current = redis.call('HMGET', KEYS[6], 'c', 'v')
-local found = current[1] == ARGV[3]
+local current = redis.call('HMGET', KEY.conversation, 'c', 'v')
+local found = current[1] == ARG.created
 local version = version_of(current[2])
-if found and version ~= ARGV[4] then
-  return {5, -1}
+if found and version ~= ARG.version then
+  return {CODE.STALE}
 end
-local ok, balance = debit(KEYS[1], tonumber(ARGV[1]))
-if not ok then
-  return {1, balance}
+local balance, short = pay()
+if short then
+  return short
 end
 if not found then
-  return {2, balance}
+  return {CODE.NOT_FOUND, balance}
 end
-if precondition_fails(ARGV[5], version) then
-  return {3, balance, version}
+if precondition_fails(ARG.if_match, version) then
+  return {CODE.PRECONDITION_FAILED, balance, version}
 end
-local n = tonumber(ARGV[8])
-local deletes = 9 + 2 * n
-if n > 0 or deletes <= #ARGV then
-  local before = as_table(redis.call('HGETALL', KEYS[6]))
-  if n > 0 then
-    redis.call('HSET', KEYS[6], unpack(ARGV, 9, 8 + 2 * n))
+local deletes = {}
+for name in string.gmatch(ARG.deletes, '%S+') do
+  deletes[#deletes + 1] = name
+end
+if #ARG.sets > 0 or #deletes > 0 then
+  local before = as_table(redis.call('HGETALL', KEY.conversation))
+  if #ARG.sets > 0 then
+    redis.call('HSET', KEY.conversation, unpack(ARG.sets))
   end
-  if deletes <= #ARGV then
-    redis.call('HDEL', KEYS[6], unpack(ARGV, deletes))
+  if #deletes > 0 then
+    redis.call('HDEL', KEY.conversation, unpack(deletes))
   end
-  redis.call('HSET', KEYS[6], 'v', tonumber(version) + 1, 'u', ARGV[6])
-  local ctx = cjson.decode(ARGV[2])
-  local after = {t = before.t, s = before.s, x = redis.call('HGET', KEYS[6], 'x')}
-  inbox_change(FIRST_INBOX, ctx.mx, KEYS[6], ARGV[7], before, after)
-  local object = redis.call('HGETALL', KEYS[6])
+  redis.call('HSET', KEY.conversation, 'v', tonumber(version) + 1, 'u', ARG.now)
+  local ctx = cjson.decode(ARG.context)
+  local after = {t = before.t, s = before.s, x = redis.call('HGET', KEY.conversation, 'x')}
+  inbox_change(keyspace(ctx.ap), KEY.conversation, ARG.seq, before, after)
+  local object = redis.call('HGETALL', KEY.conversation)
   local previous = previous_attributes(before, as_table(object))
-  emit_event(ctx, 'conversation.updated', ARGV[7], object, previous)
-  return {0, balance, object}
+  emit_event(ctx, 'conversation.updated', ARG.seq, object, previous)
+  return {CODE.OK, balance, object}
 end
-return {0, balance, redis.call('HGETALL', KEYS[6])}
+return {CODE.OK, balance, redis.call('HGETALL', KEY.conversation)}
