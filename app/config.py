@@ -88,7 +88,7 @@ class Config:
             try:
                 values[field] = read(raw)
             except ValueError as exc:
-                raise ConfigError(f"{variable}={raw!r} is invalid: {exc}") from None
+                raise ConfigError(f"{_shown(variable, raw)} is invalid: {exc}") from None
         config = cls(**values)
         config.check_retention()
         return config
@@ -130,6 +130,18 @@ class Config:
         if unknown:
             raise ConfigError(f"unknown configuration fields: {sorted(unknown)}")
         return Config.from_env(env)
+
+
+# Credentials a configuration error names but never repeats (docs/operations.md).
+_SECRET_VARIABLES = frozenset({"SECRET_KEY", "METRICS_TOKEN"})
+
+
+def _shown(variable: str, raw: str) -> str:
+    """The variable as an error line shows it: with its value, unless the value is (or,
+    for a URL with user information, holds) a credential: then by name alone."""
+    if variable in _SECRET_VARIABLES or (variable == "REDIS_URL" and "@" in raw):
+        return variable
+    return f"{variable}={raw!r}"
 
 
 def _to_env(value: Any) -> str:

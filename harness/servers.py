@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -87,7 +89,8 @@ class RedisServer:
     def start(self) -> None:
         command = [
             "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--dir", self.dir, *self.extra,
+            "--save", "", "--appendonly", "no", "--dir", self.dir, *_debug_command(),
+            *self.extra,
         ]  # fmt: skip
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -112,6 +115,15 @@ class RedisServer:
             self.process = None
 
 
+@functools.cache
+def _debug_command() -> tuple[str, ...]:
+    """`--enable-debug-command local` where redis-server has it (7.0 on): tests stall a node
+    past the client's socket timeout with DEBUG SLEEP (tests/test_stalled_redis.py)."""
+    version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True)
+    found = re.search(r"v=(\d+)\.", version.stdout)
+    return ("--enable-debug-command", "local") if found and int(found.group(1)) >= 7 else ()
+
+
 def start_redis(extra: list[str] | None = None) -> RedisServer | None:
     """Start a redis-server on a free port; None when it is not installed."""
     if shutil.which("redis-server") is None:
@@ -122,16 +134,21 @@ def start_redis(extra: list[str] | None = None) -> RedisServer | None:
 
 
 class RedisCluster:
-    """A Redis Cluster of the test run's own: `masters` redis-servers on free ports, no replicas."""
+    """A Redis Cluster of the test run's own: `masters` redis-servers on free ports, each with
+    `replicas` replicas (none by default); `node_timeout_ms` is how long a master may be
+    silent before its replica takes over (Redis's default: 15 s)."""
 
-    def __init__(self, masters: int = 3) -> None:
+    def __init__(self, masters: int = 3, replicas: int = 0, node_timeout_ms: int = 15000) -> None:
         self.dir = tempfile.mkdtemp(prefix="saasignal-cluster-")
-        self.servers = [self._node(free_port()) for _ in range(masters)]
+        self.replicas = replicas
+        self.node_timeout_ms = node_timeout_ms
+        self.servers = [self._node(free_port()) for _ in range(masters * (1 + replicas))]
 
     def _node(self, port: int) -> RedisServer:
         # The bus port is named too: the default (port + 10000) may be taken or out of range.
         config = os.path.join(self.dir, f"nodes-{port}.conf")
-        options = ["--cluster-enabled", "yes", "--cluster-config-file", config]
+        options = ["--cluster-enabled", "yes", "--cluster-config-file", config,
+                   "--cluster-node-timeout", str(self.node_timeout_ms)]  # fmt: skip
         return RedisServer(port, [*options, "--cluster-port", str(free_port())])
 
     @property
@@ -147,11 +164,17 @@ class RedisCluster:
             server.start()
         subprocess.run(
             ["redis-cli", "--cluster", "create", *self.addresses,
-             "--cluster-replicas", "0", "--cluster-yes"],
+             "--cluster-replicas", str(self.replicas), "--cluster-yes"],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
         )  # fmt: skip
         for index in range(len(self.servers)):
             self.wait_ok(index)
+        for index in range(len(self.servers)):  # every replica has its master's data
+            client = self.node(index)
+            try:
+                wait_until(functools.partial(_replica_synced, client), 30, "replicas in sync")
+            finally:
+                client.close()
 
     def wait_ok(self, index: int) -> None:
         """Poll one node until its CLUSTER INFO says cluster_state:ok."""
@@ -175,11 +198,20 @@ class RedisCluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def start_redis_cluster(masters: int = 3) -> RedisCluster | None:
-    """Start a cluster of `masters` masters; None when redis-server or redis-cli is missing."""
+def _replica_synced(client: redis.Redis) -> bool:
+    """A master, or a replica whose link to its master is up."""
+    info: dict[str, object] = client.info("replication")  # type: ignore[assignment]
+    return info["role"] == "master" or info.get("master_link_status") == "up"
+
+
+def start_redis_cluster(
+    masters: int = 3, replicas: int = 0, node_timeout_ms: int = 15000
+) -> RedisCluster | None:
+    """Start a cluster of `masters` masters with `replicas` each; None when redis-server or
+    redis-cli is missing."""
     if shutil.which("redis-server") is None or shutil.which("redis-cli") is None:
         return None
-    cluster = RedisCluster(masters)
+    cluster = RedisCluster(masters, replicas, node_timeout_ms)
     try:
         cluster.start()
     except BaseException:

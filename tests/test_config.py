@@ -60,6 +60,25 @@ def test_a_bad_value_raises_config_error_naming_the_variable(name: str, value: s
 
 
 @pytest.mark.parametrize(
+    ("name", "value", "secret"),
+    [
+        ("METRICS_TOKEN", "S3cr3tButShort", "S3cr3tButShort"),
+        ("METRICS_TOKEN", "S3cr3t-token-with spaces", "S3cr3t-token-with spaces"),
+        ("SECRET_KEY", "hunter2", "hunter2"),
+        ("REDIS_URL", "redis://user:Pa55word@db:abc", "Pa55word"),
+        ("REDIS_URL", "redis+cluster://:Pa55word@nohostport", "Pa55word"),
+        ("REDIS_URL", "http://admin:Pa55word@db", "Pa55word"),
+    ],
+)
+def test_a_bad_credential_is_named_never_repeated(name: str, value: str, secret: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Config.from_env({name: value})
+    message = str(caught.value)
+    assert name in message
+    assert secret not in message
+
+
+@pytest.mark.parametrize(
     ("name", "value", "field", "expected"),
     [
         ("REDIS_URL", "redis://h:1/0", "redis_url", "redis://h:1/0"),

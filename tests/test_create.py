@@ -154,6 +154,13 @@ def test_metadata_size_counts_compact_json_not_the_request_body(api: Api) -> Non
     assert response.status_code == 201, response.get_json()
 
 
+def test_metadata_of_50_top_level_members_is_accepted_and_51_rejected(api: Api) -> None:
+    fifty = {f"k{n}": n for n in range(50)}
+    assert api.create(metadata=fifty)["metadata"] == fifty
+    details = _reject(api, {"metadata": {**fifty, "one_more": {"nested": "counts once"}}})
+    assert details["metadata"] == ["More than 50 top-level members (51)."]
+
+
 @pytest.mark.parametrize("container", ["object", "array"])
 def test_metadata_8_levels_deep_is_accepted_and_9_rejected(api: Api, container: str) -> None:
     assert api.create(metadata=nested(8, container))["metadata"] == nested(8, container)

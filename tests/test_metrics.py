@@ -54,9 +54,9 @@ class Live:
     def call(self, method: str, path: str, secret: str, body: object = None) -> Reply:
         return call(self.server.url, method, BASE + path, secret, body=body)
 
-    def scrape(self, port: int | None = None) -> Samples:
+    def scrape(self, port: int | None = None, token: str | None = None) -> Samples:
         """Every sample of gunicorn's /metrics (or of `port`'s)."""
-        return scrape(self.server.port if port is None else port)
+        return scrape(self.server.port if port is None else port, token=token)
 
     def scrape_with(self, request_id: str) -> Samples:
         return scrape(self.server.port, request_id)
@@ -66,11 +66,14 @@ class Live:
         self.redis.close()
 
 
-def scrape(port: int, request_id: str | None = None) -> Samples:
-    """Every sample of /metrics on `port`, by name and labels (sent with `request_id`)."""
+def scrape(port: int, request_id: str | None = None, token: str | None = None) -> Samples:
+    """Every sample of /metrics on `port`, by name and labels (sent with `request_id`, and
+    `token` as a bearer)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         headers = {} if request_id is None else {"X-Request-Id": request_id}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
         connection.request("GET", "/metrics", headers=headers)
         response = connection.getresponse()
         assert response.status == 200
@@ -192,16 +195,18 @@ def test_metrics_needs_no_key_and_is_not_enveloped(live: Live) -> None:
 
 def test_a_workers_deliveries_show_in_the_web_metrics_and_its_own(live: Live) -> None:
     """A worker sharing PROMETHEUS_MULTIPROC_DIR with gunicorn on its host is summed into
-    the web's /metrics; `--metrics-port` serves the same counts from the worker itself."""
+    the web's /metrics; `--metrics-port` serves the same counts from the worker itself,
+    its own samples alone (none of the web's), behind METRICS_TOKEN as the web's is."""
     account = f"w{uuid.uuid4().hex[:8]}"
     secret = live.keys.create(account, list(SCOPES), 1000)[1]
     endpoints = WebhookEndpointStore(live.redis, Keyspace(live.prefix))
-    port = free_port()
+    port, token = free_port(), "mt_" + uuid.uuid4().hex
     with Receiver() as receiver:
         receiver.script("/hook", HookReply(500))  # then 200: one failed attempt, one success
         endpoints.create(account, receiver.url("/hook"), ["*"], None, int(time.time() * 1000))
         before = live.scrape()
-        env = {**live.env, "PROMETHEUS_MULTIPROC_DIR": str(live.metrics_dir), **WORKER_ENV}
+        env = {**live.env, "PROMETHEUS_MULTIPROC_DIR": str(live.metrics_dir), **WORKER_ENV,
+               "METRICS_TOKEN": token}  # fmt: skip
         worker = WorkerProcess({**os.environ, **env}, ["--metrics-port", str(port)])
         try:
             assert live.call("POST", "", secret, body={"title": "hooked"}).status == 201
@@ -217,9 +222,28 @@ def test_a_workers_deliveries_show_in_the_web_metrics_and_its_own(live: Live) ->
                 )  # fmt: skip
 
             wait_until(lambda: counted(live.scrape()) == (1, 1, 2), what="the web's counts")
-            wait_until(lambda: counted(live.scrape(port)) == (1, 1, 2), what="the worker's")
+            # The worker started before any delivery: what it counted is all its own.
+            wait_until(lambda: counted(live.scrape(port, token)) == (1, 1, 2), what="its own")
+            for authorization in (None, "Bearer wrong-token-0123456789", token):
+                status, body = _get_metrics(port, authorization)
+                assert status == 401
+                assert json.loads(body)["error"]["code"] == "unauthorized"
+                assert "saasignal_" not in body
+            own = live.scrape(port, token)
+            assert not [name for name, _ in own if name.startswith("saasignal_http_")]
         finally:
             worker.stop()
+
+
+def _get_metrics(port: int, authorization: str | None) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        headers = {} if authorization is None else {"Authorization": authorization}
+        connection.request("GET", "/metrics", headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
 
 
 def test_a_web_process_started_after_the_worker_keeps_its_samples(

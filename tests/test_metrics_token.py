@@ -83,4 +83,5 @@ def test_a_bad_token_stops_the_start_with_one_line(raw: str) -> None:
     with pytest.raises(ConfigError) as caught:
         Config.from_env({"METRICS_TOKEN": raw})
     message = str(caught.value)
-    assert message.startswith("METRICS_TOKEN=") and "\n" not in message
+    assert message.startswith("METRICS_TOKEN is invalid") and "\n" not in message
+    assert raw not in message  # a credential is named, never repeated (SPEC.md §12)

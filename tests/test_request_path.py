@@ -97,14 +97,18 @@ def test_a_request_of_a_known_secret_is_one_round_trip(
 
 WEBHOOKS = "/modules/messaging/webhook_endpoints"
 # (name, method, path; {endpoint} an endpoint made for the request and {delivery} its
-# delivery, body, headers, round trips). Two take one more, before their script: a create
-# puts the account in its shard's set of the work index (`P:{wh:<n>}:accounts`, another
-# cluster slot) before the endpoint exists, and the test event reads the endpoint whose
-# snapshot it carries.
+# delivery, body, headers, round trips). Two take two more, before their script: a create
+# of a URL naming a host is admitted and charged before the name is looked up (a refused
+# request asks no name server) and puts the account in its shard's set of the work index
+# (`P:{wh:<n>}:accounts`, another cluster slot) before the endpoint exists; the test event
+# is admitted and charged before it reads the endpoint whose snapshot it carries (a
+# refused request reads nothing). A URL with an address needs no lookup: one fewer.
 WEBHOOK_WRITES = [
-    ("create an endpoint", "POST", "", {"url": "https://hooks.example.com/a"}, {}, 2),
+    ("create an endpoint", "POST", "", {"url": "https://hooks.example.com/a"}, {}, 3),
     ("create an endpoint with Idempotency-Key", "POST", "",
-     {"url": "https://hooks.example.com/a"}, {"Idempotency-Key": "new"}, 2),
+     {"url": "https://hooks.example.com/a"}, {"Idempotency-Key": "new"}, 3),
+    ("create an endpoint at an address", "POST", "", {"url": "https://93.184.216.34/a"}, {},
+     2),
     ("update an endpoint", "PATCH", "/{endpoint}", {"description": "moved"}, {}, 1),
     ("rotate a secret", "POST", "/{endpoint}/rotate_secret", None, {}, 1),
     ("rotate a secret with Idempotency-Key", "POST", "/{endpoint}/rotate_secret", None,
@@ -113,7 +117,7 @@ WEBHOOK_WRITES = [
     ("list deliveries", "GET", "/{endpoint}/deliveries?limit=25", None, {}, 1),
     ("recover", "POST", "/{endpoint}/recover", {"since": "2000-01-01T00:00:00Z"}, {}, 1),
     ("delete an endpoint", "DELETE", "/{endpoint}", None, {}, 1),
-    ("send a test event", "POST", "/{endpoint}/test", None, {}, 2),
+    ("send a test event", "POST", "/{endpoint}/test", None, {}, 3),
 ]  # fmt: skip
 
 

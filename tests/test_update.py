@@ -89,6 +89,8 @@ def test_fields_not_in_the_patch_are_kept(api: Api) -> None:
         ({"k": "x" * 9000}, {"j": "y" * 9000}),
         ({"k": "x" * 100}, {"k": "x" * 16380}),
         ({}, nested(9)),
+        ({f"m{n}": n for n in range(30)}, {f"n{n}": n for n in range(21)}),  # 51 members
+        ({f"m{n}": n for n in range(50)}, {"m0": None, "x": 1, "y": 2}),
     ],
 )
 def test_merged_metadata_over_the_limits_is_rejected_and_changes_nothing(
@@ -109,6 +111,13 @@ def test_merged_metadata_at_the_limit_is_accepted(api: Api) -> None:
     target = sized(16384)
     data = _patch(api, conversation["id"], {"metadata": target}).get_json()["data"]
     assert data["metadata"] == target
+
+
+def test_merged_metadata_of_50_members_is_accepted(api: Api) -> None:
+    conversation = api.create(metadata={f"m{n}": n for n in range(50)})
+    patch = {"m0": None, "m1": "one", "new": True}
+    data = _patch(api, conversation["id"], {"metadata": patch}).get_json()["data"]
+    assert len(data["metadata"]) == 50 and data["metadata"]["new"] is True
 
 
 @pytest.mark.parametrize("field", ["status", "type", "id", "version", "object", "created_at", "x"])

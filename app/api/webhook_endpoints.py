@@ -27,7 +27,8 @@ from app.web.inputs import (
 )
 from app.web.pagination import paginate
 from app.web.routing import declared, route
-from app.webhooks.addresses import bounded_resolver
+from app.webhooks.addresses import names_a_host
+from app.webhooks.lookups import bounded_resolver
 
 bp = Blueprint("webhook_endpoints", __name__)
 
@@ -35,9 +36,13 @@ bp = Blueprint("webhook_endpoints", __name__)
 def _check_url(ctx: RequestContext, url: str | None) -> None:
     """422 with `details.url` when the URL may not be an endpoint's (SPEC.md §16)."""
     config = ctx.services.config
+    if url is not None and names_a_host(url, config.webhook_allow_private_targets):
+        # The request's checks come before any name server is asked: a refused key, scope,
+        # limit or balance resolves nothing (docs/webhooks.md). Its price is taken here.
+        ctx.services.tokens.debit(ctx.charge)
     # A name server that does not answer within the bound: accepted like a name that does
     # not resolve (checked again before every attempt); no request waits longer on it.
-    resolver = bounded_resolver(config.webhook_dns_timeout_seconds)
+    resolver = bounded_resolver(config.webhook_dns_timeout_seconds, account=ctx.account)
     errors = url_errors(url, config.webhook_allow_private_targets, resolver)
     if errors:
         charge_and_raise(ctx, ValidationFailed(details=errors))

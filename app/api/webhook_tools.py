@@ -28,7 +28,8 @@ def _ms(moment: datetime) -> int:
 def send_webhook_test(ctx: RequestContext, endpoint_id: str) -> Response:
     load(ctx, declared(ctx).body_schema, json_body(ctx))
     try:
-        endpoint = ctx.services.webhook_endpoints.get(ctx.account, endpoint_id)
+        # Charged (and so admitted) before it reads: a refused request reads nothing.
+        endpoint = ctx.services.webhook_endpoints.get(ctx.account, endpoint_id, ctx.charge)
     except NotFound as error:
         charge_and_raise(ctx, error)
     snapshot = orjson.dumps(endpoint_resource(endpoint))  # never its secret

@@ -67,7 +67,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if args.metrics_port is not None:
-        metrics.serve(args.metrics_port)
+        metrics.serve(args.metrics_port, config.metrics_token)
     print(
         f"Delivering webhooks with {args.concurrency} concurrent attempts (worker {worker.name})",
         flush=True,

@@ -18,6 +18,8 @@ TITLE_MAX = 256
 DESCRIPTION_MAX = 2000
 METADATA_MAX_BYTES = 16384
 METADATA_MAX_DEPTH = 8
+# Stripe's bound: what one write costs in metadata index upkeep (docs/conversations.md).
+METADATA_MAX_MEMBERS = 50
 TOO_DEEP = f"Nested deeper than {METADATA_MAX_DEPTH} levels."
 TEXT_FIELDS = ("title", "description")
 # A PATCH re-reads and retries when another write moved the version between its read and
@@ -50,10 +52,13 @@ def metadata_errors(value: Mapping[str, Any]) -> list[str]:
     if depth(value) > METADATA_MAX_DEPTH:
         # Said alone: measuring the size would recurse as deep as the value goes.
         return [TOO_DEEP]
+    problems = []
+    if len(value) > METADATA_MAX_MEMBERS:
+        problems.append(f"More than {METADATA_MAX_MEMBERS} top-level members ({len(value)}).")
     size = len(dumps(value))
     if size > METADATA_MAX_BYTES:
-        return [f"Larger than {METADATA_MAX_BYTES} bytes as compact JSON ({size} bytes)."]
-    return []
+        problems.append(f"Larger than {METADATA_MAX_BYTES} bytes as compact JSON ({size} bytes).")
+    return problems
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from app.domain.conversations import METADATA_MAX_BYTES, METADATA_MAX_DEPTH
+from app.domain.conversations import METADATA_MAX_BYTES, METADATA_MAX_DEPTH, METADATA_MAX_MEMBERS
 from app.errors import ServiceError
 from app.schemas.common import JsonObject
 from app.vocabulary import (
@@ -121,9 +121,11 @@ def deleted(object_name: str, id_description: str) -> Schema:
 METADATA: Schema = {
     "type": "object",
     "additionalProperties": True,
+    "maxProperties": METADATA_MAX_MEMBERS,
     "description": "Any JSON object, yours to fill: at most "
-    f"{METADATA_MAX_BYTES} bytes as compact UTF-8 JSON and at most {METADATA_MAX_DEPTH} "
-    "levels deep (the object itself is level 1; each object or array in it adds one).",
+    f"{METADATA_MAX_BYTES} bytes as compact UTF-8 JSON, at most {METADATA_MAX_DEPTH} "
+    "levels deep (the object itself is level 1; each object or array in it adds one) and "
+    f"at most {METADATA_MAX_MEMBERS} top-level members.",
 }
 
 ERROR_DETAILS: Schema = {

@@ -21,7 +21,7 @@ from app.openapi.parts import parameter, success
 from app.openapi.webhooks import DELIVERIES, EXAMPLE_DELIVERY, ITEM, TAG
 from app.schemas.common import EmptySchema
 from app.schemas.webhook_tools import RecoverWebhookEventsSchema, WebhookAttemptListQuerySchema
-from app.store.webhook_tools import RECOVERY_READ_BUDGET
+from app.store.webhook_tools import RECOVERY_BYTE_BUDGET, RECOVERY_READ_BUDGET
 from app.vocabulary import ADMIN, WEBHOOK_TEST_EVENT
 
 DELIVERY = DELIVERIES + "/{delivery_id}"
@@ -139,7 +139,8 @@ def _recover() -> Operation:
         "the endpoint subscribes to now, written after it was created, and not yet delivered "
         "to it with success, gets a delivery due now: a failed one is made pending again, "
         "one never made (for instance while the endpoint was disabled) is made. One call "
-        f"reads at most {RECOVERY_READ_BUDGET:,} events: while `has_more` is true, call "
+        f"reads at most {RECOVERY_READ_BUDGET:,} events and {RECOVERY_BYTE_BUDGET // 1024} KiB "
+        "of them (whole milliseconds): while `has_more` is true, call "
         "again with `since: next_since`. A `since` older than EVENT_RETENTION_DAYS reads "
         "from the oldest event kept. 409 `webhook_endpoint_disabled` while the endpoint is "
         "disabled. Honours Idempotency-Key (the outcome is recorded with the change).",

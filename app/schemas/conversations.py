@@ -42,7 +42,8 @@ class CreateConversationSchema(Schema):
         load_default=dict,
         validate=_check_metadata,
         metadata={
-            "description": "Any JSON object: at most 16384 bytes as compact JSON, 8 levels deep.",
+            "description": "Any JSON object: at most 16384 bytes as compact JSON, 8 levels deep, "
+            "50 top-level members.",
         },
     )
 

@@ -3,7 +3,10 @@ body of a recovery; the endpoint and delivery schemas are in `webhooks.py`."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.schemas.events import EventRequestSchema
 from app.schemas.webhooks import WebhookEndpointSchema
@@ -81,6 +84,9 @@ class WebhookAttemptSchema(Schema):
     )
 
 
+_YEAR_10000 = 253_402_300_800  # 10000-01-01T00:00:00Z in epoch seconds
+
+
 class RecoverWebhookEventsSchema(Schema):
     """Body of POST /webhook_endpoints/{id}/recover: the range of events to look at."""
 
@@ -96,9 +102,23 @@ class RecoverWebhookEventsSchema(Schema):
         format="iso",
         metadata={
             "description": "RFC 3339, with its offset: the newest time, included. "
-            "Default: now. An `until` before `since` is an empty range."
+            "Default: now. Not before `since`; both in the years 1970 to 9999 (UTC), else 422."
         },
     )
+
+    @validates_schema
+    def check_range(self, data: dict[str, Any], **_: Any) -> None:
+        """Both ends in 1970-9999 (UTC), `since` not after `until` (default: now)."""
+        errors: dict[str, list[str]] = {}
+        for name in ("since", "until"):
+            moment = data.get(name)
+            if moment is not None and not 0 <= moment.timestamp() < _YEAR_10000:
+                errors[name] = ["Must be in the years 1970 to 9999 (UTC)."]
+        if errors:
+            raise ValidationError(errors)
+        until = data.get("until") or datetime.now(UTC)
+        if data["since"] > until:
+            raise ValidationError({"since": ["Must not be after `until` (default: now)."]})
 
 
 class WebhookRecoverySchema(Schema):

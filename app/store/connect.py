@@ -4,6 +4,14 @@ Retries are off on purpose. redis-py retries a command after a timeout or a drop
 connection by default, but the command may already have run: a retried debit or write
 would apply twice. A failed command is reported instead (503), and the client retries
 the whole request, which the idempotency keys of SPEC.md §9 make safe.
+
+On a Redis Cluster that takes more than `retry=`: redis-py 5.2's RedisCluster sends a
+command again after a timeout or a connection error `cluster_error_retry_attempts` times
+(3 by default, whatever `retry=` says), and its pipeline sends every command that timed
+out once more, one at a time ("RETRY MAGIC" in redis/cluster.py). Both are turned off:
+the attempts are 0, and `OnceClusterPipeline` sends again only the commands a node
+refused unrun (MOVED, ASK, TRYAGAIN), which a slot's move or a failover makes, never one
+that timed out (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -14,8 +22,8 @@ from urllib.parse import urlsplit
 
 import redis
 from redis.backoff import NoBackoff
-from redis.cluster import ClusterNode, RedisCluster
-from redis.exceptions import RedisClusterException
+from redis.cluster import ClusterNode, ClusterPipeline, RedisCluster
+from redis.exceptions import AskError, MovedError, RedisClusterException, RedisError, TryAgainError
 from redis.retry import Retry
 
 log = logging.getLogger("saasignal")
@@ -72,13 +80,60 @@ def cluster_nodes(url: str) -> tuple[list[ClusterNode], dict[str, Any]]:
     return nodes, options
 
 
+# A node answered these without running the command: sending it where it belongs is safe.
+_REFUSED_UNRUN = (MovedError, AskError, TryAgainError)
+
+
+class OnceClusterPipeline(ClusterPipeline):
+    """A cluster pipeline that never sends a command twice unless a node refused it unrun."""
+
+    def send_cluster_commands(
+        self, stack: list[Any], raise_on_error: bool = True, allow_redirections: bool = True
+    ) -> list[Any]:
+        if not stack:
+            return []
+        self._send_cluster_commands(stack, raise_on_error=False, allow_redirections=False)  # type: ignore[no-untyped-call]
+        ordered = sorted(stack, key=lambda command: command.position)
+        for command in ordered:
+            if allow_redirections and isinstance(command.result, _REFUSED_UNRUN):
+                try:  # RedisCluster's own send: it follows MOVED and ASK, retries nothing
+                    command.result = RedisCluster.execute_command(  # type: ignore[no-untyped-call]
+                        self, *command.args, **command.options
+                    )
+                except RedisError as error:
+                    command.result = error
+        if raise_on_error:
+            self.raise_first_error(ordered)  # type: ignore[no-untyped-call]
+        return [command.result for command in ordered]
+
+
+class OnceRedisCluster(RedisCluster):
+    """RedisCluster whose pipelines are OnceClusterPipeline (built as redis-py builds its own)."""
+
+    def pipeline(self, transaction: Any = None, shard_hint: Any = None) -> OnceClusterPipeline:
+        if transaction or shard_hint:
+            raise RedisClusterException("transactions and shard hints are not for a cluster")
+        return OnceClusterPipeline(  # type: ignore[abstract]  # redis-py 5.2 stubs
+            nodes_manager=self.nodes_manager,
+            commands_parser=self.commands_parser,
+            startup_nodes=self.nodes_manager.startup_nodes,  # type: ignore[arg-type]
+            result_callbacks=self.result_callbacks,
+            cluster_response_callbacks=self.cluster_response_callbacks,
+            cluster_error_retry_attempts=self.cluster_error_retry_attempts,
+            read_from_replicas=self.read_from_replicas,
+            reinitialize_steps=self.reinitialize_steps,
+            lock=self._lock,
+        )
+
+
 def cluster_client(url: str) -> Any:
     """A RedisCluster client; every operation of the service touches one slot."""
     nodes, options = cluster_nodes(url)
-    return RedisCluster(  # type: ignore[abstract]  # redis-py 5.2 stubs; it is concrete
+    return OnceRedisCluster(  # type: ignore[abstract]  # redis-py 5.2 stubs; it is concrete
         startup_nodes=nodes,
         decode_responses=True,
         retry=no_retry(),
+        cluster_error_retry_attempts=0,
         socket_timeout=SOCKET_TIMEOUT,
         socket_connect_timeout=CONNECT_TIMEOUT,
         **options,

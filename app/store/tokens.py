@@ -18,7 +18,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 
 from app.errors import (
     IdempotencyInProgress,
@@ -48,6 +48,26 @@ class Charge:
     balance: int | None = None
     debited: bool = False
     admission: Admission | None = None  # the request's checks, until its first script
+
+
+def script_raised(error: ResponseError) -> bool:
+    """Whether the error is a script's own, raised while it ran (a Redis error half way, a
+    value it could not use): not a refusal to run it (NOSCRIPT, BUSY, OOM, MOVED, READONLY
+    are classes of their own or say so)."""
+    return type(error) is ResponseError and not str(error).startswith("BUSY")
+
+
+def _raised_after_admission(charge: Charge, admission: Admission | None) -> None:
+    """Leave a request whose script raised as one that reached its step (docs/errors.md).
+
+    Every request script admits and takes its price first, and Redis keeps what a script
+    wrote before it raised: so the price was taken and an Idempotency-Key claimed. Marked
+    so, the request's 5xx refunds the price (context.finish) and releases the claim
+    (run_idempotent): neither the tokens nor the key are lost to the failure.
+    """
+    charge.debited = True
+    if admission is not None and admission.claim is not None and admission.fingerprint:
+        admission.claim.claimed = True
 
 
 class TokenStore:
@@ -82,12 +102,18 @@ class TokenStore:
         if admission is not None and not admission.done and not admits:
             self.admit(charge)
         all_keys = {"tokens": self.keys.tokens(charge.account), **keys}
-        all_args = {"cost": charge.cost, **args}
+        # A price already taken (the request paid before a name lookup) is not taken again.
+        all_args = {"cost": 0 if charge.debited else charge.cost, **args}
         if admits:
             before, given = self._layout(charge)
             all_keys.update(before)
             all_args.update(given)
-        reply = self._call(script, all_keys, all_args, admission)
+        try:
+            reply = self._call(script, all_keys, all_args, admission)
+        except ResponseError as error:
+            if script_raised(error):
+                _raised_after_admission(charge, admission)
+            raise
         code = reply.code
         if code == Code.STALE:
             return reply

@@ -57,6 +57,9 @@ class Claimed:
     claimed_ms: int  # the Redis server's time of the claim
 
 
+MAX_RECORD_BYTES = 2048  # one attempt's stored record, at most (docs/webhooks.md)
+
+
 @dataclasses.dataclass(frozen=True)
 class AttemptRecord:
     """One attempt as its delivery's history keeps it (SPEC.md §19); times in ms."""
@@ -69,7 +72,22 @@ class AttemptRecord:
     response_body: str | None = None  # the receiver's first 1,024 bytes, as text
 
     def encode(self) -> bytes:
-        """Compact JSON with one-letter names: ten of them are kept per delivery."""
+        """Compact JSON with one-letter names (ten are kept per delivery), at most
+        MAX_RECORD_BYTES whatever the receiver sent: the answer's head is cut to fit after
+        escaping, not before (1,024 NUL bytes escape to 6 KB of `\\u0000`)."""
+        encoded, body = self._encode(self.response_body), self.response_body
+        if body is None or len(encoded) <= MAX_RECORD_BYTES:
+            return encoded
+        fits, over = 0, len(body)  # the longest prefix of the body whose record fits
+        while over - fits > 1:
+            middle = (fits + over) // 2
+            if len(self._encode(body[:middle])) <= MAX_RECORD_BYTES:
+                fits = middle
+            else:
+                over = middle
+        return self._encode(body[:fits])
+
+    def _encode(self, body: str | None) -> bytes:
         return orjson.dumps(
             {
                 "a": self.attempt,
@@ -77,7 +95,7 @@ class AttemptRecord:
                 "d": self.duration_ms,
                 "c": self.status_code,
                 "e": self.error,
-                "b": self.response_body,
+                "b": body,
             }
         )
 

@@ -24,6 +24,9 @@ from app.store.webhook_idempotency import committed, idempotency_context, record
 
 # One recovery reads at most this many events (SPEC.md §19).
 RECOVERY_READ_BUDGET = 1000
+# And the most bytes of events one call reads (whole milliseconds), so that its Redis time
+# does not grow with the events' size (docs/webhooks.md; bench/RESULTS.md measures it).
+RECOVERY_BYTE_BUDGET = 512 * 1024
 
 
 class WebhookToolStore:
@@ -111,6 +114,7 @@ class WebhookToolStore:
             "upto": until_ms,
             "cutoff": self.events.cutoff_ms(),
             "budget": RECOVERY_READ_BUDGET,
+            "byte_budget": RECOVERY_BYTE_BUDGET,
             "idempotency_token": claim.token if claim is not None else "",
             "idempotency_ttl": self.events.idempotency_ttl,
         }

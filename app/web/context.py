@@ -75,10 +75,11 @@ def finish(response: Response) -> Response:
     """Complete the response, in order: tokens → headers → access log → metrics."""
     ctx = current()
     charge = ctx.charge
+    # A script that raised took the price without saying the balance: refunded all the same.
+    if response.status_code >= 500 and charge.debited:
+        if ctx.services.tokens.refund(charge) and charge.balance is not None:
+            charge.balance += charge.cost
     if charge.balance is not None:
-        if response.status_code >= 500 and charge.debited:
-            if ctx.services.tokens.refund(charge):
-                charge.balance += charge.cost
         response.headers["X-Tokens-Remaining"] = str(charge.balance)
     admission = charge.admission
     if admission is not None and admission.rated:  # it passed the rate-limit step

@@ -12,7 +12,6 @@ by scope, since an account label would grow with every customer.
 from __future__ import annotations
 
 import functools
-import hmac
 import os
 import re
 from typing import Any
@@ -34,7 +33,7 @@ from app.vocabulary import PRICE_NAMES
 
 # The webhook families (SPEC.md §16) are the worker's to record; importing them registers
 # them here too, so `/metrics` always lists them (summed with a worker's on the same host).
-from app.worker import metrics as webhook_metrics  # noqa: F401
+from app.worker import metrics as webhook_metrics
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _CONVERTER = re.compile(r"<[a-z_]+:")
@@ -81,14 +80,8 @@ def metrics() -> Response:
 
 def _require_token(token: str | None) -> None:
     """401 unless the request bears `token` (when one is configured)."""
-    if token is None:
-        return
-    scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
-    # Bytes: compare_digest refuses a str with characters outside ASCII.
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        given.strip().encode(), token.encode()
-    ):
-        raise Unauthorized("/metrics needs 'Authorization: Bearer <METRICS_TOKEN>'.")
+    if not webhook_metrics.bearer_matches(request.headers.get("Authorization"), token):
+        raise Unauthorized(webhook_metrics.UNAUTHORIZED_MESSAGE)
 
 
 def route_of_request() -> str:

@@ -20,8 +20,6 @@ import ipaddress
 import re
 import socket
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
@@ -100,31 +98,6 @@ def system_resolver(host: str, port: int) -> list[str]:
     """Resolve `host` as the operating system does (getaddrinfo), every address."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     return [str(info[4][0]) for info in infos]
-
-
-# Lookups run here so a caller can stop waiting: a lookup cannot be interrupted, but a
-# caller need not wait for it. A name server that never answers holds one of these
-# threads until the system's own resolver gives up; callers still wait no longer than
-# their bound, queued or not.
-_LOOKUPS = ThreadPoolExecutor(32, thread_name_prefix="dns")
-
-
-class LookupTimeout(OSError):
-    """The name server did not answer within WEBHOOK_DNS_TIMEOUT_SECONDS."""
-
-
-def bounded_resolver(seconds: float, resolver: Resolver | None = None) -> Resolver:
-    """`resolver` (the system's by default), given up on after `seconds` (LookupTimeout)."""
-
-    def resolve(host: str, port: int) -> list[str]:
-        future = _LOOKUPS.submit(resolver or system_resolver, host, port)
-        try:
-            return future.result(timeout=seconds)
-        except FutureTimeout:
-            future.cancel()
-            raise LookupTimeout(f"{host}: no answer within {seconds:g} s") from None
-
-    return resolve
 
 
 def parse_ipv4(text: str) -> ipaddress.IPv4Address | None:
@@ -258,6 +231,14 @@ def _literal(host: str) -> Address | None:
     if address is None and _NUMBER.fullmatch(host.rstrip(".").rsplit(".", 1)[-1]):
         raise InvalidUrl("Must name a valid host.")
     return address
+
+
+def names_a_host(url: str, allow_private: bool) -> bool:
+    """Whether checking the URL asks a name server (a valid URL whose host is a name)."""
+    try:
+        return parse_url_text(url, allow_private).literal is None
+    except InvalidUrl:
+        return False
 
 
 def pin(url: str, allow_private: bool, resolver: Resolver = system_resolver) -> Target:

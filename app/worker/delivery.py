@@ -36,10 +36,10 @@ from app.webhooks.addresses import (
     Resolver,
     Target,
     UnresolvableHost,
-    bounded_resolver,
     pin,
     system_resolver,
 )
+from app.webhooks.lookups import bounded_resolver
 from app.webhooks.signing import signature_headers
 from app.worker.watchdog import HTTPPool, HTTPSPool, deadline
 
@@ -123,20 +123,33 @@ class Deliverer:
         self.timeout = timeout
         self.allow_private = allow_private
         # WEBHOOK_DNS_TIMEOUT_SECONDS bounds the lookup; a lookup that runs out fails "dns".
-        self.resolver = bounded_resolver(min(dns_timeout, timeout), resolver)
+        self.dns_seconds = min(dns_timeout, timeout)
+        self.lookup = resolver
+        self.resolver = self.resolver_for("")
         self.ca_certs = ca_certs
         self._pools: collections.OrderedDict[PoolKey, HTTPConnectionPool] = (
             collections.OrderedDict()
         )
         self._lock = threading.Lock()
 
+    def resolver_for(self, account: str) -> Resolver:
+        """The bounded lookups of `account`'s URLs (lookups.py: in flight per account)."""
+        return bounded_resolver(self.dns_seconds, self.lookup, account)
+
     def attempt(
-        self, url: str, message_id: str, body: bytes, secrets: list[str], timestamp: int
+        self,
+        url: str,
+        message_id: str,
+        body: bytes,
+        secrets: list[str],
+        timestamp: int,
+        account: str = "",
     ) -> Outcome:
-        """POST `body` to `url`, signed with `secrets`; never raises for the receiver's faults."""
+        """POST `body` to `url`, signed with `secrets`, resolving its host among `account`'s
+        lookups; never raises for the receiver's faults."""
         started = time.monotonic()
         try:
-            target = pin(url, self.allow_private, self.resolver)
+            target = pin(url, self.allow_private, self.resolver_for(account))
         except (BlockedAddress, InvalidUrl):
             return Outcome(error="blocked_address", duration=time.monotonic() - started)
         except UnresolvableHost:

@@ -260,7 +260,10 @@ class Worker:
             return Outcome(error="internal_error"), None
         now = time.time()
         active = claimed.secrets.active(int(now * 1000))
-        return self.deliverer.attempt(claimed.url, event_id, body, active, int(now)), event_id
+        outcome = self.deliverer.attempt(
+            claimed.url, event_id, body, active, int(now), claimed.account
+        )
+        return outcome, event_id
 
     def _log(
         self, claimed: Claimed, event_id: str | None, outcome: Outcome, status: str | None

@@ -40,6 +40,9 @@ if wanted_type ~= '' or wanted_seq ~= '' then
   step = math.max(step, 100)
 end
 local found, more = 0, 0
+-- Test events (docs/webhooks.md) are never in the feed and never make an unfiltered page short:
+-- skipped without counting against its budget, up to this many a page.
+local unfiltered, skipped, SKIPPABLE = wanted_type == '' and wanted_seq == '', 0, 10000
 while read < budget do
   local batch = redis.call('XREVRANGE', KEY.events, upper, ARG.oldest, 'COUNT',
     math.min(budget - read, step))
@@ -56,7 +59,11 @@ while read < budget do
       more = 1 -- one more match beyond the page: the page ends at the last one taken
       break
     end
-    read = read + 1
+    if unfiltered and fields.ty == 'webhook_endpoint.test' and skipped < SKIPPABLE then
+      skipped, step = skipped + 1, 100
+    else
+      read = read + 1
+    end
     last = entry[1]
     if matches then
       found = found + 1

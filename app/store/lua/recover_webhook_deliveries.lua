@@ -7,7 +7,7 @@
 --! keys: endpoint events due deliveries endpoint_due idempotency
 --! args: scopes limit fingerprint claim_token claim_seconds cost
 --! args: endpoint_id since upto cutoff retention budget account_prefix
---! args: idempotency_token idempotency_ttl channel account
+--! args: idempotency_token idempotency_ttl channel account byte_budget
 --! reply: balance body
 --! admits
 -- Inputs: admission's (lib.lua); `endpoint` its hash, `events` the account's stream, `due`
@@ -17,7 +17,8 @@
 -- inclusive), `cutoff` the retention's (ms), `retention` (s), `budget` most events read,
 -- `account_prefix` `P:{A}:` (the delivery hashes of the events it reads are named by
 -- lib.lua's keyspace), `idempotency_token` the claim's ('' none), `idempotency_ttl` the
--- record's lifetime (s), `channel` the hint channel, `account` (one hint for the call).
+-- record's lifetime (s), `channel` the hint channel, `account` (one hint for the call),
+-- `byte_budget` the most bytes of events one call reads (whole milliseconds).
 -- Replies OK with the balance and the body (the response's JSON, also recorded under the
 -- key); INSUFFICIENT_TOKENS; NOT_FOUND and ENDPOINT_DISABLED (charged).
 local refused = admit() if refused then return refused end
@@ -62,11 +63,30 @@ end
 
 local made, more, next_since = 0, false, nil
 local entries = {}
-if from <= tonumber(upto) then
-  entries = redis.call('XRANGE', KEY.events, from .. '-0', upto, 'COUNT', budget)
+-- At most `byte_budget` bytes of events (whole milliseconds): the call's Redis time does
+-- not grow with the events' size. %d: past 1e14 ms Lua would write 1e+14.
+local bytes, byte_budget, full = 0, tonumber(ARG.byte_budget), false
+local lower = string.format('%d-0', from)
+while from <= tonumber(upto) and #entries < budget and not full do
+  local want = math.min(100, budget - #entries)
+  local batch = redis.call('XRANGE', KEY.events, lower, upto, 'COUNT', want)
+  for _, entry in ipairs(batch) do
+    if bytes >= byte_budget and ms_of(entry[1]) ~= ms_of(entries[#entries][1]) then
+      full = true
+      break
+    end
+    entries[#entries + 1] = entry
+    for j = 2, #entry[2], 2 do
+      bytes = bytes + #entry[2][j]
+    end
+  end
+  if #batch < want then
+    break
+  end
+  lower = '(' .. entries[#entries][1]
 end
 local stop = #entries
-if #entries == budget then
+if #entries == budget or full then
   local after = redis.call('XRANGE', KEY.events, '(' .. entries[#entries][1], upto, 'COUNT', 1)
   if #after > 0 then
     more = true

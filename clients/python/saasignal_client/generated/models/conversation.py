@@ -26,8 +26,8 @@ class Conversation:
         status (ConversationStatus): Where a conversation is in its lifecycle.
         title (None | str):
         description (None | str):
-        metadata (Metadata): Any JSON object, yours to fill: at most 16384 bytes as compact UTF-8 JSON and at most 8
-            levels deep (the object itself is level 1; each object or array in it adds one).
+        metadata (Metadata): Any JSON object, yours to fill: at most 16384 bytes as compact UTF-8 JSON, at most 8 levels
+            deep (the object itself is level 1; each object or array in it adds one) and at most 50 top-level members.
         version (int): 1 at creation, +1 on every change. A response that carries this conversation has `ETag:
             "<version>"` (version 3: `"3"`): send it as If-Match to change only that version (412 otherwise), or as If-None-
             Match to get 304 while it is unchanged.

@@ -22,8 +22,9 @@ class CreateConversation:
         type_ (ConversationType | Unset): A conversation's type, fixed at creation.
         title (None | str | Unset):
         description (None | str | Unset):
-        metadata (Metadata | Unset): Any JSON object, yours to fill: at most 16384 bytes as compact UTF-8 JSON and at
-            most 8 levels deep (the object itself is level 1; each object or array in it adds one).
+        metadata (Metadata | Unset): Any JSON object, yours to fill: at most 16384 bytes as compact UTF-8 JSON, at most
+            8 levels deep (the object itself is level 1; each object or array in it adds one) and at most 50 top-level
+            members.
     """
 
     type_: ConversationType | Unset = UNSET

@@ -7,8 +7,8 @@ T = TypeVar("T", bound="Metadata")
 
 
 class Metadata(dict[str, Any]):
-    """Any JSON object, yours to fill: at most 16384 bytes as compact UTF-8 JSON and at most 8 levels deep (the object
-    itself is level 1; each object or array in it adds one).
+    """Any JSON object, yours to fill: at most 16384 bytes as compact UTF-8 JSON, at most 8 levels deep (the object itself
+    is level 1; each object or array in it adds one) and at most 50 top-level members.
 
     A plain `dict` of JSON values: build it from a mapping or keywords, read and compare it as one."""
 

@@ -23,8 +23,9 @@ class PreviousAttributes:
         status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
         title (None | str | Unset):
         description (None | str | Unset):
-        metadata (Metadata | Unset): Any JSON object, yours to fill: at most 16384 bytes as compact UTF-8 JSON and at
-            most 8 levels deep (the object itself is level 1; each object or array in it adds one).
+        metadata (Metadata | Unset): Any JSON object, yours to fill: at most 16384 bytes as compact UTF-8 JSON, at most
+            8 levels deep (the object itself is level 1; each object or array in it adds one) and at most 50 top-level
+            members.
         version (int | Unset):
         updated_at (datetime.datetime | Unset):
         closed_at (datetime.datetime | None | Unset):

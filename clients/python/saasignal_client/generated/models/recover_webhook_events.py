@@ -17,8 +17,8 @@ class RecoverWebhookEvents:
     Attributes:
         since (datetime.datetime): RFC 3339, with its offset: the oldest time to look from. Older than
             EVENT_RETENTION_DAYS reads from the oldest event kept.
-        until (datetime.datetime | Unset): RFC 3339, with its offset: the newest time, included. Default: now. An
-            `until` before `since` is an empty range.
+        until (datetime.datetime | Unset): RFC 3339, with its offset: the newest time, included. Default: now. Not
+            before `since`; both in the years 1970 to 9999 (UTC), else 422.
     """
 
     since: datetime.datetime

@@ -127,10 +127,10 @@ def sync_detailed(
      Every event from `since` to `until` (default now), oldest first, that the endpoint subscribes to
     now, written after it was created, and not yet delivered to it with success, gets a delivery due
     now: a failed one is made pending again, one never made (for instance while the endpoint was
-    disabled) is made. One call reads at most 1,000 events: while `has_more` is true, call again with
-    `since: next_since`. A `since` older than EVENT_RETENTION_DAYS reads from the oldest event kept. 409
-    `webhook_endpoint_disabled` while the endpoint is disabled. Honours Idempotency-Key (the outcome is
-    recorded with the change).
+    disabled) is made. One call reads at most 1,000 events and 512 KiB of them (whole milliseconds):
+    while `has_more` is true, call again with `since: next_since`. A `since` older than
+    EVENT_RETENTION_DAYS reads from the oldest event kept. 409 `webhook_endpoint_disabled` while the
+    endpoint is disabled. Honours Idempotency-Key (the outcome is recorded with the change).
 
     Scope: `messaging:admin`.
 
@@ -172,10 +172,10 @@ def sync(
      Every event from `since` to `until` (default now), oldest first, that the endpoint subscribes to
     now, written after it was created, and not yet delivered to it with success, gets a delivery due
     now: a failed one is made pending again, one never made (for instance while the endpoint was
-    disabled) is made. One call reads at most 1,000 events: while `has_more` is true, call again with
-    `since: next_since`. A `since` older than EVENT_RETENTION_DAYS reads from the oldest event kept. 409
-    `webhook_endpoint_disabled` while the endpoint is disabled. Honours Idempotency-Key (the outcome is
-    recorded with the change).
+    disabled) is made. One call reads at most 1,000 events and 512 KiB of them (whole milliseconds):
+    while `has_more` is true, call again with `since: next_since`. A `since` older than
+    EVENT_RETENTION_DAYS reads from the oldest event kept. 409 `webhook_endpoint_disabled` while the
+    endpoint is disabled. Honours Idempotency-Key (the outcome is recorded with the change).
 
     Scope: `messaging:admin`.
 
@@ -212,10 +212,10 @@ async def asyncio_detailed(
      Every event from `since` to `until` (default now), oldest first, that the endpoint subscribes to
     now, written after it was created, and not yet delivered to it with success, gets a delivery due
     now: a failed one is made pending again, one never made (for instance while the endpoint was
-    disabled) is made. One call reads at most 1,000 events: while `has_more` is true, call again with
-    `since: next_since`. A `since` older than EVENT_RETENTION_DAYS reads from the oldest event kept. 409
-    `webhook_endpoint_disabled` while the endpoint is disabled. Honours Idempotency-Key (the outcome is
-    recorded with the change).
+    disabled) is made. One call reads at most 1,000 events and 512 KiB of them (whole milliseconds):
+    while `has_more` is true, call again with `since: next_since`. A `since` older than
+    EVENT_RETENTION_DAYS reads from the oldest event kept. 409 `webhook_endpoint_disabled` while the
+    endpoint is disabled. Honours Idempotency-Key (the outcome is recorded with the change).
 
     Scope: `messaging:admin`.
 
@@ -255,10 +255,10 @@ async def asyncio(
      Every event from `since` to `until` (default now), oldest first, that the endpoint subscribes to
     now, written after it was created, and not yet delivered to it with success, gets a delivery due
     now: a failed one is made pending again, one never made (for instance while the endpoint was
-    disabled) is made. One call reads at most 1,000 events: while `has_more` is true, call again with
-    `since: next_since`. A `since` older than EVENT_RETENTION_DAYS reads from the oldest event kept. 409
-    `webhook_endpoint_disabled` while the endpoint is disabled. Honours Idempotency-Key (the outcome is
-    recorded with the change).
+    disabled) is made. One call reads at most 1,000 events and 512 KiB of them (whole milliseconds):
+    while `has_more` is true, call again with `since: next_since`. A `since` older than
+    EVENT_RETENTION_DAYS reads from the oldest event kept. 409 `webhook_endpoint_disabled` while the
+    endpoint is disabled. Honours Idempotency-Key (the outcome is recorded with the change).
 
     Scope: `messaging:admin`.
 
