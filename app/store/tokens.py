@@ -8,7 +8,8 @@ raises the service's error for the codes every such script shares.
 
 A request's first script also admits it (admission.py): `run` sends it in one pipeline
 after the rate limiter's counter (lua/count_request.lua), so a request whose account the
-process knows is one round trip. A script that does not admit (the webhook writes) is preceded by `admit`.
+process knows is one round trip. A script that does not admit (the webhook writes) is
+preceded by `admit`.
 """
 
 from __future__ import annotations
