@@ -17,7 +17,20 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml
 run: $(STAMP)
 	$(BIN)/saasignal serve --host 127.0.0.1 --port $${PORT:-8000}
 
-lint: $(STAMP)
+# The node tools of tools/package.json (Redocly CLI, the TypeScript recipe's generator and
+# compiler), pinned by tools/package-lock.json, in tools/node_modules: never global.
+NODE_STAMP := tools/node_modules/.installed
+$(NODE_STAMP): tools/package.json tools/package-lock.json
+	command -v npm >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
+	cd tools && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(NODE_STAMP)
+
+# The OpenAPI document as `saasignal openapi` prints it (what /openapi.json serves), linted by
+# Redocly's recommended rules: it must report nothing.
+lint: $(STAMP) $(NODE_STAMP)
+	$(BIN)/saasignal openapi > $(VENV)/openapi.json
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true tools/node_modules/.bin/redocly lint \
+		--config tools/redocly.yaml --format=stylish $(VENV)/openapi.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict app

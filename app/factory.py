@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 from redis.exceptions import RedisClusterException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.api import (
-    conversations,
-    docs,
-    event_stream,
-    event_types,
-    events,
-    ops,
-    webhook_deliveries,
-    webhook_endpoints,
-    webhook_tools,
-)
+from app.api import docs
 from app.config import Config, ConfigError
+from app.openapi.catalog import RESOURCES
 from app.services import Services
 from app.store.connect import RedisTooOld, check_redis_version, connect
 from app.store.keyspace import Keyspace
@@ -29,9 +21,16 @@ from app.store.migrate import DataTooOld, check_data_version
 from app.web import accesslog, context, metrics
 from app.web.errors import register_error_handlers
 from app.web.ratelimit import RateLimits
+from app.web.routing import register_resources
 from app.webhooks.addresses import describe_rule
 
 log = logging.getLogger("saasignal")
+
+
+def _blueprint(views: str) -> Blueprint:
+    """The blueprint `bp` of the views module `views` (`app.api.conversations`)."""
+    found: Blueprint = importlib.import_module(views).bp
+    return found
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -> Flask:
@@ -60,7 +59,6 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
         check_data_version(client, Keyspace(config.redis_key_prefix))
         services = Services.build(config, client)
         limits = RateLimits(config)
-        limits.init_app(app)
     except RedisClusterException as exc:
         # A cluster client learns the slot map when it is made: no node, no start.
         raise ConfigError(f"REDIS_URL: no node of the Redis Cluster answers ({exc})") from None
@@ -75,14 +73,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, client: Any = None) -
     metrics.init_app(app)
     accesslog.init_app()
 
-    app.register_blueprint(conversations.bp)
-    app.register_blueprint(events.bp)
-    app.register_blueprint(event_stream.bp)
-    app.register_blueprint(event_types.bp)
-    app.register_blueprint(webhook_endpoints.bp)
-    app.register_blueprint(webhook_deliveries.bp)
-    app.register_blueprint(webhook_tools.bp)
-    app.register_blueprint(ops.bp)
+    # Every resource of the catalog, by its views module (docs/internals/adding-a-resource.md).
+    register_resources(app, RESOURCES, _blueprint)
     app.register_blueprint(docs.bp)
     register_error_handlers(app)
     return app

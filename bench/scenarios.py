@@ -34,7 +34,7 @@ from bench.targets import Outcome, Target, failed_requests
 
 BARE_APP = "bench.bare_app:app"
 # The round trips SPEC.md §4 and §11 leave every request: the key lookup with
-# flask-limiter's counter in one pipeline, then the operation's one script.
+# the rate limiter's counter in one pipeline, then the operation's one script.
 FLOOR_ROUNDTRIPS = 1  # SPEC.md §4: one pipeline a request once the secret is known
 BARE_TARGETS = {"get": 0.55, "create": 0.50, "list": 0.50}  # service / bare app, req/s
 PEER_TARGETS = {"get": (">", 1.0), "list": (">=", 5.0)}  # service / json-server, req/s

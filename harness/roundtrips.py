@@ -5,7 +5,7 @@ Shared by `python -m bench profile` and the tests that hold the request path to 
 redis-py sends a single command, or a whole pipeline (MULTI or not), with one call of
 `send_packed_command` and then waits for the replies: each call is one round trip. The
 counter wraps that method on the connection class, so it sees every client of the process
-(the service's store, flask-limiter's storage, health-check PINGs, reconnections) and
+(the service's store, the rate limiter's storage (`limits`), health-check PINGs, reconnections) and
 nothing a Lua script runs inside Redis. It holds for the synchronous, non-cluster clients
 the bench uses.
 """

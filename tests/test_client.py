@@ -5,7 +5,7 @@ fresh generation by the pinned openapi-python-client (`clients/generate_python.p
 `make client` runs), so the client cannot drift from the service's document; the
 hand-written layer around it survives the regeneration untouched. Every documented error
 response of every operation is fed through the generated client and must come out as the
-one `Error` model.
+one `ErrorEnvelope` model.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 from saasignal_client import AuthenticatedClient, models
-from saasignal_client.models import Error
+from saasignal_client.models import ErrorEnvelope
 
 from app.openapi.build import build_document
 from app.openapi.parts import (
@@ -119,7 +119,7 @@ def test_at_most_three_model_classes_per_operation() -> None:
     ]
     operations = len(_operations(build_document()))
     assert len(classes) <= MODELS_PER_OPERATION * operations, classes
-    assert "Error" in classes and "ErrorDetail" in classes
+    assert "ErrorEnvelope" in classes and "ErrorDetail" in classes
 
 
 def _module(operation: dict[str, Any]) -> Any:
@@ -139,7 +139,7 @@ def _required_body(operation: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_every_documented_error_parses_into_the_one_error_model() -> None:
-    """Each operation's error examples, answered by a fake server, come back as `Error`."""
+    """Each operation's error examples, answered by a fake server, come back as `ErrorEnvelope`."""
     checked = 0
     for path, _, operation in _operations(build_document()):
         for status, response in operation["responses"].items():
@@ -157,7 +157,7 @@ def test_every_documented_error_parses_into_the_one_error_model() -> None:
             with client:
                 call = _module(operation).sync_detailed
                 parsed = call(*arguments, client=client, **_required_body(operation)).parsed
-            assert isinstance(parsed, Error), (operation["operationId"], status, parsed)
+            assert isinstance(parsed, ErrorEnvelope), (operation["operationId"], status, parsed)
             assert parsed.error.code == example["error"]["code"]
             assert parsed.to_dict() == example
             checked += 1

@@ -2,7 +2,7 @@
 
 Every request goes through `saasignal_client` (clients/python, generated from the document):
 a user's whole journey, and the errors 401, 404, 409, 412 and 422 parsed into the one
-`Error` model. Keys are made in Redis the way the command line makes them.
+`ErrorEnvelope` model. Keys are made in Redis the way the command line makes them.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from saasignal_client.models import (
     ConversationList,
     CreateConversation,
     DeletedConversationEnvelope,
-    Error,
+    ErrorEnvelope,
     Metadata,
     UpdateConversation,
 )
@@ -92,9 +92,9 @@ def _conversation(response: Response[Any], status: int = 200) -> Conversation:
     return response.parsed.data
 
 
-def _error(response: Response[Any], status: int, code: str) -> Error:
+def _error(response: Response[Any], status: int, code: str) -> ErrorEnvelope:
     assert response.status_code == status, response.content
-    assert isinstance(response.parsed, Error), response.content
+    assert isinstance(response.parsed, ErrorEnvelope), response.content
     assert response.parsed.status == "error"
     assert response.parsed.error.code == code
     assert response.parsed.error.request_id == response.headers["X-Request-Id"]

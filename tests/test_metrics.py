@@ -26,7 +26,7 @@ from tests.support.webhook_stack import WORKER_ENV, WorkerProcess
 
 pytestmark = pytest.mark.live
 
-ONE = BASE + "/<conversation>"
+ONE = BASE + "/<conversation_id>"  # the path parameter of the document
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 RATE_LIMIT = 10  # per key and minute: the rate-limit test passes it, the others stay below
 

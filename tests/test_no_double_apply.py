@@ -96,7 +96,7 @@ def test_the_store_client_never_retries_a_command() -> None:
 
 def test_the_rate_limiters_client_never_retries_a_command(redis_server: RedisServer) -> None:
     app = create_app({"redis_url": redis_server.url})
-    storage = app.extensions["saasignal.limits"].extension.storage
+    storage = app.extensions["saasignal.limits"].storage
     assert _retries(storage.get_connection().get_retry()) == 0
 
 

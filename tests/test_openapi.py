@@ -15,6 +15,7 @@ from openapi_spec_validator import validate
 from app import create_app
 from app.cli import main
 from app.domain.conversations import TITLE_MAX
+from app.openapi import catalog
 from app.openapi.parts import EXAMPLE_ID
 from app.vocabulary import DEFAULT_TOKEN_COSTS, EVENT_TYPES
 from tests.support.api import Api
@@ -27,30 +28,10 @@ EVENT_TYPES_PATH = "/modules/messaging/event_types"
 WEBHOOKS = "/modules/messaging/webhook_endpoints"
 WEBHOOK = WEBHOOKS + "/{endpoint_id}"
 DELIVERIES = WEBHOOK + "/deliveries"
+# Every declared operation: method, path, scope, success status (app/openapi/catalog.py).
 OPERATIONS = [
-    ("post", BASE, "messaging:write", 201),
-    ("get", BASE, "messaging:read", 200),
-    ("get", ITEM, "messaging:read", 200),
-    ("patch", ITEM, "messaging:write", 200),
-    ("delete", ITEM, "messaging:admin", 200),
-    ("post", ITEM + "/archive", "messaging:write", 200),
-    ("post", ITEM + "/close", "messaging:write", 200),
-    ("post", ITEM + "/reopen", "messaging:write", 200),
-    ("get", EVENTS, "messaging:read", 200),
-    ("get", EVENT, "messaging:read", 200),
-    ("get", EVENT_TYPES_PATH, "messaging:read", 200),
-    ("post", WEBHOOKS, "messaging:admin", 201),
-    ("get", WEBHOOKS, "messaging:admin", 200),
-    ("get", WEBHOOK, "messaging:admin", 200),
-    ("patch", WEBHOOK, "messaging:admin", 200),
-    ("delete", WEBHOOK, "messaging:admin", 200),
-    ("post", WEBHOOK + "/rotate_secret", "messaging:admin", 200),
-    ("get", DELIVERIES, "messaging:admin", 200),
-    ("post", DELIVERIES + "/{delivery_id}/retry", "messaging:admin", 200),
-    ("get", DELIVERIES + "/{delivery_id}", "messaging:admin", 200),
-    ("get", DELIVERIES + "/{delivery_id}/attempts", "messaging:admin", 200),
-    ("post", WEBHOOK + "/test", "messaging:admin", 200),
-    ("post", WEBHOOK + "/recover", "messaging:admin", 200),
+    (declared.method, declared.path, declared.scope, min(int(s) for s in declared.success))
+    for declared in catalog.operations()
 ]
 OPERATION_IDS = [f"{method} {path}" for method, path, _, _ in OPERATIONS]
 EVERYWHERE = {"401", "402", "403", "429", "503"}
@@ -63,6 +44,7 @@ ERRORS = {
     (ITEM + "/archive", "post"): EVERYWHERE | {"400", "404", "409", "412", "413", "415", "422"},
     (EVENTS, "get"): EVERYWHERE | {"413", "422"},
     (EVENT, "get"): EVERYWHERE | {"404", "413"},
+    (EVENTS + "/stream", "get"): EVERYWHERE | {"413", "422"},
     (EVENT_TYPES_PATH, "get"): EVERYWHERE | {"413", "422"},
     (WEBHOOKS, "post"): EVERYWHERE | {"400", "409", "413", "415", "422"},
     (WEBHOOKS, "get"): EVERYWHERE | {"413", "422"},
@@ -118,12 +100,16 @@ def test_every_operation_has_scope_security_success_and_example(
     document: dict[str, Any], method: str, path: str, scope: str, success: int
 ) -> None:
     operation = document["paths"][path][method]
-    assert operation["security"] == [{"bearerAuth": [scope]}]
+    # An `http` scheme takes no scope names in a requirement: x-scope and the words say it.
+    assert operation["security"] == [{"bearerAuth": []}]
+    assert operation["x-scope"] == scope
     assert scope in operation["description"]
     response = operation["responses"][str(success)]
-    media = response["content"]["application/json"]
-    assert media["example"]["status"] == "ok"
-    assert response["headers"]["X-Request-Id"]["required"] is True
+    if "text/event-stream" in response["content"]:  # the live stream (docs/stream.md)
+        assert response["content"]["text/event-stream"]["example"].startswith("retry: ")
+    else:
+        assert response["content"]["application/json"]["example"]["status"] == "ok"
+    assert _resolve(document, response["headers"]["X-Request-Id"])["required"] is True
     assert {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(
         response["headers"]
     )
@@ -138,11 +124,11 @@ def test_every_error_status_is_documented_with_the_envelope(
     assert ERRORS[(path, method)] <= set(responses)
     for status in [*ERRORS[(path, method)], "default"]:
         media = responses[status]["content"]["application/json"]
-        assert media["schema"] == {"$ref": "#/components/schemas/Error"}
+        assert media["schema"] == {"$ref": "#/components/schemas/ErrorEnvelope"}
         assert media["example"]["status"] == "error"
         assert f"`{media['example']['error']['code']}`" in responses[status]["description"]
-    assert responses["429"]["headers"]["Retry-After"]["required"] is True
-    assert responses["503"]["headers"]["Retry-After"]["required"] is True
+    for status in ("429", "503"):
+        assert _resolve(document, responses[status]["headers"]["Retry-After"])["required"] is True
 
 
 def test_get_documents_304_and_if_none_match(document: dict[str, Any]) -> None:
@@ -170,8 +156,9 @@ def test_conditional_and_idempotency_headers(
 
 def test_idempotent_replay_header_is_documented_on_posts(document: dict[str, Any]) -> None:
     created = document["paths"][BASE]["post"]["responses"]["201"]
-    assert created["headers"]["Idempotent-Replayed"]["schema"]["const"] == "true"
-    assert created["headers"]["ETag"]["required"] is True
+    replayed = _resolve(document, created["headers"]["Idempotent-Replayed"])
+    assert replayed["schema"]["const"] == "true" and replayed["required"] is False
+    assert _resolve(document, created["headers"]["ETag"])["required"] is True
 
 
 def test_list_query_parameters_carry_the_schema_limits(document: dict[str, Any]) -> None:
@@ -283,14 +270,15 @@ def test_every_error_response_is_the_one_error_schema(document: dict[str, Any]) 
             for status, response in responses.items():
                 if status == "default" or int(status) >= 400:
                     schema = response["content"]["application/json"]["schema"]
-                    assert schema == {"$ref": "#/components/schemas/Error"}, (path, status)
+                    assert schema == {"$ref": "#/components/schemas/ErrorEnvelope"}, (path, status)
                     assert "Error codes:" in response["description"]
 
 
 def test_one_value_fields_are_const(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
-    assert schemas["Error"]["properties"]["status"]["const"] == "error"
-    assert schemas["Error"]["properties"]["error"] == {"$ref": "#/components/schemas/ErrorDetail"}
+    assert schemas["ErrorEnvelope"]["properties"]["status"]["const"] == "error"
+    detail = {"$ref": "#/components/schemas/ErrorDetail"}
+    assert schemas["ErrorEnvelope"]["properties"]["error"] == detail
     envelopes = ("ConversationEnvelope", "ConversationList", "DeletedConversationEnvelope")
     for envelope in (*envelopes, "EventEnvelope", "EventList"):
         assert schemas[envelope]["properties"]["status"]["const"] == "ok"
@@ -302,7 +290,7 @@ def test_version_says_how_it_relates_to_the_etag(document: dict[str, Any]) -> No
     version = document["components"]["schemas"]["Conversation"]["properties"]["version"]
     assert "ETag" in version["description"] and "If-Match" in version["description"]
     not_modified = document["paths"][ITEM]["get"]["responses"]["304"]
-    assert not_modified["headers"]["ETag"]["required"] is True
+    assert _resolve(document, not_modified["headers"]["ETag"])["required"] is True
 
 
 def test_prices_in_the_description_are_the_default_token_costs(document: dict[str, Any]) -> None:

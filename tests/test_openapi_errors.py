@@ -1,9 +1,11 @@
 """Every operation of /openapi.json documents exactly the error codes it can answer.
 
-The expected codes are not read from app/openapi/: they follow from what each operation
-does (SPEC.md §3-§5), written down here as features, and from the rules below that give
-each feature its codes. The features themselves are checked against the document's
-parameters and bodies, so an operation cannot lose a code by losing the feature's words.
+The expected codes are not read from the operations' declared errors: they follow from what
+each operation takes (its declaration's path, parameters, query and body, in
+app/openapi/catalog.py) and does (STATE_FEATURES, written down here), and from the rules
+below that give each feature its codes (SPEC.md §3-§5). The features are checked against
+the document's parameters and bodies too. A new operation joins these tables by joining the
+catalog; its request body example is the request that succeeds.
 Then, over HTTP, every code with a cheap way to reach it is reached on every operation
 that documents it, and every answer to those requests is one its operation documents.
 
@@ -20,7 +22,9 @@ import pytest
 from flask import Flask
 
 from app import create_app
+from app.openapi import catalog
 from app.openapi.build import build_document
+from app.openapi.declare import Operation
 from app.store.webhook_endpoints import MAX_ENDPOINTS
 from tests.support.api import Api
 
@@ -59,44 +63,39 @@ RULES = {
     "capped": {"too_many_webhook_endpoints"},
     "needs_enabled": {"webhook_endpoint_disabled"},
 }
-_SINCE = {"since": "2020-01-01T00:00:00Z"}
-# operationId: method, path, features, the body of a request that succeeds.
+# What an operation does that no parameter or body shows: the states it refuses to act in
+# and the limits it keeps (SPEC.md §1, §16, §19), written down from the behaviour.
+STATE_FEATURES: dict[str, set[str]] = {
+    "close_conversation": {"refuses_archived"},
+    "create_webhook_endpoint": {"capped"},
+    "retry_webhook_delivery": {"needs_enabled"},
+    "send_webhook_test": {"needs_enabled"},
+    "recover_webhook_events": {"needs_enabled"},
+}
+
+
+def _features(declared: Operation) -> set[str]:
+    """An operation's features, from its declaration's path, parameters, query and body."""
+    parameters = {p if isinstance(p, str) else p["name"] for p in declared.parameters}
+    query = declared.query_schema.fields if declared.query is not None else {}
+    found = {
+        "body": declared.body is not None,
+        "query": declared.query is not None,
+        "cursor": "cursor" in query,
+        "ids": "{" in declared.path,
+        "idempotent": "IdempotencyKey" in parameters,
+        "if_match": "IfMatch" in parameters,
+    }
+    return {name for name, present in found.items() if present} | STATE_FEATURES.get(
+        declared.id, set()
+    )
+
+
+# operationId: method, path, features, the body of a request that succeeds (its example).
 OPERATIONS: dict[str, tuple[str, str, set[str], dict[str, Any] | None]] = {
-    "create_conversation": ("post", CONVERSATIONS, {"body", "idempotent"}, {}),
-    "list_conversations": ("get", CONVERSATIONS, {"query", "cursor"}, None),
-    "get_conversation": ("get", CONVERSATION, {"ids"}, None),
-    "update_conversation": ("patch", CONVERSATION, {"ids", "body", "if_match"}, {}),
-    "delete_conversation": ("delete", CONVERSATION, {"ids", "if_match"}, None),
-    "archive_conversation": ("post", CONVERSATION + "/archive",
-                             {"ids", "body", "if_match", "idempotent"}, {}),
-    "close_conversation": ("post", CONVERSATION + "/close",
-                           {"ids", "body", "if_match", "idempotent", "refuses_archived"}, {}),
-    "reopen_conversation": ("post", CONVERSATION + "/reopen",
-                            {"ids", "body", "if_match", "idempotent"}, {}),
-    "list_events": ("get", M + "/events", {"query", "cursor"}, None),
-    "get_event": ("get", M + "/events/{event_id}", {"ids"}, None),
-    "stream_events": ("get", M + "/events/stream", {"query"}, None),
-    "list_event_types": ("get", M + "/event_types", {"query"}, None),
-    "count_conversations": ("get", CONVERSATIONS + "/counts", {"query"}, None),
-    "create_webhook_endpoint": ("post", ENDPOINTS, {"body", "idempotent", "capped"},
-                                {"url": "https://hooks.example.com/new"}),
-    "list_webhook_endpoints": ("get", ENDPOINTS, {"query", "cursor"}, None),
-    "get_webhook_endpoint": ("get", ENDPOINT, {"ids"}, None),
-    "update_webhook_endpoint": ("patch", ENDPOINT, {"ids", "body"}, {}),
-    "delete_webhook_endpoint": ("delete", ENDPOINT, {"ids"}, None),
-    "rotate_webhook_secret": ("post", ENDPOINT + "/rotate_secret",
-                              {"ids", "body", "idempotent"}, {}),
-    "list_webhook_deliveries": ("get", ENDPOINT + "/deliveries",
-                                {"ids", "query", "cursor"}, None),
-    "get_webhook_delivery": ("get", DELIVERY, {"ids"}, None),
-    "list_webhook_attempts": ("get", DELIVERY + "/attempts", {"ids", "query"}, None),
-    "retry_webhook_delivery": ("post", DELIVERY + "/retry",
-                               {"ids", "body", "idempotent", "needs_enabled"}, {}),
-    "send_webhook_test": ("post", ENDPOINT + "/test",
-                          {"ids", "body", "idempotent", "needs_enabled"}, {}),
-    "recover_webhook_events": ("post", ENDPOINT + "/recover",
-                               {"ids", "body", "idempotent", "needs_enabled"}, _SINCE),
-}  # fmt: skip
+    declared.id: (declared.method, declared.path, _features(declared), declared.body_example)
+    for declared in catalog.operations()
+}
 
 
 def expected(operation_id: str) -> dict[str, set[str]]:
@@ -132,13 +131,23 @@ def _operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+def test_the_state_features_name_declared_operations() -> None:
+    assert set(STATE_FEATURES) <= set(OPERATIONS)
+
+
+def test_the_error_code_enum_is_every_code(document: dict[str, Any]) -> None:
+    """`ErrorCode` lists every code of the table, and the two no operation documents."""
+    enum = document["components"]["schemas"]["ErrorCode"]["enum"]
+    assert set(enum) == set(STATUS) | {"method_not_allowed", "internal_error"}
+
+
 def test_the_table_names_every_operation_of_the_document(document: dict[str, Any]) -> None:
     found = {name: (op["method"], op["path"]) for name, op in _operations(document).items()}
     assert found == {name: (method, path) for name, (method, path, _, _) in OPERATIONS.items()}
 
 
 def test_the_features_are_the_documents_own(document: dict[str, Any]) -> None:
-    """Each feature the table gives an operation shows in its parameters or its body."""
+    """Each feature read from a declaration shows in the document's parameters or body."""
     for name, operation in _operations(document).items():
         features = OPERATIONS[name][2]
         parameters = {p.get("$ref", "").rsplit("/", 1)[-1] or p["name"]: p

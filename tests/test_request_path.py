@@ -1,10 +1,10 @@
 """The request path of SPEC.md §2, §4 and §11: one round trip, the bucket, revocation.
 
 Once a process knows a secret's account, a request is one round trip: one pipeline with
-flask-limiter's counter command and the operation's one script, which checks the key's
-record, the scope, the counter and the Idempotency-Key before its tokens and its work (a
-list page's rows included). No process keeps a key record, so a revoked key is refused by
-every worker from its next request on.
+the rate limiter's counter (lua/count_request.lua) and the operation's one script, which
+checks the key's record, the scope, the counter and the Idempotency-Key before its tokens
+and its work (a list page's rows included). No process keeps a key record, so a revoked
+key is refused by every worker from its next request on.
 """
 
 from __future__ import annotations

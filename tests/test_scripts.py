@@ -206,6 +206,10 @@ def test_every_script_runs_by_the_names_it_declares(api: Api, called: set[str]) 
     services.client.zadd(services.keyspace.index("acme"), {"999": 999})  # drift to repair
     assert run_doctor(services.client, services.keyspace, "acme", repair=True)
     migrate(services.client, services.keyspace, lambda line: None)
+    # The rate counter runs in a Redis pipeline on the fixed window (tests/test_request_path.py).
+    counter = {"counter": services.keyspace.limits_prefix() + ":tour"}
+    counted = services.tokens.scripts["count_request"](counter, {"window": 60, "amount": 1})
+    assert counted.count == 1
     assert called == set(ALL_SCRIPT_NAMES)
 
 

@@ -10,18 +10,12 @@ from werkzeug.routing import BaseConverter
 from app.domain import conversations as domain
 from app.domain.cursors import CONVERSATIONS
 from app.domain.resources import conversation_resource, counts_resource, deleted_resource
-from app.schemas.common import EmptySchema
-from app.schemas.conversations import (
-    CreateConversationSchema,
-    ListQuerySchema,
-    UpdateConversationSchema,
-)
+from app.openapi import conversations as declare
 from app.store.conversations import Stored
 from app.store.pages import Page
-from app.vocabulary import ADMIN, CONVERSATIONS_PATH, READ, WRITE, entity_tag
+from app.vocabulary import entity_tag
 from app.web.context import RequestContext
 from app.web.envelope import ok
-from app.web.guard import guarded
 from app.web.inputs import (
     if_match,
     if_none_match,
@@ -32,8 +26,9 @@ from app.web.inputs import (
     single_valued,
 )
 from app.web.pagination import paginate
+from app.web.routing import declared, route
 
-bp = Blueprint("conversations", __name__, url_prefix=CONVERSATIONS_PATH)
+bp = Blueprint("conversations", __name__)
 
 
 class ConversationSegment(BaseConverter):
@@ -48,12 +43,6 @@ bp.record_once(
     lambda state: state.app.url_map.converters.update(conversation_segment=ConversationSegment)
 )
 
-_create_schema = CreateConversationSchema()
-_update_schema = UpdateConversationSchema()
-_empty_schema = EmptySchema()
-_list_schema = ListQuerySchema()
-_no_query = EmptySchema()
-
 
 def _conversation(stored: Stored, status: int = 200) -> Response:
     response = ok(conversation_resource(stored), status)
@@ -61,16 +50,14 @@ def _conversation(stored: Stored, status: int = 200) -> Response:
     return response
 
 
-@bp.post("")
-@guarded(WRITE)
+@route(bp, declare.CREATE)
 def create_conversation(ctx: RequestContext) -> Response:
-    data = load(ctx, _create_schema, json_body(ctx))
+    data = load(ctx, declared(ctx).body_schema, json_body(ctx))
     fields = domain.new_conversation(data, now_ms())
     return _conversation(ctx.services.conversations.create(ctx.charge, fields, ctx.origin()), 201)
 
 
-@bp.get("")
-@guarded(READ)
+@route(bp, declare.LIST)
 def list_conversations(ctx: RequestContext) -> Response:
     def read(query: dict[str, Any], after: int | None) -> Page[Stored]:
         store = ctx.services.conversations
@@ -78,22 +65,21 @@ def list_conversations(ctx: RequestContext) -> Response:
         order_by, limit = query["order_by"], query["limit"]
         return store.list_page(ctx.charge, type_, status, after, limit, order_by, metadata)
 
-    return paginate(ctx, _list_schema, CONVERSATIONS, read, conversation_resource)
+    query = declared(ctx).query_schema
+    return paginate(ctx, query, CONVERSATIONS, read, conversation_resource)
 
 
-@bp.get("/counts")
-@guarded(READ)
+@route(bp, declare.COUNTS)
 def count_conversations(ctx: RequestContext) -> Response:
     refuse_oversized_body(ctx)
-    load(ctx, _no_query, single_valued(ctx, request.args))
+    load(ctx, declared(ctx).query_schema, single_valued(ctx, request.args))
     return ok(counts_resource(ctx.services.conversations.counts(ctx.charge)))
 
 
-@bp.get("/<conversation_segment:conversation>")
-@guarded(READ)
-def get_conversation(ctx: RequestContext, conversation: str) -> Response:
+@route(bp, declare.GET)
+def get_conversation(ctx: RequestContext, conversation_id: str) -> Response:
     refuse_oversized_body(ctx)
-    stored = ctx.services.conversations.get(ctx.charge, conversation)
+    stored = ctx.services.conversations.get(ctx.charge, conversation_id)
     if if_none_match(int(stored["version"])):
         response = Response(status=304)
         response.headers["ETag"] = entity_tag(stored["version"])
@@ -101,47 +87,43 @@ def get_conversation(ctx: RequestContext, conversation: str) -> Response:
     return _conversation(stored)
 
 
-@bp.patch("/<conversation_segment:conversation>")
-@guarded(WRITE)
-def update_conversation(ctx: RequestContext, conversation: str) -> Response:
-    patch = load(ctx, _update_schema, json_body(ctx))
+@route(bp, declare.UPDATE)
+def update_conversation(ctx: RequestContext, conversation_id: str) -> Response:
+    patch = load(ctx, declared(ctx).body_schema, json_body(ctx))
     store = ctx.services.conversations
     return _conversation(
         domain.update_conversation(
-            store, ctx.charge, conversation, patch, if_match(), now_ms(), ctx.origin()
+            store, ctx.charge, conversation_id, patch, if_match(), now_ms(), ctx.origin()
         )
     )
 
 
-@bp.delete("/<conversation_segment:conversation>")
-@guarded(ADMIN)
-def delete_conversation(ctx: RequestContext, conversation: str) -> Response:
+@route(bp, declare.DELETE)
+def delete_conversation(ctx: RequestContext, conversation_id: str) -> Response:
     refuse_oversized_body(ctx)
-    ctx.services.conversations.delete(ctx.charge, conversation, if_match(), now_ms(), ctx.origin())
-    return ok(deleted_resource(conversation))
+    store = ctx.services.conversations
+    store.delete(ctx.charge, conversation_id, if_match(), now_ms(), ctx.origin())
+    return ok(deleted_resource(conversation_id))
 
 
-def _transition(ctx: RequestContext, conversation: str, action: str) -> Response:
-    load(ctx, _empty_schema, json_body(ctx))
+def _transition(ctx: RequestContext, conversation_id: str, action: str) -> Response:
+    load(ctx, declared(ctx).body_schema, json_body(ctx))
     stored = ctx.services.conversations.transition(
-        ctx.charge, conversation, action, if_match(), now_ms(), ctx.origin()
+        ctx.charge, conversation_id, action, if_match(), now_ms(), ctx.origin()
     )
     return _conversation(stored)
 
 
-@bp.post("/<conversation_segment:conversation>/archive")
-@guarded(WRITE)
-def archive_conversation(ctx: RequestContext, conversation: str) -> Response:
-    return _transition(ctx, conversation, "archive")
+@route(bp, declare.ARCHIVE)
+def archive_conversation(ctx: RequestContext, conversation_id: str) -> Response:
+    return _transition(ctx, conversation_id, "archive")
 
 
-@bp.post("/<conversation_segment:conversation>/close")
-@guarded(WRITE)
-def close_conversation(ctx: RequestContext, conversation: str) -> Response:
-    return _transition(ctx, conversation, "close")
+@route(bp, declare.CLOSE)
+def close_conversation(ctx: RequestContext, conversation_id: str) -> Response:
+    return _transition(ctx, conversation_id, "close")
 
 
-@bp.post("/<conversation_segment:conversation>/reopen")
-@guarded(WRITE)
-def reopen_conversation(ctx: RequestContext, conversation: str) -> Response:
-    return _transition(ctx, conversation, "reopen")
+@route(bp, declare.REOPEN)
+def reopen_conversation(ctx: RequestContext, conversation_id: str) -> Response:
+    return _transition(ctx, conversation_id, "reopen")

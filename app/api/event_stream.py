@@ -10,26 +10,24 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from app.domain.live import Pricing, StreamFilter, follow
-from app.schemas.events import EventStreamQuerySchema
+from app.openapi import event_stream as declare
 from app.store.ids import parse_event_id
 from app.store.keys import digest
-from app.vocabulary import EVENTS_PATH, READ
+from app.vocabulary import READ
 from app.web.auth import accepted_scopes, bearer_secret
 from app.web.context import RequestContext
-from app.web.guard import guarded
 from app.web.pagination import list_query
+from app.web.routing import declared, route
 
-bp = Blueprint("event_stream", __name__, url_prefix=EVENTS_PATH)
+bp = Blueprint("event_stream", __name__)
 
-_query_schema = EventStreamQuerySchema()
 # No proxy may cache or buffer the stream (`X-Accel-Buffering` is nginx's switch).
 _HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
-@bp.get("/stream")
-@guarded(READ)
+@route(bp, declare.STREAM)
 def stream_events(ctx: RequestContext) -> Response:
-    query = list_query(ctx, _query_schema)
+    query = list_query(ctx, declared(ctx).query_schema)
     # The browser's reconnect carries the newer position; `after` stays in its URL.
     after = request.headers.get("Last-Event-ID") or query.get("after")
     position = None if after is None else parse_event_id(ctx.account, after) or "-"

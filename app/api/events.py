@@ -8,26 +8,23 @@ from flask import Blueprint, Response
 
 from app.domain.cursors import EVENTS
 from app.domain.events import render_event
-from app.schemas.events import EventListQuerySchema
+from app.openapi import events as declare
 from app.store.ids import ConversationRef, parse_id
 from app.store.pages import Page
-from app.vocabulary import EVENTS_PATH, READ
 from app.web.context import RequestContext
 from app.web.envelope import ok
-from app.web.guard import guarded
 from app.web.inputs import refuse_oversized_body
 from app.web.pagination import paginate
+from app.web.routing import declared, route
 
-bp = Blueprint("events", __name__, url_prefix=EVENTS_PATH)
+bp = Blueprint("events", __name__)
 
-_list_schema = EventListQuerySchema()
 # A well-formed id that is not one of the account's conversations matches no event.
 _NO_CONVERSATION = ConversationRef(seq=0, created_ms=0)
 Entry = tuple[str, dict[str, str]]
 
 
-@bp.get("")
-@guarded(READ)
+@route(bp, declare.LIST)
 def list_events(ctx: RequestContext) -> Response:
     def read(query: dict[str, Any], after: str | None) -> Page[Entry]:
         ref = None
@@ -37,12 +34,15 @@ def list_events(ctx: RequestContext) -> Response:
         return store.list_page(ctx.charge, query.get("type"), ref, after, query["limit"])
 
     return paginate(
-        ctx, _list_schema, EVENTS, read, lambda entry: render_event(ctx.account, *entry)
+        ctx,
+        declared(ctx).query_schema,
+        EVENTS,
+        read,
+        lambda entry: render_event(ctx.account, *entry),
     )
 
 
-@bp.get("/<event_id>")
-@guarded(READ)
+@route(bp, declare.GET)
 def get_event(ctx: RequestContext, event_id: str) -> Response:
     refuse_oversized_body(ctx)
     stream_id, fields = ctx.services.events.get(ctx.charge, event_id)

@@ -1,12 +1,14 @@
-"""Operational endpoints: no authentication, no tokens, no rate limit."""
+"""Operational endpoints: no authentication, no tokens, no rate limit (app/openapi/ops.py)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response
 
 from app.errors import StorageUnavailable
-from app.web.context import services
+from app.openapi import ops as declare
+from app.web.context import RequestContext
 from app.web.envelope import ok
+from app.web.routing import route
 
 bp = Blueprint("ops", __name__)
 
@@ -21,21 +23,21 @@ ROOT = {
 }
 
 
-@bp.get("/")
-def root() -> Response:
+@route(bp, declare.ROOT)
+def root(ctx: RequestContext) -> Response:
     """200 with where the reference is: a pointer for whoever opens the bare address."""
     return ok(ROOT)
 
 
-@bp.get("/healthz")
-def healthz() -> Response:
+@route(bp, declare.HEALTHZ)
+def healthz(ctx: RequestContext) -> Response:
     """200 while the process serves."""
     return ok({"healthy": True})
 
 
-@bp.get("/readyz")
-def readyz() -> Response:
+@route(bp, declare.READYZ)
+def readyz(ctx: RequestContext) -> Response:
     """200 when storage answers, 503 otherwise."""
-    if not services().storage_answers():
+    if not ctx.services.storage_answers():
         raise StorageUnavailable("readyz: the storage does not answer")
     return ok({"ready": True})

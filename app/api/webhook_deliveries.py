@@ -13,34 +13,23 @@ from flask import Blueprint, Response
 
 from app.domain.cursors import WEBHOOK_DELIVERIES
 from app.domain.webhooks import attempt_resource, delivery_resource
-from app.schemas.common import EmptySchema
-from app.schemas.webhook_tools import WebhookAttemptListQuerySchema
-from app.schemas.webhooks import WebhookDeliveryListQuerySchema
+from app.openapi import webhook_tools, webhooks
 from app.store.ids import parse_event_id
 from app.store.pages import Page
 from app.store.webhook_deliveries import StoredDelivery
-from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
 from app.web.context import RequestContext
 from app.web.envelope import ok
-from app.web.guard import guarded
 from app.web.inputs import json_body, load, refuse_oversized_body
 from app.web.pagination import list_query, page_response, paginate
+from app.web.routing import declared, route
 
-bp = Blueprint(
-    "webhook_deliveries",
-    __name__,
-    url_prefix=WEBHOOK_ENDPOINTS_PATH + "/<endpoint_id>/deliveries",
-)
+bp = Blueprint("webhook_deliveries", __name__)
 
-_list_schema = WebhookDeliveryListQuerySchema()
 # The stream entry no event ever has (ids start at 1-0 or later): matches no delivery.
 _NO_EVENT = "0-0"
-_empty_schema = EmptySchema()
-_attempts_schema = WebhookAttemptListQuerySchema()
 
 
-@bp.get("")
-@guarded(ADMIN)
+@route(bp, webhooks.LIST_DELIVERIES)
 def list_webhook_deliveries(ctx: RequestContext, endpoint_id: str) -> Response:
     def read(query: dict[str, Any], after: str | None) -> Page[StoredDelivery]:
         event_id = query.get("event_id")
@@ -58,11 +47,10 @@ def list_webhook_deliveries(ctx: RequestContext, endpoint_id: str) -> Response:
         return delivery_resource(ctx.account, item)
 
     scope = {"endpoint": endpoint_id}
-    return paginate(ctx, _list_schema, WEBHOOK_DELIVERIES, read, render, scope)
+    return paginate(ctx, declared(ctx).query_schema, WEBHOOK_DELIVERIES, read, render, scope)
 
 
-@bp.get("/<delivery_id>")
-@guarded(ADMIN)
+@route(bp, webhook_tools.GET_DELIVERY)
 def get_webhook_delivery(ctx: RequestContext, endpoint_id: str, delivery_id: str) -> Response:
     refuse_oversized_body(ctx)
     found = ctx.services.webhook_deliveries.get(
@@ -71,20 +59,18 @@ def get_webhook_delivery(ctx: RequestContext, endpoint_id: str, delivery_id: str
     return ok(delivery_resource(ctx.account, found))
 
 
-@bp.get("/<delivery_id>/attempts")
-@guarded(ADMIN)
+@route(bp, webhook_tools.LIST_ATTEMPTS)
 def list_webhook_attempts(ctx: RequestContext, endpoint_id: str, delivery_id: str) -> Response:
-    list_query(ctx, _attempts_schema)
+    list_query(ctx, declared(ctx).query_schema)
     found = ctx.services.webhook_deliveries.attempts(
         ctx.account, endpoint_id, delivery_id, charge=ctx.charge
     )
     return page_response([attempt_resource(record) for record in found], False, None)
 
 
-@bp.post("/<delivery_id>/retry")
-@guarded(ADMIN)
+@route(bp, webhooks.RETRY_DELIVERY)
 def retry_webhook_delivery(ctx: RequestContext, endpoint_id: str, delivery_id: str) -> Response:
-    load(ctx, _empty_schema, json_body(ctx))
+    load(ctx, declared(ctx).body_schema, json_body(ctx))
     retried = ctx.services.webhook_deliveries.retry(
         ctx.account, endpoint_id, delivery_id, charge=ctx.charge, claim=ctx.claim
     )

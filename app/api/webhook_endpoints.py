@@ -13,18 +13,11 @@ from flask import Blueprint, Response
 from app.domain.cursors import WEBHOOK_ENDPOINTS
 from app.domain.webhooks import deleted_endpoint, endpoint_resource, url_errors
 from app.errors import ValidationFailed
-from app.schemas.common import EmptySchema
-from app.schemas.webhooks import (
-    CreateWebhookEndpointSchema,
-    UpdateWebhookEndpointSchema,
-    WebhookListQuerySchema,
-)
+from app.openapi import webhooks as declare
 from app.store.pages import Page
 from app.store.webhook_endpoints import StoredEndpoint
-from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
 from app.web.context import RequestContext
 from app.web.envelope import ok
-from app.web.guard import guarded
 from app.web.inputs import (
     charge_and_raise,
     json_body,
@@ -33,15 +26,11 @@ from app.web.inputs import (
     refuse_oversized_body,
 )
 from app.web.pagination import paginate
+from app.web.routing import declared, route
 from app.webhooks.addresses import names_a_host
 from app.webhooks.lookups import bounded_resolver
 
-bp = Blueprint("webhook_endpoints", __name__, url_prefix=WEBHOOK_ENDPOINTS_PATH)
-
-_create_schema = CreateWebhookEndpointSchema()
-_update_schema = UpdateWebhookEndpointSchema()
-_list_schema = WebhookListQuerySchema()
-_empty_schema = EmptySchema()
+bp = Blueprint("webhook_endpoints", __name__)
 
 
 def _check_url(ctx: RequestContext, url: str | None) -> None:
@@ -59,10 +48,9 @@ def _check_url(ctx: RequestContext, url: str | None) -> None:
         charge_and_raise(ctx, ValidationFailed(details=errors))
 
 
-@bp.post("")
-@guarded(ADMIN)
+@route(bp, declare.CREATE)
 def create_webhook_endpoint(ctx: RequestContext) -> Response:
-    data = load(ctx, _create_schema, json_body(ctx))
+    data = load(ctx, declared(ctx).body_schema, json_body(ctx))
     _check_url(ctx, data["url"])
     made = ctx.services.webhook_endpoints.create(
         ctx.account,
@@ -76,28 +64,25 @@ def create_webhook_endpoint(ctx: RequestContext) -> Response:
     return ok(endpoint_resource(made, with_secret=True), 201)
 
 
-@bp.get("")
-@guarded(ADMIN)
+@route(bp, declare.LIST)
 def list_webhook_endpoints(ctx: RequestContext) -> Response:
     def read(query: dict[str, Any], after: int | None) -> Page[StoredEndpoint]:
         store = ctx.services.webhook_endpoints
         return store.list_page(ctx.account, after, query["limit"], charge=ctx.charge)
 
-    return paginate(ctx, _list_schema, WEBHOOK_ENDPOINTS, read, endpoint_resource)
+    return paginate(ctx, declared(ctx).query_schema, WEBHOOK_ENDPOINTS, read, endpoint_resource)
 
 
-@bp.get("/<endpoint_id>")
-@guarded(ADMIN)
+@route(bp, declare.GET)
 def get_webhook_endpoint(ctx: RequestContext, endpoint_id: str) -> Response:
     refuse_oversized_body(ctx)
     stored = ctx.services.webhook_endpoints.get(ctx.account, endpoint_id, charge=ctx.charge)
     return ok(endpoint_resource(stored))
 
 
-@bp.patch("/<endpoint_id>")
-@guarded(ADMIN)
+@route(bp, declare.UPDATE)
 def update_webhook_endpoint(ctx: RequestContext, endpoint_id: str) -> Response:
-    changes = load(ctx, _update_schema, json_body(ctx))
+    changes = load(ctx, declared(ctx).body_schema, json_body(ctx))
     _check_url(ctx, changes.get("url"))
     updated = ctx.services.webhook_endpoints.update(
         ctx.account, endpoint_id, changes, now_ms(), charge=ctx.charge
@@ -105,18 +90,16 @@ def update_webhook_endpoint(ctx: RequestContext, endpoint_id: str) -> Response:
     return ok(endpoint_resource(updated))
 
 
-@bp.delete("/<endpoint_id>")
-@guarded(ADMIN)
+@route(bp, declare.DELETE)
 def delete_webhook_endpoint(ctx: RequestContext, endpoint_id: str) -> Response:
     refuse_oversized_body(ctx)
     ctx.services.webhook_endpoints.delete(ctx.account, endpoint_id, charge=ctx.charge)
     return ok(deleted_endpoint(endpoint_id))
 
 
-@bp.post("/<endpoint_id>/rotate_secret")
-@guarded(ADMIN)
+@route(bp, declare.ROTATE_SECRET)
 def rotate_webhook_secret(ctx: RequestContext, endpoint_id: str) -> Response:
-    load(ctx, _empty_schema, json_body(ctx))
+    load(ctx, declared(ctx).body_schema, json_body(ctx))
     rotated = ctx.services.webhook_endpoints.rotate_secret(
         ctx.account, endpoint_id, now_ms(), charge=ctx.charge, claim=ctx.claim
     )

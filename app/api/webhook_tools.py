@@ -11,28 +11,22 @@ from flask import Blueprint, Response
 
 from app.domain.webhooks import delivery_resource, endpoint_resource
 from app.errors import NotFound
-from app.schemas.common import EmptySchema
-from app.schemas.webhook_tools import RecoverWebhookEventsSchema
-from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
+from app.openapi import webhook_tools as declare
 from app.web.context import RequestContext
 from app.web.envelope import JSON_MIMETYPE, ok
-from app.web.guard import guarded
 from app.web.inputs import charge_and_raise, json_body, load, now_ms
+from app.web.routing import declared, route
 
-bp = Blueprint("webhook_tools", __name__, url_prefix=WEBHOOK_ENDPOINTS_PATH + "/<endpoint_id>")
-
-_empty_schema = EmptySchema()
-_recover_schema = RecoverWebhookEventsSchema()
+bp = Blueprint("webhook_tools", __name__)
 
 
 def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-@bp.post("/test")
-@guarded(ADMIN)
+@route(bp, declare.SEND_TEST)
 def send_webhook_test(ctx: RequestContext, endpoint_id: str) -> Response:
-    load(ctx, _empty_schema, json_body(ctx))
+    load(ctx, declared(ctx).body_schema, json_body(ctx))
     try:
         # Charged (and so admitted) before it reads: a refused request reads nothing.
         endpoint = ctx.services.webhook_endpoints.get(ctx.account, endpoint_id, ctx.charge)
@@ -45,10 +39,9 @@ def send_webhook_test(ctx: RequestContext, endpoint_id: str) -> Response:
     return ok(delivery_resource(ctx.account, delivery))
 
 
-@bp.post("/recover")
-@guarded(ADMIN)
+@route(bp, declare.RECOVER)
 def recover_webhook_events(ctx: RequestContext, endpoint_id: str) -> Response:
-    data = load(ctx, _recover_schema, json_body(ctx))
+    data = load(ctx, declared(ctx).body_schema, json_body(ctx))
     until = _ms(data["until"]) if "until" in data else now_ms()
     body = ctx.services.webhook_tools.recover(
         ctx.account, endpoint_id, _ms(data["since"]), until, ctx.origin(), charge=ctx.charge

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from app.openapi.catalog import RESOURCES
 from app.openapi.components import (
     SHARED,
     constant_field,
@@ -25,12 +27,9 @@ from app.openapi.components import (
     page,
     refer_to_components,
 )
-from app.openapi.conversations import JSON_TYPES, conversation_paths
-from app.openapi.event_types import event_type_paths, webhooks_section
-from app.openapi.events import event_paths
-from app.openapi.parts import HEADERS, PARAMETERS, SECURITY_SCHEME
-from app.openapi.webhook_tools import webhook_tool_paths
-from app.openapi.webhooks import webhook_paths
+from app.openapi.conversations import JSON_TYPES
+from app.openapi.event_types import webhooks_section
+from app.openapi.parts import HEADER_COMPONENTS, PARAMETERS, SECURITY_SCHEME
 from app.schemas.common import EmptySchema, JsonObject
 from app.schemas.conversations import (
     ConversationCountsSchema,
@@ -38,16 +37,12 @@ from app.schemas.conversations import (
     CountsByStatusSchema,
     CountsByTypeSchema,
     CreateConversationSchema,
-    ListQuerySchema,
     UpdateConversationSchema,
 )
 from app.schemas.events import (
     EventDataSchema,
-    EventListQuerySchema,
     EventRequestSchema,
     EventSchema,
-    EventStreamQuerySchema,
-    EventTypeListQuerySchema,
     EventTypeSchema,
     PreviousAttributesSchema,
 )
@@ -61,14 +56,13 @@ from app.schemas.webhook_tools import (
 from app.schemas.webhooks import (
     CreateWebhookEndpointSchema,
     UpdateWebhookEndpointSchema,
-    WebhookDeliveryListQuerySchema,
     WebhookDeliverySchema,
     WebhookEndpointSchema,
     WebhookEndpointWithSecretSchema,
-    WebhookListQuerySchema,
 )
 from app.vocabulary import DEFAULT_TOKEN_COSTS
 
+DOCUMENTED = tuple(resource for resource in RESOURCES if resource.documented)
 _PRICES = ", ".join(f"{scope} {price}" for scope, price in DEFAULT_TOKEN_COSTS.items())
 
 DESCRIPTION = f"""\
@@ -82,10 +76,16 @@ before validation; a 5xx is refunded. Checks run in this order: authentication (
 
 Bodies are JSON ({JSON_TYPES}). Every response is JSON in the envelope
 `{{"status": "ok", "data": ...}}` or `{{"status": "error", "error": {{...}}}}` (the one
-`Error` schema, whatever the status; match on `error.code`), except a 304.
+`ErrorEnvelope` schema, whatever the status; match on `error.code`), except a 304.
 Every response carries `X-Request-Id`: send your own (1-128 characters of `[A-Za-z0-9._-]`)
 to have it echoed.
 """
+
+
+CONTACT = {"name": "SaaSignal API support"}
+LICENSE = {"name": "Proprietary", "identifier": "LicenseRef-SaaSignal-Proprietary"}
+# Where `make run` serves; a generated client takes its own base URL (docs/clients.md).
+SERVERS = [{"url": "http://127.0.0.1:8000", "description": "The development server of `make run`."}]
 
 
 def _package_version() -> str:
@@ -103,7 +103,8 @@ def _document() -> dict[str, Any]:
         version=_package_version(),
         openapi_version="3.1.0",
         plugins=[plugin],
-        info={"description": DESCRIPTION},
+        info={"description": DESCRIPTION, "contact": CONTACT, "license": LICENSE},
+        servers=SERVERS,
         tags=[
             {"name": "Conversations", "description": "Create, list, change and delete."},
             {"name": "Events", "description": "Every change to a conversation, as it happened."},
@@ -117,7 +118,7 @@ def _document() -> dict[str, Any]:
     spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
     for name, parameter in PARAMETERS.items():
         spec.components.parameter(name, parameter["in"], parameter)
-    for name, header in HEADERS.items():
+    for name, header in HEADER_COMPONENTS.items():
         spec.components.header(name, header)
     for name, schema in SHARED.items():
         spec.components.schema(name, schema)
@@ -146,19 +147,33 @@ def _document() -> dict[str, Any]:
     spec.components.schema("EventTypeDefinition", schema=EventTypeSchema)
     spec.components.schema("EventTypeList", page("EventTypeDefinition", None))
     _webhook_components(spec)
-    paths = {
-        **conversation_paths(ListQuerySchema),
-        **event_paths(EventListQuerySchema, EventStreamQuerySchema),
-        **event_type_paths(EventTypeListQuerySchema),
-        **webhook_paths(WebhookListQuerySchema, WebhookDeliveryListQuerySchema),
-        **webhook_tool_paths(),
-    }
+    for resource in DOCUMENTED:
+        for name, component in resource.components.items():
+            if isinstance(component, dict):
+                spec.components.schema(name, component)
+            else:
+                spec.components.schema(name, schema=component)
+    paths: dict[str, dict[str, Any]] = {}
+    for resource in DOCUMENTED:
+        for path, operations in resource.paths().items():
+            paths.setdefault(path, {}).update(operations)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     document: dict[str, Any] = spec.to_dict()
-    first = {key: document.pop(key) for key in ("openapi", "info")}
+    first = {key: document.pop(key) for key in ("openapi", "info", "servers")}
     # apispec knows no `webhooks` (OpenAPI 3.1): what receivers get, beside the paths.
-    return {**first, **document, "webhooks": webhooks_section()}
+    document = {**first, **document, "webhooks": webhooks_section()}
+    _drop_unused_headers(document)
+    return document
+
+
+def _drop_unused_headers(document: dict[str, Any]) -> None:
+    """Keep the header components some response refers to (a linter flags the others)."""
+    text = json.dumps(document["paths"])
+    headers = document["components"]["headers"]
+    for name in list(headers):
+        if f'"#/components/headers/{name}"' not in text:
+            del headers[name]
 
 
 def _webhook_components(spec: APISpec) -> None:

@@ -1,9 +1,11 @@
 """Named schemas of the OpenAPI document, and the rules that keep SDK generators happy.
 
-SPEC.md §17: one shared `Error`, a named component for every object and enum used more
-than once, `const` for one-value fields, nullable as `anyOf [$ref, null]`, no anonymous
-inline objects (a generator turns each into a class of its own). The helpers here are the
-only way the document makes such schemas, so a new resource follows the same rules:
+SPEC.md §17: one shared `ErrorEnvelope` (not `Error`, which TypeScript generators turn into
+a type that shadows the language's own), its codes the enum `ErrorCode`, a named component
+for every object and enum used more than once, `const` for one-value fields, nullable as
+`anyOf [$ref, null]`, no anonymous inline objects (a generator turns each into a class of
+its own). The helpers here are the only way the document makes such schemas, so a new
+resource follows the same rules:
 
 - `ref("Event")` points at a component; `nullable(ref(...))` lets it be null too;
 - `enum_schema(EVENT_TYPES, ...)` names an enum of `app/vocabulary.py`, and any marshmallow
@@ -18,6 +20,7 @@ from typing import Any
 from marshmallow import fields, validate
 
 from app.domain.conversations import METADATA_MAX_BYTES, METADATA_MAX_DEPTH, METADATA_MAX_MEMBERS
+from app.errors import ServiceError
 from app.schemas.common import JsonObject
 from app.vocabulary import (
     CONVERSATION_ORDERS,
@@ -142,11 +145,7 @@ ERROR_DETAIL: Schema = {
     "required": ["code", "message", "request_id"],
     "additionalProperties": False,
     "properties": {
-        "code": {
-            "type": "string",
-            "description": "Stable and machine-readable, e.g. `not_found`. Each response lists "
-            "the codes it may carry; match on the code, not on the message or the status.",
-        },
+        "code": ref("ErrorCode"),
         "message": {"type": "string", "description": "A human-readable sentence."},
         "details": ref("ErrorDetails"),
         "request_id": {
@@ -155,6 +154,29 @@ ERROR_DETAIL: Schema = {
         },
     },
 }
+
+
+def error_codes() -> tuple[str, ...]:
+    """Every code of the error tree (app/errors.py), by status, in the tree's order.
+
+    Only the classes written in app/errors.py: app/web/errors.py makes a class at run time
+    for a 4xx the tree does not name, and the document must not depend on what ran before.
+    """
+    found: dict[str, int] = {}
+    pending: list[type[ServiceError]] = [ServiceError]
+    while pending:
+        error = pending.pop(0)
+        if error.__module__ == ServiceError.__module__:
+            found.setdefault(error.code, error.status)
+        pending.extend(error.__subclasses__())
+    return tuple(sorted(found, key=lambda code: found[code]))
+
+
+ERROR_CODE: Schema = enum_schema(
+    error_codes(),
+    "Stable and machine-readable, e.g. `not_found`. Each response lists the codes it may "
+    "carry; match on the code, not on the message or the status. A new code may be added.",
+)
 
 ERROR: Schema = {
     "type": "object",
@@ -205,17 +227,18 @@ SHARED: dict[str, Schema] = {
     "Metadata": METADATA,
     "MetadataFilter": {
         "type": "object",
-        "description": 'One metadata filter (SPEC.md §18), `{"metadata[<key>]": "<value>"}`, '
+        "description": 'One metadata filter (docs/conversations.md), `{"<key>": "<value>"}`, '
         "sent as the query parameter `metadata[<key>]=<value>`: conversations whose metadata "
         "has the top-level `<key>` holding the string `<value>`, or a number, `true` or "
         "`false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over "
         "256 characters never match.",
         "maxProperties": 1,
-        "propertyNames": {"pattern": r"^metadata\[[A-Za-z0-9_.-]{1,64}\]$"},
+        "propertyNames": {"pattern": r"^[A-Za-z0-9_.-]{1,64}$"},
         "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 256},
     },
-    "Error": ERROR,
+    "ErrorEnvelope": ERROR,
     "ErrorDetail": ERROR_DETAIL,
+    "ErrorCode": ERROR_CODE,
     "ErrorDetails": ERROR_DETAILS,
 }
 """Components that name no marshmallow schema (those come from `app/schemas/conversations.py`)."""

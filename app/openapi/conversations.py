@@ -7,10 +7,6 @@ to components only: no inline object, so a generated client has one class per co
 
 from __future__ import annotations
 
-from typing import Any
-
-from marshmallow import Schema
-
 from app.errors import (
     IdempotencyInProgress,
     IdempotencyKeyReused,
@@ -21,15 +17,14 @@ from app.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from app.openapi.errors import AUTHENTICATED, WITH_BODY, error_responses
-from app.openapi.parts import (
-    EXAMPLE_CONVERSATION,
-    EXAMPLE_ID,
-    json_body,
-    not_modified,
-    operation,
-    parameter,
-    success,
+from app.openapi.declare import Operation, Resource
+from app.openapi.errors import AUTHENTICATED, WITH_BODY
+from app.openapi.parts import EXAMPLE_CONVERSATION, EXAMPLE_ID, not_modified, parameter, success
+from app.schemas.common import EmptySchema
+from app.schemas.conversations import (
+    CreateConversationSchema,
+    ListQuerySchema,
+    UpdateConversationSchema,
 )
 from app.vocabulary import ADMIN, CONVERSATIONS_PATH, READ, WRITE
 
@@ -68,6 +63,8 @@ _LINKS = {
         ("Reopen", "reopen_conversation"),
     )
 }
+# `counts` is no conversation: its own route answers GET only (app/api/conversations.py).
+_SEGMENT = {"conversation_id": "conversation_segment"}
 _TRANSITIONS = {
     "archive": "From open or closed; a no-op when already archived.",
     "close": "From open; a no-op when closed; 409 `invalid_transition` when archived.",
@@ -75,35 +72,33 @@ _TRANSITIONS = {
 }
 
 
-def _create() -> dict[str, Any]:
+def _create() -> Operation:
     created = success(
         201, "The new conversation.", "ConversationEnvelope", _ONE, ("ETag",), replayable=True
     )
     created[201]["links"] = _LINKS
-    return operation(
+    return Operation(
+        "post",
+        BASE,
         "create_conversation",
         tag=TAG,
         scope=WRITE,
         summary="Create a conversation",
         description="The body may be empty (same as `{}`). Unknown fields, including "
         "server-set ones, are 422. Honours Idempotency-Key.",
-        parameters=[parameter("IdempotencyKey")],
-        requestBody=json_body(
-            "CreateConversation",
-            {"type": "group", "title": "Support", "metadata": {"tier": "gold"}},
-        ),
-        responses={
-            **created,
-            **error_responses(
-                AUTHENTICATED, WITH_BODY, (IdempotencyInProgress, IdempotencyKeyReused)
-            ),
-        },
+        parameters=(parameter("IdempotencyKey"),),
+        body=CreateConversationSchema,
+        body_example={"type": "group", "title": "Support", "metadata": {"tier": "gold"}},
+        success=created,
+        errors=(AUTHENTICATED, WITH_BODY, (IdempotencyInProgress, IdempotencyKeyReused)),
     )
 
 
-def _list(query: type[Schema]) -> dict[str, Any]:
+def _list() -> Operation:
     page = {**_ONE, "data": [EXAMPLE_CONVERSATION], "has_more": False, "next_cursor": None}
-    return operation(
+    return Operation(
+        "get",
+        BASE,
         "list_conversations",
         tag=TAG,
         scope=READ,
@@ -115,31 +110,31 @@ def _list(query: type[Schema]) -> dict[str, Any]:
         "combines a metadata filter with `type` or `status` reads at most 1,000 entries, so it "
         "may hold fewer than `limit` while `has_more` is true. Unknown or repeated parameters, "
         "bad values, a limit out of range and a second metadata filter are 422.",
-        parameters=[{"in": "query", "schema": query(exclude=("metadata",))}, _METADATA_FILTER],
-        responses={
-            **success(200, "A page of conversations.", "ConversationList", page),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, InvalidCursor)),
-        },
+        query=ListQuerySchema,
+        query_documented_without=("metadata",),
+        parameters=(_METADATA_FILTER,),
+        success=success(200, "A page of conversations.", "ConversationList", page),
+        errors=(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, InvalidCursor)),
     )
 
 
-# An object exploded in form style: each member is one query parameter, so the member
-# `metadata[tier]` is sent as `metadata[tier]=gold`. `style: deepObject` on `{"tier": "gold"}`
-# would say the same more idiomatically, but openapi-python-client (0.29.1) ignores the style
-# and would send `tier=gold`; the form style is what it and schemathesis serialize right.
+# `metadata[tier]=gold` is an object with bare keys in deepObject style: what openapi-fetch and
+# @hey-api/openapi-ts send right with their default settings (docs/clients.md).
+# openapi-python-client (0.29.1) ignores the style and spreads the object's members as
+# parameters of their own: the Python client gives it `metadata[tier]` keys to spread.
 _METADATA_FILTER = {
     "in": "query",
     "name": "metadata",
-    "style": "form",
+    "style": "deepObject",
     "explode": True,
     "required": False,
-    "description": "`metadata[<key>]=<value>`: one metadata filter (SPEC.md §18), given as "
-    'the object `{"metadata[<key>]": "<value>"}`.',
+    "description": "`metadata[<key>]=<value>`: one metadata filter (docs/conversations.md), "
+    'the object `{"<key>": "<value>"}` in deepObject style.',
     "schema": {"$ref": "#/components/schemas/MetadataFilter"},
 }
 
 
-def _counts() -> dict[str, Any]:
+def _counts() -> Operation:
     example = {
         "status": "ok",
         "data": {
@@ -149,40 +144,45 @@ def _counts() -> dict[str, Any]:
             "by_type": {"direct": 5, "group": 7},
         },
     }
-    return operation(
+    return Operation(
+        "get",
+        BASE + "/counts",
         "count_conversations",
         tag=TAG,
         scope=READ,
         summary="Count conversations",
         description="The account's conversations, in total, by status and by type, in one "
         "atomic read whose cost does not grow with the account. No query parameters (422).",
-        parameters=[],
-        responses={
-            **success(200, "The counts.", "ConversationCountsEnvelope", example),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, ValidationFailed)),
-        },
+        query=EmptySchema,
+        success=success(200, "The counts.", "ConversationCountsEnvelope", example),
+        errors=(AUTHENTICATED, (PayloadTooLarge, ValidationFailed)),
     )
 
 
-def _get() -> dict[str, Any]:
-    return operation(
+def _get() -> Operation:
+    return Operation(
+        "get",
+        ITEM,
         "get_conversation",
         tag=TAG,
         scope=READ,
         summary="Retrieve a conversation",
         description="Honours If-None-Match (weak comparison): send the ETag you hold to get "
         "304, with no body, while the conversation is unchanged.",
-        parameters=[parameter("ConversationId"), parameter("IfNoneMatch")],
-        responses={
+        parameters=(parameter("ConversationId"), parameter("IfNoneMatch")),
+        converters=_SEGMENT,
+        success={
             **success(200, "The conversation.", "ConversationEnvelope", _ONE, ("ETag",)),
             **not_modified(),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, NotFound)),
         },
+        errors=(AUTHENTICATED, (PayloadTooLarge, NotFound)),
     )
 
 
-def _update() -> dict[str, Any]:
-    return operation(
+def _update() -> Operation:
+    return Operation(
+        "patch",
+        ITEM,
         "update_conversation",
         tag=TAG,
         scope=WRITE,
@@ -190,78 +190,79 @@ def _update() -> dict[str, Any]:
         description=f"A JSON Merge Patch (RFC 7396), sent as `{MERGE_PATCH}`; plain "
         f"{JSON_TYPES} is accepted too. An update that changes nothing returns the object "
         "unchanged (same version). Allowed in every status. Honours If-Match.",
-        parameters=[parameter("ConversationId"), parameter("IfMatch")],
-        requestBody=json_body("UpdateConversation", _PATCH, MERGE_PATCH),
-        responses={
-            **success(
-                200,
-                "The conversation after the update.",
-                "ConversationEnvelope",
-                _PATCHED,
-                ("ETag",),
-            ),
-            **error_responses(AUTHENTICATED, WITH_BODY, (NotFound, PreconditionFailed)),
-        },
+        parameters=(parameter("ConversationId"), parameter("IfMatch")),
+        converters=_SEGMENT,
+        body=UpdateConversationSchema,
+        body_example=_PATCH,
+        body_media_type=MERGE_PATCH,
+        success=success(
+            200, "The conversation after the update.", "ConversationEnvelope", _PATCHED, ("ETag",)
+        ),
+        errors=(AUTHENTICATED, WITH_BODY, (NotFound, PreconditionFailed)),
     )
 
 
-def _delete() -> dict[str, Any]:
+def _delete() -> Operation:
     gone = {
         "status": "ok",
         "data": {"id": EXAMPLE_ID, "object": "conversation", "deleted": True},
     }
-    return operation(
+    return Operation(
+        "delete",
+        ITEM,
         "delete_conversation",
         tag=TAG,
         scope=ADMIN,
         summary="Delete a conversation",
         description="Removes it for good: afterwards it is 404 and no list shows it. "
         "Honours If-Match.",
-        parameters=[parameter("ConversationId"), parameter("IfMatch")],
-        responses={
-            **success(200, "The conversation is deleted.", "DeletedConversationEnvelope", gone),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, NotFound, PreconditionFailed)),
-        },
+        parameters=(parameter("ConversationId"), parameter("IfMatch")),
+        converters=_SEGMENT,
+        success=success(200, "The conversation is deleted.", "DeletedConversationEnvelope", gone),
+        errors=(AUTHENTICATED, (PayloadTooLarge, NotFound, PreconditionFailed)),
     )
 
 
-def _transition(action: str) -> dict[str, Any]:
-    return operation(
+def _transition(action: str) -> Operation:
+    return Operation(
+        "post",
+        f"{ITEM}/{action}",
         f"{action}_conversation",
         tag=TAG,
         scope=WRITE,
         summary=f"{action.capitalize()} a conversation",
         description=f"{_TRANSITIONS[action]} The body is empty or `{{}}`. Honours If-Match "
         "and Idempotency-Key.",
-        parameters=[parameter("ConversationId"), parameter("IfMatch"), parameter("IdempotencyKey")],
-        requestBody=json_body("EmptyBody", {}),
-        responses={
-            **success(
-                200,
-                "The conversation after the move.",
-                "ConversationEnvelope",
-                _CHANGED,
-                ("ETag",),
-                replayable=True,
-            ),
-            **error_responses(
-                AUTHENTICATED,
-                WITH_BODY,
-                (NotFound, PreconditionFailed),
-                (InvalidTransition,) if action == "close" else (),
-                (IdempotencyInProgress, IdempotencyKeyReused),
-            ),
-        },
+        parameters=(parameter("ConversationId"), parameter("IfMatch"), parameter("IdempotencyKey")),
+        converters=_SEGMENT,
+        body=EmptySchema,
+        body_example={},
+        success=success(
+            200,
+            "The conversation after the move.",
+            "ConversationEnvelope",
+            _CHANGED,
+            ("ETag",),
+            replayable=True,
+        ),
+        errors=(
+            AUTHENTICATED,
+            WITH_BODY,
+            (NotFound, PreconditionFailed),
+            (InvalidTransition,) if action == "close" else (),
+            (IdempotencyInProgress, IdempotencyKeyReused),
+        ),
     )
 
 
-def conversation_paths(list_query: type[Schema]) -> dict[str, dict[str, Any]]:
-    """Every conversation path with its operations; `list_query` documents the list's query."""
-    found: dict[str, dict[str, Any]] = {
-        BASE: {"post": _create(), "get": _list(list_query)},
-        BASE + "/counts": {"get": _counts()},
-        ITEM: {"get": _get(), "patch": _update(), "delete": _delete()},
-    }
-    for action in _TRANSITIONS:
-        found[f"{ITEM}/{action}"] = {"post": _transition(action)}
-    return found
+CREATE = _create()
+LIST = _list()
+COUNTS = _counts()
+GET = _get()
+UPDATE = _update()
+DELETE = _delete()
+ARCHIVE, CLOSE, REOPEN = (_transition(action) for action in _TRANSITIONS)
+RESOURCE = Resource(
+    "app.api.conversations",
+    (CREATE, LIST, COUNTS, GET, UPDATE, DELETE, ARCHIVE, CLOSE, REOPEN),
+)

@@ -1,10 +1,10 @@
-"""The error responses of the OpenAPI document: one `Error` schema, the codes in the words.
+"""The error responses of the OpenAPI document: one `ErrorEnvelope` schema, the codes in the words.
 
 An operation names the errors it can answer as classes of the error tree (`app/errors.py`),
 so statuses and codes are never typed twice. `error_responses(...)` groups them by status:
-each status gets one response whose schema is `$ref: Error` and whose description lists
+each status gets one response whose schema is `$ref: ErrorEnvelope` and whose description lists
 its codes, and `default` covers any other status (500 `internal_error`) with the same
-schema, so a generated client parses every error into one `Error` model.
+schema, so a generated client parses every error into one `ErrorEnvelope` model.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def _response(errors: list[ErrorClass], preamble: str = "") -> dict[str, Any]:
         "headers": headers(required, optional),
         "content": {
             "application/json": {
-                "schema": ref("Error"),
+                "schema": ref("ErrorEnvelope"),
                 "example": {"status": "error", "error": body},
             }
         },
@@ -171,6 +171,6 @@ def error_responses(*groups: Iterable[ErrorClass]) -> Responses:
                 by_status[error.status].append(error)
     found: Responses = {status: _response(by_status[status]) for status in sorted(by_status)}
     found["default"] = _response(
-        [InternalError], "Any other status, in the same `Error` envelope (never a traceback). "
+        [InternalError], "Any other status, in the same `ErrorEnvelope` (never a traceback). "
     )
     return found

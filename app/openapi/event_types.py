@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema
-
 from app.domain.event_types import DESCRIPTIONS, event_type_resources
 from app.errors import PayloadTooLarge, ValidationFailed
 from app.openapi.components import ref
-from app.openapi.errors import AUTHENTICATED, error_responses
-from app.openapi.parts import operation, success
+from app.openapi.declare import Operation, Resource
+from app.openapi.errors import AUTHENTICATED
+from app.openapi.parts import success
+from app.schemas.events import EventTypeListQuerySchema
 from app.vocabulary import EVENT_TYPES_PATH, READ, WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT
 
 # The component each type's payload is.
@@ -33,25 +33,25 @@ _HEADERS = {
 }
 
 
-def _list_event_types(query: type[Schema]) -> dict[str, Any]:
+def _list_event_types() -> Operation:
     page = {"status": "ok", "data": event_type_resources(), "has_more": False, "next_cursor": None}
-    return operation(
+    return Operation(
+        "get",
+        EVENT_TYPES_PATH,
         "list_event_types",
         tag="Events",
         scope=READ,
         summary="List event types",
         description="Every type of event a webhook endpoint may be sent, with a line on what "
         "it means, in one page. Takes no query parameters (any is 422).",
-        parameters=[{"in": "query", "schema": query}],
-        responses={
-            **success(200, "Every event type.", "EventTypeList", page),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, ValidationFailed)),
-        },
+        query=EventTypeListQuerySchema,
+        success=success(200, "Every event type.", "EventTypeList", page),
+        errors=(AUTHENTICATED, (PayloadTooLarge, ValidationFailed)),
     )
 
 
-def event_type_paths(list_query: type[Schema]) -> dict[str, dict[str, Any]]:
-    return {EVENT_TYPES_PATH: {"get": _list_event_types(list_query)}}
+LIST = _list_event_types()
+RESOURCE = Resource("app.api.event_types", (LIST,))
 
 
 def _webhook(name: str) -> dict[str, Any]:
@@ -61,6 +61,8 @@ def _webhook(name: str) -> dict[str, Any]:
             "tags": ["Webhooks"],
             "summary": f"`{name}` (sent to your endpoint)",
             "description": f"{DESCRIPTIONS[name]}\n\n{_SIGNATURE}",
+            # The service calls you: no API key; the signature headers authenticate it.
+            "security": [],
             "parameters": [
                 {
                     "name": header,

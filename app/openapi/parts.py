@@ -98,13 +98,27 @@ HEADERS: dict[str, dict[str, Any]] = {
 }
 
 
+OPTIONAL = "-Optional"
+"""The suffix of a header component that a response may leave out (`ETag-Optional`)."""
+HEADER_COMPONENTS: dict[str, dict[str, Any]] = {
+    f"{name}{suffix}": {**header, "required": not suffix}
+    for name, header in HEADERS.items()
+    for suffix in ("", OPTIONAL)
+}
+"""Each header twice: required (under its own name) and optional; responses refer to them."""
+
+
+def _header_ref(component: str) -> dict[str, str]:
+    return {"$ref": f"#/components/headers/{component}"}
+
+
 def headers(required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The headers of a response; X-Request-Id is on every response."""
+    """The headers of a response, by reference; X-Request-Id is on every response."""
     found: dict[str, Any] = {}
     for name in ("X-Request-Id", *required):
-        found[name] = {**HEADERS[name], "required": True}
+        found[name] = _header_ref(name)
     for name in optional:
-        found[name] = {**HEADERS[name], "required": False}
+        found[name] = _header_ref(name + OPTIONAL)
     return found
 
 
@@ -248,7 +262,9 @@ def operation(
         "tags": [tag],
         "summary": summary,
         "description": f"{description}\n\nScope: `{scope}`.",
-        "security": [{"bearerAuth": [scope]}],
+        # An `http` scheme takes no scope names in a requirement (linters say so); the
+        # scope is in `x-scope` and in the words.
+        "security": [{"bearerAuth": []}],
         "x-scope": scope,
         **rest,
         "responses": responses,

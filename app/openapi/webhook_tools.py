@@ -7,8 +7,6 @@ of the error tree.
 
 from __future__ import annotations
 
-from typing import Any
-
 from app.errors import (
     IdempotencyInProgress,
     IdempotencyKeyReused,
@@ -17,34 +15,36 @@ from app.errors import (
     ValidationFailed,
     WebhookEndpointDisabled,
 )
-from app.openapi.components import ref
-from app.openapi.errors import AUTHENTICATED, WITH_BODY, error_responses
-from app.openapi.parts import json_body, operation, parameter, success
+from app.openapi.declare import Operation
+from app.openapi.errors import AUTHENTICATED, WITH_BODY
+from app.openapi.parts import parameter, success
 from app.openapi.webhooks import DELIVERIES, EXAMPLE_DELIVERY, ITEM, TAG
+from app.schemas.common import EmptySchema
+from app.schemas.webhook_tools import RecoverWebhookEventsSchema, WebhookAttemptListQuerySchema
 from app.store.webhook_tools import RECOVERY_BYTE_BUDGET, RECOVERY_READ_BUDGET
 from app.vocabulary import ADMIN, WEBHOOK_TEST_EVENT
 
 DELIVERY = DELIVERIES + "/{delivery_id}"
 
 
-def _get_delivery() -> dict[str, Any]:
-    return operation(
+def _get_delivery() -> Operation:
+    return Operation(
+        "get",
+        DELIVERY,
         "get_webhook_delivery",
         tag=TAG,
         scope=ADMIN,
         summary="Retrieve a webhook delivery",
         description="One delivery of the endpoint: its status, attempts so far, and the last "
         "one's outcome. 404 for another endpoint's delivery, or one past EVENT_RETENTION_DAYS.",
-        parameters=[parameter("WebhookEndpointId"), parameter("WebhookDeliveryId")],
-        responses={
-            **success(
-                200,
-                "The delivery.",
-                "WebhookDeliveryEnvelope",
-                {"status": "ok", "data": EXAMPLE_DELIVERY},
-            ),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, NotFound)),
-        },
+        parameters=(parameter("WebhookEndpointId"), parameter("WebhookDeliveryId")),
+        success=success(
+            200,
+            "The delivery.",
+            "WebhookDeliveryEnvelope",
+            {"status": "ok", "data": EXAMPLE_DELIVERY},
+        ),
+        errors=(AUTHENTICATED, (PayloadTooLarge, NotFound)),
     )
 
 
@@ -59,9 +59,11 @@ EXAMPLE_ATTEMPT = {
 }
 
 
-def _list_attempts() -> dict[str, Any]:
+def _list_attempts() -> Operation:
     page = {"status": "ok", "data": [EXAMPLE_ATTEMPT], "has_more": False, "next_cursor": None}
-    return operation(
+    return Operation(
+        "get",
+        DELIVERY + "/attempts",
         "list_webhook_attempts",
         tag=TAG,
         scope=ADMIN,
@@ -70,18 +72,17 @@ def _list_attempts() -> dict[str, Any]:
         "long it took, the receiver's status code or the error, and the first 1,024 bytes of "
         "its answer as text. Kept as long as the delivery. Takes no query parameters (any is "
         "422).",
-        parameters=[parameter("WebhookEndpointId"), parameter("WebhookDeliveryId")],
-        responses={
-            **success(200, "The delivery's last attempts.", "WebhookAttemptList", page),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, NotFound)),
-        },
+        parameters=(parameter("WebhookEndpointId"), parameter("WebhookDeliveryId")),
+        query=WebhookAttemptListQuerySchema,
+        success=success(200, "The delivery's last attempts.", "WebhookAttemptList", page),
+        errors=(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, NotFound)),
     )
 
 
 _IDEMPOTENT = (IdempotencyInProgress, IdempotencyKeyReused)
 
 
-def _send_test() -> dict[str, Any]:
+def _send_test() -> Operation:
     pending = {
         **EXAMPLE_DELIVERY,
         "event_type": WEBHOOK_TEST_EVENT,
@@ -91,7 +92,9 @@ def _send_test() -> dict[str, Any]:
         "last_status_code": None,
         "next_attempt_at": "2026-11-30T09:00:00.000Z",
     }
-    return operation(
+    return Operation(
+        "post",
+        ITEM + "/test",
         "send_webhook_test",
         tag=TAG,
         scope=ADMIN,
@@ -101,24 +104,21 @@ def _send_test() -> dict[str, Any]:
         "as a delivery like any other: signed, retried, in its deliveries. The event is not "
         "in the events feed (404 there by id). 409 `webhook_endpoint_disabled` while the "
         "endpoint is disabled. The body is empty or `{}`. Honours Idempotency-Key.",
-        parameters=[parameter("WebhookEndpointId"), parameter("IdempotencyKey")],
-        requestBody=json_body("EmptyBody", {}),
-        responses={
-            **success(
-                200,
-                "The test event's delivery, due now.",
-                "WebhookDeliveryEnvelope",
-                {"status": "ok", "data": pending},
-                replayable=True,
-            ),
-            **error_responses(
-                AUTHENTICATED, WITH_BODY, (NotFound, WebhookEndpointDisabled), _IDEMPOTENT
-            ),
-        },
+        parameters=(parameter("WebhookEndpointId"), parameter("IdempotencyKey")),
+        body=EmptySchema,
+        body_example={},
+        success=success(
+            200,
+            "The test event's delivery, due now.",
+            "WebhookDeliveryEnvelope",
+            {"status": "ok", "data": pending},
+            replayable=True,
+        ),
+        errors=(AUTHENTICATED, WITH_BODY, (NotFound, WebhookEndpointDisabled), _IDEMPOTENT),
     )
 
 
-def _recover() -> dict[str, Any]:
+def _recover() -> Operation:
     done = {
         "status": "ok",
         "data": {
@@ -128,7 +128,9 @@ def _recover() -> dict[str, Any]:
             "next_since": "2026-11-27T08:14:03.117Z",
         },
     }
-    return operation(
+    return Operation(
+        "post",
+        ITEM + "/recover",
         "recover_webhook_events",
         tag=TAG,
         scope=ADMIN,
@@ -142,32 +144,18 @@ def _recover() -> dict[str, Any]:
         "again with `since: next_since`. A `since` older than EVENT_RETENTION_DAYS reads "
         "from the oldest event kept. 409 `webhook_endpoint_disabled` while the endpoint is "
         "disabled. Honours Idempotency-Key (the outcome is recorded with the change).",
-        parameters=[parameter("WebhookEndpointId"), parameter("IdempotencyKey")],
-        requestBody={
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": ref("RecoverWebhookEvents"),
-                    "example": {"since": "2026-11-26T00:00:00Z"},
-                }
-            },
-        },
-        responses={
-            **success(
-                200, "What the call made due.", "WebhookRecoveryEnvelope", done, replayable=True
-            ),
-            **error_responses(
-                AUTHENTICATED, WITH_BODY, (NotFound, WebhookEndpointDisabled), _IDEMPOTENT
-            ),
-        },
+        parameters=(parameter("WebhookEndpointId"), parameter("IdempotencyKey")),
+        body=RecoverWebhookEventsSchema,
+        body_example={"since": "2026-11-26T00:00:00Z"},
+        body_required=True,
+        success=success(
+            200, "What the call made due.", "WebhookRecoveryEnvelope", done, replayable=True
+        ),
+        errors=(AUTHENTICATED, WITH_BODY, (NotFound, WebhookEndpointDisabled), _IDEMPOTENT),
     )
 
 
-def webhook_tool_paths() -> dict[str, dict[str, Any]]:
-    """The paths of the webhook tools with their operations."""
-    return {
-        DELIVERY: {"get": _get_delivery()},
-        DELIVERY + "/attempts": {"get": _list_attempts()},
-        ITEM + "/test": {"post": _send_test()},
-        ITEM + "/recover": {"post": _recover()},
-    }
+GET_DELIVERY = _get_delivery()
+LIST_ATTEMPTS = _list_attempts()
+SEND_TEST = _send_test()
+RECOVER = _recover()

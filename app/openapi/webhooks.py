@@ -6,10 +6,6 @@ as classes of the error tree.
 
 from __future__ import annotations
 
-from typing import Any
-
-from marshmallow import Schema
-
 from app.errors import (
     IdempotencyInProgress,
     IdempotencyKeyReused,
@@ -21,15 +17,16 @@ from app.errors import (
     WebhookEndpointDisabled,
 )
 from app.openapi.conversations import MERGE_PATCH
-from app.openapi.errors import AUTHENTICATED, WITH_BODY, error_responses
+from app.openapi.declare import QUERY, Operation
+from app.openapi.errors import AUTHENTICATED, WITH_BODY
 from app.openapi.events import EXAMPLE_EVENT
-from app.openapi.parts import (
-    EXAMPLE_DELIVERY_ID,
-    EXAMPLE_ENDPOINT_ID,
-    json_body,
-    operation,
-    parameter,
-    success,
+from app.openapi.parts import EXAMPLE_DELIVERY_ID, EXAMPLE_ENDPOINT_ID, parameter, success
+from app.schemas.common import EmptySchema
+from app.schemas.webhooks import (
+    CreateWebhookEndpointSchema,
+    UpdateWebhookEndpointSchema,
+    WebhookDeliveryListQuerySchema,
+    WebhookListQuerySchema,
 )
 from app.store.webhook_endpoints import MAX_ENDPOINTS
 from app.vocabulary import ADMIN, WEBHOOK_ENDPOINTS_PATH
@@ -87,7 +84,7 @@ _URL_RULE = (
 )
 
 
-def _create() -> dict[str, Any]:
+def _create() -> Operation:
     created = success(
         201,
         "The new endpoint, with its signing secret: the only answer besides rotate_secret "
@@ -97,7 +94,9 @@ def _create() -> dict[str, Any]:
         replayable=True,
     )
     created[201]["links"] = _LINKS
-    return operation(
+    return Operation(
+        "post",
+        BASE,
         "create_webhook_endpoint",
         tag=TAG,
         scope=ADMIN,
@@ -106,53 +105,51 @@ def _create() -> dict[str, Any]:
         f"subscribes to is POSTed to its URL, signed. {_URL_RULE} An account has at most "
         f"{MAX_ENDPOINTS} endpoints (422 `too_many_webhook_endpoints` past that). Honours "
         "Idempotency-Key: a replay shows the same endpoint and secret.",
-        parameters=[parameter("IdempotencyKey")],
-        requestBody=json_body(
-            "CreateWebhookEndpoint",
-            {"url": "https://hooks.example.com/saasignal", "enabled_events": ["*"]},
-            required=True,  # `url` is required, so an absent body (`{}`) is a 422
-        ),
-        responses={
-            **created,
-            **error_responses(AUTHENTICATED, WITH_BODY, (TooManyWebhookEndpoints,), _IDEMPOTENT),
-        },
+        parameters=(parameter("IdempotencyKey"),),
+        body=CreateWebhookEndpointSchema,
+        body_example={"url": "https://hooks.example.com/saasignal", "enabled_events": ["*"]},
+        body_required=True,  # `url` is required, so an absent body (`{}`) is a 422
+        success=created,
+        errors=(AUTHENTICATED, WITH_BODY, (TooManyWebhookEndpoints,), _IDEMPOTENT),
     )
 
 
-def _list(query: type[Schema]) -> dict[str, Any]:
+def _list() -> Operation:
     page = {"status": "ok", "data": [EXAMPLE_ENDPOINT], "has_more": False, "next_cursor": None}
-    return operation(
+    return Operation(
+        "get",
+        BASE,
         "list_webhook_endpoints",
         tag=TAG,
         scope=ADMIN,
         summary="List webhook endpoints",
         description="Newest first, without their secrets. Unknown or repeated parameters, "
         "bad values and a limit out of range are 422.",
-        parameters=[{"in": "query", "schema": query}],
-        responses={
-            **success(200, "A page of webhook endpoints.", "WebhookEndpointList", page),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, InvalidCursor)),
-        },
+        query=WebhookListQuerySchema,
+        success=success(200, "A page of webhook endpoints.", "WebhookEndpointList", page),
+        errors=(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, InvalidCursor)),
     )
 
 
-def _get() -> dict[str, Any]:
-    return operation(
+def _get() -> Operation:
+    return Operation(
+        "get",
+        ITEM,
         "get_webhook_endpoint",
         tag=TAG,
         scope=ADMIN,
         summary="Retrieve a webhook endpoint",
         description="Without its secret.",
-        parameters=[parameter("WebhookEndpointId")],
-        responses={
-            **success(200, "The webhook endpoint.", "WebhookEndpointEnvelope", _ONE),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, NotFound)),
-        },
+        parameters=(parameter("WebhookEndpointId"),),
+        success=success(200, "The webhook endpoint.", "WebhookEndpointEnvelope", _ONE),
+        errors=(AUTHENTICATED, (PayloadTooLarge, NotFound)),
     )
 
 
-def _update() -> dict[str, Any]:
-    return operation(
+def _update() -> Operation:
+    return Operation(
+        "patch",
+        ITEM,
         "update_webhook_endpoint",
         tag=TAG,
         scope=ADMIN,
@@ -162,40 +159,38 @@ def _update() -> dict[str, Any]:
         "`description: null` clears it. `status: disabled` stops every delivery "
         "(`disabled_reason: manual`); `status: enabled` clears the reason and sends the "
         f"events written from then on, never those written while it was disabled. {_URL_RULE}",
-        parameters=[parameter("WebhookEndpointId")],
-        requestBody=json_body(
-            "UpdateWebhookEndpoint",
-            {"enabled_events": ["conversation.closed"], "status": "enabled"},
-            MERGE_PATCH,
-        ),
-        responses={
-            **success(200, "The endpoint after the update.", "WebhookEndpointEnvelope", _ONE),
-            **error_responses(AUTHENTICATED, WITH_BODY, (NotFound,)),
-        },
+        parameters=(parameter("WebhookEndpointId"),),
+        body=UpdateWebhookEndpointSchema,
+        body_example={"enabled_events": ["conversation.closed"], "status": "enabled"},
+        body_media_type=MERGE_PATCH,
+        success=success(200, "The endpoint after the update.", "WebhookEndpointEnvelope", _ONE),
+        errors=(AUTHENTICATED, WITH_BODY, (NotFound,)),
     )
 
 
-def _delete() -> dict[str, Any]:
+def _delete() -> Operation:
     gone = {
         "status": "ok",
         "data": {"id": EXAMPLE_ENDPOINT_ID, "object": "webhook_endpoint", "deleted": True},
     }
-    return operation(
+    return Operation(
+        "delete",
+        ITEM,
         "delete_webhook_endpoint",
         tag=TAG,
         scope=ADMIN,
         summary="Delete a webhook endpoint",
         description="Nothing is sent to it from now on; afterwards it is 404.",
-        parameters=[parameter("WebhookEndpointId")],
-        responses={
-            **success(200, "The endpoint is deleted.", "DeletedWebhookEndpointEnvelope", gone),
-            **error_responses(AUTHENTICATED, (PayloadTooLarge, NotFound)),
-        },
+        parameters=(parameter("WebhookEndpointId"),),
+        success=success(200, "The endpoint is deleted.", "DeletedWebhookEndpointEnvelope", gone),
+        errors=(AUTHENTICATED, (PayloadTooLarge, NotFound)),
     )
 
 
-def _rotate() -> dict[str, Any]:
-    return operation(
+def _rotate() -> Operation:
+    return Operation(
+        "post",
+        ITEM + "/rotate_secret",
         "rotate_webhook_secret",
         tag=TAG,
         scope=ADMIN,
@@ -204,24 +199,25 @@ def _rotate() -> dict[str, Any]:
         "signing beside it (two signatures in `webhook-signature`) for 24 hours, so the "
         "receiver can switch without refusing a delivery. The body is empty or `{}`. Honours "
         "Idempotency-Key.",
-        parameters=[parameter("WebhookEndpointId"), parameter("IdempotencyKey")],
-        requestBody=json_body("EmptyBody", {}),
-        responses={
-            **success(
-                200,
-                "The endpoint with its new secret.",
-                "WebhookEndpointWithSecretEnvelope",
-                _WITH_SECRET,
-                replayable=True,
-            ),
-            **error_responses(AUTHENTICATED, WITH_BODY, (NotFound,), _IDEMPOTENT),
-        },
+        parameters=(parameter("WebhookEndpointId"), parameter("IdempotencyKey")),
+        body=EmptySchema,
+        body_example={},
+        success=success(
+            200,
+            "The endpoint with its new secret.",
+            "WebhookEndpointWithSecretEnvelope",
+            _WITH_SECRET,
+            replayable=True,
+        ),
+        errors=(AUTHENTICATED, WITH_BODY, (NotFound,), _IDEMPOTENT),
     )
 
 
-def _list_deliveries(query: type[Schema]) -> dict[str, Any]:
+def _list_deliveries() -> Operation:
     page = {"status": "ok", "data": [EXAMPLE_DELIVERY], "has_more": True, "next_cursor": "eyJr..."}
-    return operation(
+    return Operation(
+        "get",
+        DELIVERIES,
         "list_webhook_deliveries",
         tag=TAG,
         scope=ADMIN,
@@ -232,17 +228,14 @@ def _list_deliveries(query: type[Schema]) -> dict[str, Any]:
         "none) while `has_more` is true: follow `next_cursor`. A cursor is bound to its "
         "endpoint and filters. Unknown or repeated parameters, bad values and a limit out "
         "of range are 422.",
-        parameters=[parameter("WebhookEndpointId"), {"in": "query", "schema": query}],
-        responses={
-            **success(200, "A page of deliveries.", "WebhookDeliveryList", page),
-            **error_responses(
-                AUTHENTICATED, (PayloadTooLarge, ValidationFailed, InvalidCursor, NotFound)
-            ),
-        },
+        parameters=(parameter("WebhookEndpointId"), QUERY),
+        query=WebhookDeliveryListQuerySchema,
+        success=success(200, "A page of deliveries.", "WebhookDeliveryList", page),
+        errors=(AUTHENTICATED, (PayloadTooLarge, ValidationFailed, InvalidCursor, NotFound)),
     )
 
 
-def _retry() -> dict[str, Any]:
+def _retry() -> Operation:
     pending = {
         "status": "ok",
         "data": {
@@ -251,7 +244,9 @@ def _retry() -> dict[str, Any]:
             "next_attempt_at": "2026-11-30T09:00:00.000Z",
         },
     }
-    return operation(
+    return Operation(
+        "post",
+        DELIVERIES + "/{delivery_id}/retry",
         "retry_webhook_delivery",
         tag=TAG,
         scope=ADMIN,
@@ -260,31 +255,25 @@ def _retry() -> dict[str, Any]:
         "`failed` one too); while an attempt is in flight, the retry follows it if it fails. "
         "409 `webhook_endpoint_disabled` while the endpoint is disabled. The body is empty "
         "or `{}`. Honours Idempotency-Key.",
-        parameters=[
+        parameters=(
             parameter("WebhookEndpointId"),
             parameter("WebhookDeliveryId"),
             parameter("IdempotencyKey"),
-        ],
-        requestBody=json_body("EmptyBody", {}),
-        responses={
-            **success(
-                200, "The delivery, due now.", "WebhookDeliveryEnvelope", pending, replayable=True
-            ),
-            **error_responses(
-                AUTHENTICATED, WITH_BODY, (NotFound, WebhookEndpointDisabled), _IDEMPOTENT
-            ),
-        },
+        ),
+        body=EmptySchema,
+        body_example={},
+        success=success(
+            200, "The delivery, due now.", "WebhookDeliveryEnvelope", pending, replayable=True
+        ),
+        errors=(AUTHENTICATED, WITH_BODY, (NotFound, WebhookEndpointDisabled), _IDEMPOTENT),
     )
 
 
-def webhook_paths(
-    list_query: type[Schema], deliveries_query: type[Schema]
-) -> dict[str, dict[str, Any]]:
-    """Every webhook path with its operations; the queries of the two lists."""
-    return {
-        BASE: {"post": _create(), "get": _list(list_query)},
-        ITEM: {"get": _get(), "patch": _update(), "delete": _delete()},
-        ITEM + "/rotate_secret": {"post": _rotate()},
-        DELIVERIES: {"get": _list_deliveries(deliveries_query)},
-        DELIVERIES + "/{delivery_id}/retry": {"post": _retry()},
-    }
+CREATE = _create()
+LIST = _list()
+GET = _get()
+UPDATE = _update()
+DELETE = _delete()
+ROTATE_SECRET = _rotate()
+LIST_DELIVERIES = _list_deliveries()
+RETRY_DELIVERY = _retry()

@@ -1,10 +1,10 @@
 """What a request's first script checks before its work (SPEC.md §4), in lib.lua's `admit`.
 
 An `Admission` rides on the request's Charge. The first script the request runs takes its
-named inputs beside its own keys and arguments, beside flask-limiter's counter
-command in the same pipeline: the key's record (401), the scope (403), the counter (429),
-the Idempotency-Key (replay, 409, 422, claimed), then the script's tokens and work. Once
-admitted, a later script of the same request checks nothing again.
+named inputs beside its own keys and arguments, beside the rate limiter's counter
+(lua/count_request.lua) in the same pipeline: the key's record (401), the scope (403), the
+counter (429), the Idempotency-Key (replay, 409, 422, claimed), then the script's tokens
+and work. Once admitted, a later script of the same request checks nothing again.
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ from typing import Any
 
 from app.store.idempotency import Claim
 
+"""The counter's script (lua/count_request.lua), sent by text beside the request's script."""
+
 
 @dataclasses.dataclass(frozen=True)
 class RateCounter:
-    """A rate limiter's counter to bump in the request's pipeline: its key, its script."""
+    """A rate limiter's counter to bump in the request's pipeline (lua/count_request.lua):
+    its key and its window in seconds."""
 
     key: str
     expiry: int
-    script: str
 
 
 @dataclasses.dataclass

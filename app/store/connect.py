@@ -171,7 +171,7 @@ def check_redis_version(client: Any) -> None:
 
 
 def limits_storage_uri(url: str | None) -> str:
-    """The storage URI flask-limiter (through `limits`) needs for the same Redis."""
+    """The storage URI `limits` needs for the same Redis (app/web/ratelimit.py)."""
     if url is None:
         return "memory://"
     if url.startswith("unix://"):

@@ -134,7 +134,7 @@ ENTRIES = (
     _e(
         "limits_prefix",
         "prefix",
-        "flask-limiter's keys, through `limits`: the per-key bucket "
+        "the rate limiter's keys, through `limits`: the per-key bucket "
         "(in the account's slot) and the per-address failed logins",
     ),  # fmt: skip
 )

@@ -30,7 +30,15 @@ from redis.commands.core import Script
 
 from app.store.codes import CODES, SHAPE_POSITIONS, Code, Reply, codes_table, positions
 
-__all__ = ["Code", "LoadedScript", "Reply", "ScriptInputError", "codes_table", "register_scripts"]
+__all__ = [
+    "Code",
+    "LoadedScript",
+    "Reply",
+    "ScriptInputError",
+    "codes_table",
+    "full_source",
+    "register_scripts",
+]
 
 SCRIPT_NAMES = (
     "debit_tokens",
@@ -65,7 +73,10 @@ WEBHOOK_SCRIPT_NAMES = (
     "trim_webhook_listings",
     "migrate_webhook_account",
 )
-ALL_SCRIPT_NAMES = (*SCRIPT_NAMES, *WEBHOOK_SCRIPT_NAMES)
+# Sent by text in a pipeline beside another script (the rate limiter's counter, beside the
+# request's first script): the codes and inputs only, none of the helpers, so it stays short.
+BARE_SCRIPT_NAMES = ("count_request",)
+ALL_SCRIPT_NAMES = (*SCRIPT_NAMES, *WEBHOOK_SCRIPT_NAMES, *BARE_SCRIPT_NAMES)
 # The helpers every script gets, in this order, after its codes and inputs.
 LIBRARIES = ("lib", "lib_events", "lib_inbox")
 
@@ -225,6 +236,8 @@ def declarations() -> dict[str, Declaration]:
 @functools.cache
 def full_source(name: str) -> str:
     """What Redis runs: the codes, the bound inputs, lib.lua (and webhooks.lua), the body."""
+    if name in BARE_SCRIPT_NAMES:
+        return "\n".join([codes_table(), _prologue(declarations()[name]), _source(name)])
     parts = [codes_table(), _prologue(declarations()[name]), *map(_source, LIBRARIES)]
     if name in WEBHOOK_SCRIPT_NAMES:
         parts.append(_source("webhooks"))

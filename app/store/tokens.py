@@ -7,8 +7,9 @@ docs/internals/scripts.md), and `run` settles the request's `Charge` from the re
 raises the service's error for the codes every such script shares.
 
 A request's first script also admits it (admission.py): `run` sends it in one pipeline
-after flask-limiter's counter command, so a request whose account the process knows is
-one round trip. A script that does not admit (the webhook writes) is preceded by `admit`.
+after the rate limiter's counter (lua/count_request.lua), so a request whose account the
+process knows is one round trip. A script that does not admit (the webhook writes) is
+preceded by `admit`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from app.store.admission import Admission, skip
 from app.store.failures import REDIS_ERRORS, reports_unavailable
 from app.store.idempotency import Replayed, replay_of
 from app.store.keyspace import Keyspace
-from app.store.scripts import Code, LoadedScript, Reply, register_scripts
+from app.store.scripts import Code, LoadedScript, Reply, full_source, register_scripts
 
 log = logging.getLogger("saasignal")
 
@@ -164,8 +165,14 @@ class TokenStore:
         else:
             ordered_keys, ordered_args = script.order(keys, args)
             pipe = self.client.pipeline(transaction=False)
-            # By name: a cluster pipeline has no eval() method, but routes the command.
-            pipe.execute_command("EVAL", counter.script, 1, counter.key, counter.expiry, 1)
+            counting = self.scripts["count_request"]
+            count_keys, count_args = counting.order(
+                {"counter": counter.key}, {"window": counter.expiry, "amount": 1}
+            )
+            # By name: a cluster pipeline has no eval() method, but routes the command. By
+            # text (a bare script, short): never a NOSCRIPT to recover from mid-pipeline.
+            source = full_source("count_request")
+            pipe.execute_command("EVAL", source, len(count_keys), *count_keys, *count_args)
             pipe.pttl(counter.key)
             pipe.execute_command(
                 "EVALSHA", script.sha, len(ordered_keys), *ordered_keys, *ordered_args
@@ -174,7 +181,7 @@ class TokenStore:
             for found in (count, ttl_ms):
                 if isinstance(found, Exception):
                     raise found
-            admission.count, admission.ttl_ms = int(count), int(ttl_ms)
+            admission.count, admission.ttl_ms = int(counting.decode(count).count), int(ttl_ms)
             if isinstance(result, NoScriptError):  # Redis restarted: load it, run it alone
                 reply = script(keys, args)
             elif isinstance(result, Exception):

@@ -14,6 +14,7 @@ import time
 
 from flask import Flask, Response, current_app, g, request
 
+from app.openapi.declare import Operation
 from app.services import Services
 from app.store.events import Origin
 from app.store.idempotency import Claim
@@ -38,6 +39,8 @@ class RequestContext:
     rate_limit: LimitState | None = None
     idempotency_key: str | None = None
     claim: Claim | None = None
+    # The declaration of the operation being served (app/web/routing.py's `route`).
+    operation: Operation | None = None
 
     @property
     def account(self) -> str:

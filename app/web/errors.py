@@ -112,7 +112,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(StorageError)
     def _limiter_storage_error(error: StorageError) -> Response:
-        # flask-limiter's storage failed: limits are never skipped, the request is a 503.
+        # The rate limiter's storage failed: limits are never skipped, the request is a 503.
         # Its text names the address and port: the log gets it, the body never does.
         return render(StorageUnavailable(f"rate-limit storage: {error}"))
 

@@ -85,8 +85,8 @@ def _require_token(token: str | None) -> None:
 
 
 def route_of_request() -> str:
-    """The URL rule that matched (`/…/<conversation>`), never the raw path; a converter's
-    name is left out (`<conversation_segment:conversation>` is `<conversation>`), so a
+    """The URL rule that matched (`/…/<conversation_id>`), never the raw path; a converter's
+    name is left out (`<conversation_segment:conversation_id>` is `<conversation_id>`), so a
     label does not change when a route's converter does."""
     rule = request.url_rule
     return _label(rule.rule) if rule is not None else _UNMATCHED

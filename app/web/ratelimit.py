@@ -1,18 +1,22 @@
-"""Rate limits through flask-limiter's strategy and storage (SPEC.md §4).
+"""Rate limits on `limits`' documented API: its storage, its strategies (SPEC.md §4).
 
-flask-limiter provides the storage (the same Redis, or memory for the embedded store) and
-the strategy; the service calls it itself, after authentication and the scope check, so
-that the order of checks is the contract's. Its automatic per-route checks are off.
+`limits` provides the storage (the same Redis, or memory for the embedded store) and the
+strategy; the service calls it itself, after authentication and the scope check, so that
+the order of checks is the contract's. No Flask extension is involved: there is no per-route
+limit to check, so nothing hooks into the request.
 
 If the limiter's storage fails, the request fails with 503: limits are never silently
 skipped, and a request is never served unlimited.
 
-With the default fixed window on Redis, the limiter costs no round trip of its own: its
-counter command goes in the same pipeline as the request's one script, which reads the
-counter to refuse past the limit (`counter`; SPEC.md §4, lib.lua's admit), and the bucket
-is named by the account's hash tag and the secret's SHA-256 digest, so it lives in the
-account's cluster slot. Other strategies, and the embedded store, count apart, first, and
-tell the script their verdict.
+With the default fixed window on Redis, the limiter costs no round trip of its own: the
+request's pipeline counts it (lua/count_request.lua, the fixed window as limits documents
+it: a window starts with its first request, every request in it counts, it resets when it
+expires) beside the request's one script, which reads the counter to refuse past the limit
+(SPEC.md §4, lib.lua's admit). The counter's key is the one limits' own fixed window uses
+(the storage's prefix, then `RateLimitItem.key_for` of the bucket), and the bucket is named
+by the account's hash tag and the secret's SHA-256 digest, so it lives in the account's
+cluster slot. Other strategies, and the embedded store, count apart, first, with the
+strategy's `hit`, and tell the script their verdict.
 """
 
 from __future__ import annotations
@@ -22,9 +26,15 @@ import math
 import time
 from typing import Any
 
-from flask import Flask, Response
-from flask_limiter import Limiter
+from flask import Response
 from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import (
+    FixedWindowRateLimiter,
+    MovingWindowRateLimiter,
+    RateLimiter,
+    SlidingWindowCounterRateLimiter,
+)
 
 from app.config import Config
 from app.errors import RateLimited
@@ -50,6 +60,14 @@ class LimitState:
         response.headers.update(self.headers())
 
 
+# RATE_LIMIT_STRATEGY's names (app/config.py) → limits' strategies.
+STRATEGIES: dict[str, type[RateLimiter]] = {
+    "fixed-window": FixedWindowRateLimiter,
+    "moving-window": MovingWindowRateLimiter,
+    "sliding-window-counter": SlidingWindowCounterRateLimiter,
+}
+
+
 class RateLimits:
     """The per-key limit and the per-address limit on failed authentications."""
 
@@ -57,8 +75,10 @@ class RateLimits:
         self.per_key: RateLimitItem = parse(config.rate_limit)
         self.auth_failures: RateLimitItem = parse(config.auth_failure_rate_limit)
         options: dict[str, Any] = {}
+        self.key_prefix = ""
         if config.redis_url is not None:
-            options["key_prefix"] = Keyspace(config.redis_key_prefix).limits_prefix()
+            self.key_prefix = Keyspace(config.redis_key_prefix).limits_prefix()
+            options["key_prefix"] = self.key_prefix
             # Without timeouts a hung Redis would hang every request instead of a quick 503;
             # without retries off, a counter INCR whose reply was lost could count twice.
             options["socket_timeout"] = SOCKET_TIMEOUT
@@ -66,34 +86,10 @@ class RateLimits:
             options["retry"] = no_retry()
             # Its Redis errors as limits' StorageError, which the service answers with 503.
             options["wrap_exceptions"] = True
-        self.extension = Limiter(
-            key_func=lambda: "",
-            storage_uri=limits_storage_uri(config.redis_url),
-            storage_options=options,
-            strategy=config.rate_limit_strategy,
-            headers_enabled=False,
-        )
-        # The service checks limits itself, in the order of SPEC.md §4.
-        self.extension.request_filter(lambda: True)
+        self.storage = storage_from_string(limits_storage_uri(config.redis_url), **options)
+        self.strategy = STRATEGIES[config.rate_limit_strategy](self.storage)
         self.fixed_window = config.rate_limit_strategy == "fixed-window"
         self.redis_storage = config.redis_url is not None
-
-    def init_app(self, app: Flask) -> None:
-        """Bind flask-limiter (storage, strategy) without its per-route hooks.
-
-        flask-limiter registers hooks that look up route limits on every request; this
-        service declares none (it calls the strategy itself, after authentication), so the
-        hooks would only cost time: about a tenth of a request's CPU. They are removed.
-        """
-        hooks: tuple[dict[Any, list[Any]], ...] = (
-            app.before_request_funcs,
-            app.after_request_funcs,
-            app.teardown_request_funcs,
-        )
-        before = [list(registry.get(None, [])) for registry in hooks]
-        self.extension.init_app(app)
-        for registry, kept in zip(hooks, before, strict=True):
-            registry[None] = kept
 
     def bucket(self, account: str, secret_digest: str) -> tuple[str, str, str]:
         """The key's bucket: the account's hash tag and the secret's digest (SPEC.md §4)."""
@@ -102,21 +98,20 @@ class RateLimits:
     def counter(self, account: str, secret_digest: str) -> RateCounter | None:
         """The key's counter for the request's pipeline, where the strategy is one command.
 
-        With the fixed window on Redis, flask-limiter's counter is one `incr_expire` script
-        on its key for the bucket: the service sends it beside the request's script. Other
-        strategies, and the embedded store, keep their own call (`judge`).
+        With the fixed window on Redis, the counter is one script on the bucket's key (the
+        key limits' fixed window would use): the service sends it beside the request's
+        script. Other strategies, and the embedded store, keep their own call (`judge`).
         """
         if not (self.fixed_window and self.redis_storage):
             return None
-        storage: Any = self.extension.storage
-        key = str(storage.prefixed_key(self.per_key.key_for(*self.bucket(account, secret_digest))))
-        return RateCounter(key, self.per_key.get_expiry(), storage.lua_incr_expire.script)
+        bucket = self.per_key.key_for(*self.bucket(account, secret_digest))
+        return RateCounter(f"{self.key_prefix}:{bucket}", self.per_key.get_expiry())
 
     def judge(self, account: str, secret_digest: str) -> tuple[bool, LimitState, int]:
         """Count one request with the strategy's own call: whether it is allowed, the
         headers' state and the seconds until the window resets (for strategies that are
         not one command in the pipeline)."""
-        strategy = self.extension.limiter
+        strategy = self.strategy
         bucket = self.bucket(account, secret_digest)
         allowed = strategy.hit(self.per_key, *bucket)
         reset, remaining = strategy.get_window_stats(self.per_key, *bucket)
@@ -134,9 +129,9 @@ class RateLimits:
     def check_address(self, address: str) -> None:
         """Refuse a failing key from an address past its budget of failed authentications
         (a valid key keeps working from there: SPEC.md §4)."""
-        if self.extension.limiter.test(self.auth_failures, "auth-failure", address):
+        if self.strategy.test(self.auth_failures, "auth-failure", address):
             return
-        strategy = self.extension.limiter
+        strategy = self.strategy
         reset, _ = strategy.get_window_stats(self.auth_failures, "auth-failure", address)
         raise RateLimited(
             retry_after=math.ceil(reset - time.time()),
@@ -145,4 +140,4 @@ class RateLimits:
 
     def record_failure(self, address: str) -> None:
         """Count one failed authentication against an address."""
-        self.extension.limiter.hit(self.auth_failures, "auth-failure", address)
+        self.strategy.hit(self.auth_failures, "auth-failure", address)

@@ -18,9 +18,10 @@ from .deleted_webhook_endpoint import DeletedWebhookEndpoint
 from .deleted_webhook_endpoint_envelope import DeletedWebhookEndpointEnvelope
 from .empty_body import EmptyBody
 from .enabled_event import EnabledEvent
+from .error_code import ErrorCode
 from .error_detail import ErrorDetail
 from .error_details import ErrorDetails
-from .error_envelope import Error
+from .error_envelope import ErrorEnvelope
 from .event import Event
 from .event_data import EventData
 from .event_envelope import EventEnvelope
@@ -74,9 +75,10 @@ __all__ = (
     "DeletedWebhookEndpointEnvelope",
     "EmptyBody",
     "EnabledEvent",
-    "Error",
+    "ErrorCode",
     "ErrorDetail",
     "ErrorDetails",
+    "ErrorEnvelope",
     "Event",
     "EventData",
     "EventEnvelope",

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.error_code import ErrorCode, check_error_code
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,8 +20,8 @@ class ErrorDetail:
     """What went wrong.
 
     Attributes:
-        code (str): Stable and machine-readable, e.g. `not_found`. Each response lists the codes it may carry; match on
-            the code, not on the message or the status.
+        code (ErrorCode): Stable and machine-readable, e.g. `not_found`. Each response lists the codes it may carry;
+            match on the code, not on the message or the status. A new code may be added.
         message (str): A human-readable sentence.
         request_id (str): The request's `X-Request-Id`: quote it when asking for help.
         details (ErrorDetails | Unset): More about the error, by code: `validation_error`: field → list of messages;
@@ -28,13 +29,13 @@ class ErrorDetail:
             (the current one); `precondition_failed`: `etag` (the current one); `too_many_webhook_endpoints`: `limit`.
     """
 
-    code: str
+    code: ErrorCode
     message: str
     request_id: str
     details: ErrorDetails | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
+        code: str = self.code
 
         message = self.message
 
@@ -63,7 +64,7 @@ class ErrorDetail:
         from ..models.error_details import ErrorDetails  # noqa: PLC0415
 
         d = dict(src_dict)
-        code = d.pop("code")
+        code = check_error_code(d.pop("code"))
 
         message = d.pop("message")
 

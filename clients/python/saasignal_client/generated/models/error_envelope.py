@@ -9,11 +9,11 @@ if TYPE_CHECKING:
     from ..models.error_detail import ErrorDetail
 
 
-T = TypeVar("T", bound="Error")
+T = TypeVar("T", bound="ErrorEnvelope")
 
 
 @_attrs_define
-class Error:
+class ErrorEnvelope:
     """The envelope of every error response, whatever the status.
 
     Attributes:

@@ -11,7 +11,7 @@ T = TypeVar("T", bound="MetadataFilter")
 
 @_attrs_define
 class MetadataFilter:
-    """One metadata filter (SPEC.md §18), `{"metadata[<key>]": "<value>"}`, sent as the query parameter
+    """One metadata filter (docs/conversations.md), `{"<key>": "<value>"}`, sent as the query parameter
     `metadata[<key>]=<value>`: conversations whose metadata has the top-level `<key>` holding the string `<value>`, or a
     number, `true` or `false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over 256 characters
     never match.

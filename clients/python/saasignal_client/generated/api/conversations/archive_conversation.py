@@ -7,7 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.conversation_envelope import ConversationEnvelope
 from ...models.empty_body import EmptyBody
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...types import UNSET, Response, Unset
 
 
@@ -41,80 +41,82 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ConversationEnvelope | Error:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ConversationEnvelope | ErrorEnvelope:
     if response.status_code == 200:
         response_200 = ConversationEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
+        response_409 = ErrorEnvelope.from_dict(response.json())
 
         return response_409
 
     if response.status_code == 412:
-        response_412 = Error.from_dict(response.json())
+        response_412 = ErrorEnvelope.from_dict(response.json())
 
         return response_412
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 415:
-        response_415 = Error.from_dict(response.json())
+        response_415 = ErrorEnvelope.from_dict(response.json())
 
         return response_415
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ConversationEnvelope | Error]:
+) -> Response[ConversationEnvelope | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -130,7 +132,7 @@ def sync_detailed(
     body: EmptyBody | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[ConversationEnvelope | Error]:
+) -> Response[ConversationEnvelope | ErrorEnvelope]:
     """Archive a conversation
 
      From open or closed; a no-op when already archived. The body is empty or `{}`. Honours If-Match and
@@ -149,7 +151,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConversationEnvelope | Error]
+        Response[ConversationEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +175,7 @@ def sync(
     body: EmptyBody | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> ConversationEnvelope | Error | None:
+) -> ConversationEnvelope | ErrorEnvelope | None:
     """Archive a conversation
 
      From open or closed; a no-op when already archived. The body is empty or `{}`. Honours If-Match and
@@ -192,7 +194,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConversationEnvelope | Error
+        ConversationEnvelope | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -211,7 +213,7 @@ async def asyncio_detailed(
     body: EmptyBody | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[ConversationEnvelope | Error]:
+) -> Response[ConversationEnvelope | ErrorEnvelope]:
     """Archive a conversation
 
      From open or closed; a no-op when already archived. The body is empty or `{}`. Honours If-Match and
@@ -230,7 +232,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConversationEnvelope | Error]
+        Response[ConversationEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -252,7 +254,7 @@ async def asyncio(
     body: EmptyBody | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> ConversationEnvelope | Error | None:
+) -> ConversationEnvelope | ErrorEnvelope | None:
     """Archive a conversation
 
      From open or closed; a no-op when already archived. The body is empty or `{}`. Honours If-Match and
@@ -271,7 +273,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConversationEnvelope | Error
+        ConversationEnvelope | ErrorEnvelope
     """
 
     return (

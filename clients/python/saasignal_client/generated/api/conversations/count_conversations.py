@@ -5,7 +5,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.conversation_counts_envelope import ConversationCountsEnvelope
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...types import Response
 
 
@@ -21,55 +21,55 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ConversationCountsEnvelope | Error:
+) -> ConversationCountsEnvelope | ErrorEnvelope:
     if response.status_code == 200:
         response_200 = ConversationCountsEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ConversationCountsEnvelope | Error]:
+) -> Response[ConversationCountsEnvelope | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -81,7 +81,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ConversationCountsEnvelope | Error]:
+) -> Response[ConversationCountsEnvelope | ErrorEnvelope]:
     """Count conversations
 
      The account's conversations, in total, by status and by type, in one atomic read whose cost does not
@@ -94,7 +94,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConversationCountsEnvelope | Error]
+        Response[ConversationCountsEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs()
@@ -109,7 +109,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> ConversationCountsEnvelope | Error | None:
+) -> ConversationCountsEnvelope | ErrorEnvelope | None:
     """Count conversations
 
      The account's conversations, in total, by status and by type, in one atomic read whose cost does not
@@ -122,7 +122,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConversationCountsEnvelope | Error
+        ConversationCountsEnvelope | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -133,7 +133,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ConversationCountsEnvelope | Error]:
+) -> Response[ConversationCountsEnvelope | ErrorEnvelope]:
     """Count conversations
 
      The account's conversations, in total, by status and by type, in one atomic read whose cost does not
@@ -146,7 +146,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConversationCountsEnvelope | Error]
+        Response[ConversationCountsEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs()
@@ -159,7 +159,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> ConversationCountsEnvelope | Error | None:
+) -> ConversationCountsEnvelope | ErrorEnvelope | None:
     """Count conversations
 
      The account's conversations, in total, by status and by type, in one atomic read whose cost does not
@@ -172,7 +172,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConversationCountsEnvelope | Error
+        ConversationCountsEnvelope | ErrorEnvelope
     """
 
     return (

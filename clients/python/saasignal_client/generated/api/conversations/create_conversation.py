@@ -6,7 +6,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.conversation_envelope import ConversationEnvelope
 from ...models.create_conversation import CreateConversation
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...types import UNSET, Response, Unset
 
 
@@ -33,70 +33,72 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ConversationEnvelope | Error:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ConversationEnvelope | ErrorEnvelope:
     if response.status_code == 201:
         response_201 = ConversationEnvelope.from_dict(response.json())
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
+        response_409 = ErrorEnvelope.from_dict(response.json())
 
         return response_409
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 415:
-        response_415 = Error.from_dict(response.json())
+        response_415 = ErrorEnvelope.from_dict(response.json())
 
         return response_415
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ConversationEnvelope | Error]:
+) -> Response[ConversationEnvelope | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -110,7 +112,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: CreateConversation | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[ConversationEnvelope | Error]:
+) -> Response[ConversationEnvelope | ErrorEnvelope]:
     """Create a conversation
 
      The body may be empty (same as `{}`). Unknown fields, including server-set ones, are 422. Honours
@@ -127,7 +129,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConversationEnvelope | Error]
+        Response[ConversationEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -147,7 +149,7 @@ def sync(
     client: AuthenticatedClient,
     body: CreateConversation | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> ConversationEnvelope | Error | None:
+) -> ConversationEnvelope | ErrorEnvelope | None:
     """Create a conversation
 
      The body may be empty (same as `{}`). Unknown fields, including server-set ones, are 422. Honours
@@ -164,7 +166,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConversationEnvelope | Error
+        ConversationEnvelope | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -179,7 +181,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: CreateConversation | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[ConversationEnvelope | Error]:
+) -> Response[ConversationEnvelope | ErrorEnvelope]:
     """Create a conversation
 
      The body may be empty (same as `{}`). Unknown fields, including server-set ones, are 422. Honours
@@ -196,7 +198,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConversationEnvelope | Error]
+        Response[ConversationEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -214,7 +216,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: CreateConversation | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> ConversationEnvelope | Error | None:
+) -> ConversationEnvelope | ErrorEnvelope | None:
     """Create a conversation
 
      The body may be empty (same as `{}`). Unknown fields, including server-set ones, are 422. Honours
@@ -231,7 +233,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConversationEnvelope | Error
+        ConversationEnvelope | ErrorEnvelope
     """
 
     return (

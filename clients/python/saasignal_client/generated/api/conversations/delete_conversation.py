@@ -6,7 +6,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.deleted_conversation_envelope import DeletedConversationEnvelope
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...types import UNSET, Response, Unset
 
 
@@ -32,60 +32,60 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeletedConversationEnvelope | Error:
+) -> DeletedConversationEnvelope | ErrorEnvelope:
     if response.status_code == 200:
         response_200 = DeletedConversationEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 412:
-        response_412 = Error.from_dict(response.json())
+        response_412 = ErrorEnvelope.from_dict(response.json())
 
         return response_412
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeletedConversationEnvelope | Error]:
+) -> Response[DeletedConversationEnvelope | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -99,7 +99,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
-) -> Response[DeletedConversationEnvelope | Error]:
+) -> Response[DeletedConversationEnvelope | ErrorEnvelope]:
     """Delete a conversation
 
      Removes it for good: afterwards it is 404 and no list shows it. Honours If-Match.
@@ -115,7 +115,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeletedConversationEnvelope | Error]
+        Response[DeletedConversationEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -135,7 +135,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
-) -> DeletedConversationEnvelope | Error | None:
+) -> DeletedConversationEnvelope | ErrorEnvelope | None:
     """Delete a conversation
 
      Removes it for good: afterwards it is 404 and no list shows it. Honours If-Match.
@@ -151,7 +151,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeletedConversationEnvelope | Error
+        DeletedConversationEnvelope | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -166,7 +166,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
-) -> Response[DeletedConversationEnvelope | Error]:
+) -> Response[DeletedConversationEnvelope | ErrorEnvelope]:
     """Delete a conversation
 
      Removes it for good: afterwards it is 404 and no list shows it. Honours If-Match.
@@ -182,7 +182,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeletedConversationEnvelope | Error]
+        Response[DeletedConversationEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -200,7 +200,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
-) -> DeletedConversationEnvelope | Error | None:
+) -> DeletedConversationEnvelope | ErrorEnvelope | None:
     """Delete a conversation
 
      Removes it for good: afterwards it is 404 and no list shows it. Honours If-Match.
@@ -216,7 +216,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeletedConversationEnvelope | Error
+        DeletedConversationEnvelope | ErrorEnvelope
     """
 
     return (

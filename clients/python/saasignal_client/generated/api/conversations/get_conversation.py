@@ -6,7 +6,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.conversation_envelope import ConversationEnvelope
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...types import UNSET, Response, Unset
 
 
@@ -32,7 +32,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ConversationEnvelope | Error:
+) -> Any | ConversationEnvelope | ErrorEnvelope:
     if response.status_code == 200:
         response_200 = ConversationEnvelope.from_dict(response.json())
 
@@ -43,48 +43,48 @@ def _parse_response(
         return response_304
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ConversationEnvelope | Error]:
+) -> Response[Any | ConversationEnvelope | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -98,7 +98,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Response[Any | ConversationEnvelope | Error]:
+) -> Response[Any | ConversationEnvelope | ErrorEnvelope]:
     """Retrieve a conversation
 
      Honours If-None-Match (weak comparison): send the ETag you hold to get 304, with no body, while the
@@ -115,7 +115,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ConversationEnvelope | Error]
+        Response[Any | ConversationEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -135,7 +135,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | ConversationEnvelope | Error | None:
+) -> Any | ConversationEnvelope | ErrorEnvelope | None:
     """Retrieve a conversation
 
      Honours If-None-Match (weak comparison): send the ETag you hold to get 304, with no body, while the
@@ -152,7 +152,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ConversationEnvelope | Error
+        Any | ConversationEnvelope | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -167,7 +167,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Response[Any | ConversationEnvelope | Error]:
+) -> Response[Any | ConversationEnvelope | ErrorEnvelope]:
     """Retrieve a conversation
 
      Honours If-None-Match (weak comparison): send the ETag you hold to get 304, with no body, while the
@@ -184,7 +184,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ConversationEnvelope | Error]
+        Response[Any | ConversationEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -202,7 +202,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | ConversationEnvelope | Error | None:
+) -> Any | ConversationEnvelope | ErrorEnvelope | None:
     """Retrieve a conversation
 
      Honours If-None-Match (weak comparison): send the ETag you hold to get 304, with no body, while the
@@ -219,7 +219,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ConversationEnvelope | Error
+        Any | ConversationEnvelope | ErrorEnvelope
     """
 
     return (

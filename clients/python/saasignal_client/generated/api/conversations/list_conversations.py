@@ -8,7 +8,7 @@ from ...models.conversation_list import ConversationList
 from ...models.conversation_order import ConversationOrder
 from ...models.conversation_status import ConversationStatus
 from ...models.conversation_type import ConversationType
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.metadata_filter import MetadataFilter
 from ...types import UNSET, Response, Unset
 
@@ -64,55 +64,57 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ConversationList | Error:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ConversationList | ErrorEnvelope:
     if response.status_code == 200:
         response_200 = ConversationList.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ConversationList | Error]:
+) -> Response[ConversationList | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -130,7 +132,7 @@ def sync_detailed(
     status: ConversationStatus | Unset = UNSET,
     order_by: ConversationOrder | Unset = UNSET,
     metadata: MetadataFilter | Unset = UNSET,
-) -> Response[ConversationList | Error]:
+) -> Response[ConversationList | ErrorEnvelope]:
     """List conversations
 
      Newest first, by creation or (`order_by=updated_at`) by last change. By creation, walking the pages
@@ -149,7 +151,7 @@ def sync_detailed(
         status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
         order_by (ConversationOrder | Unset): What a list is ordered by, newest first: creation or
             last change.
-        metadata (MetadataFilter | Unset): One metadata filter (SPEC.md §18), `{"metadata[<key>]":
+        metadata (MetadataFilter | Unset): One metadata filter (docs/conversations.md), `{"<key>":
             "<value>"}`, sent as the query parameter `metadata[<key>]=<value>`: conversations whose
             metadata has the top-level `<key>` holding the string `<value>`, or a number, `true` or
             `false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over 256
@@ -160,7 +162,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConversationList | Error]
+        Response[ConversationList | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -188,7 +190,7 @@ def sync(
     status: ConversationStatus | Unset = UNSET,
     order_by: ConversationOrder | Unset = UNSET,
     metadata: MetadataFilter | Unset = UNSET,
-) -> ConversationList | Error | None:
+) -> ConversationList | ErrorEnvelope | None:
     """List conversations
 
      Newest first, by creation or (`order_by=updated_at`) by last change. By creation, walking the pages
@@ -207,7 +209,7 @@ def sync(
         status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
         order_by (ConversationOrder | Unset): What a list is ordered by, newest first: creation or
             last change.
-        metadata (MetadataFilter | Unset): One metadata filter (SPEC.md §18), `{"metadata[<key>]":
+        metadata (MetadataFilter | Unset): One metadata filter (docs/conversations.md), `{"<key>":
             "<value>"}`, sent as the query parameter `metadata[<key>]=<value>`: conversations whose
             metadata has the top-level `<key>` holding the string `<value>`, or a number, `true` or
             `false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over 256
@@ -218,7 +220,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConversationList | Error
+        ConversationList | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -241,7 +243,7 @@ async def asyncio_detailed(
     status: ConversationStatus | Unset = UNSET,
     order_by: ConversationOrder | Unset = UNSET,
     metadata: MetadataFilter | Unset = UNSET,
-) -> Response[ConversationList | Error]:
+) -> Response[ConversationList | ErrorEnvelope]:
     """List conversations
 
      Newest first, by creation or (`order_by=updated_at`) by last change. By creation, walking the pages
@@ -260,7 +262,7 @@ async def asyncio_detailed(
         status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
         order_by (ConversationOrder | Unset): What a list is ordered by, newest first: creation or
             last change.
-        metadata (MetadataFilter | Unset): One metadata filter (SPEC.md §18), `{"metadata[<key>]":
+        metadata (MetadataFilter | Unset): One metadata filter (docs/conversations.md), `{"<key>":
             "<value>"}`, sent as the query parameter `metadata[<key>]=<value>`: conversations whose
             metadata has the top-level `<key>` holding the string `<value>`, or a number, `true` or
             `false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over 256
@@ -271,7 +273,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConversationList | Error]
+        Response[ConversationList | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -297,7 +299,7 @@ async def asyncio(
     status: ConversationStatus | Unset = UNSET,
     order_by: ConversationOrder | Unset = UNSET,
     metadata: MetadataFilter | Unset = UNSET,
-) -> ConversationList | Error | None:
+) -> ConversationList | ErrorEnvelope | None:
     """List conversations
 
      Newest first, by creation or (`order_by=updated_at`) by last change. By creation, walking the pages
@@ -316,7 +318,7 @@ async def asyncio(
         status (ConversationStatus | Unset): Where a conversation is in its lifecycle.
         order_by (ConversationOrder | Unset): What a list is ordered by, newest first: creation or
             last change.
-        metadata (MetadataFilter | Unset): One metadata filter (SPEC.md §18), `{"metadata[<key>]":
+        metadata (MetadataFilter | Unset): One metadata filter (docs/conversations.md), `{"<key>":
             "<value>"}`, sent as the query parameter `metadata[<key>]=<value>`: conversations whose
             metadata has the top-level `<key>` holding the string `<value>`, or a number, `true` or
             `false` whose JSON text is `<value>`. Nested objects, arrays, null and strings over 256
@@ -327,7 +329,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConversationList | Error
+        ConversationList | ErrorEnvelope
     """
 
     return (

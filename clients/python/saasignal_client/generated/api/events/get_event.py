@@ -5,7 +5,7 @@ from urllib.parse import quote
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.event_envelope import EventEnvelope
 from ...types import Response
 
@@ -24,55 +24,55 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | EventEnvelope:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | EventEnvelope:
     if response.status_code == 200:
         response_200 = EventEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | EventEnvelope]:
+) -> Response[ErrorEnvelope | EventEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -85,7 +85,7 @@ def sync_detailed(
     event_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error | EventEnvelope]:
+) -> Response[ErrorEnvelope | EventEnvelope]:
     """Retrieve an event
 
      404 when unknown, past EVENT_RETENTION_DAYS, or another account's.
@@ -100,7 +100,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | EventEnvelope]
+        Response[ErrorEnvelope | EventEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +118,7 @@ def sync(
     event_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error | EventEnvelope | None:
+) -> ErrorEnvelope | EventEnvelope | None:
     """Retrieve an event
 
      404 when unknown, past EVENT_RETENTION_DAYS, or another account's.
@@ -133,7 +133,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | EventEnvelope
+        ErrorEnvelope | EventEnvelope
     """
 
     return sync_detailed(
@@ -146,7 +146,7 @@ async def asyncio_detailed(
     event_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error | EventEnvelope]:
+) -> Response[ErrorEnvelope | EventEnvelope]:
     """Retrieve an event
 
      404 when unknown, past EVENT_RETENTION_DAYS, or another account's.
@@ -161,7 +161,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | EventEnvelope]
+        Response[ErrorEnvelope | EventEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -177,7 +177,7 @@ async def asyncio(
     event_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error | EventEnvelope | None:
+) -> ErrorEnvelope | EventEnvelope | None:
     """Retrieve an event
 
      404 when unknown, past EVENT_RETENTION_DAYS, or another account's.
@@ -192,7 +192,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | EventEnvelope
+        ErrorEnvelope | EventEnvelope
     """
 
     return (

@@ -4,7 +4,7 @@ from typing import Any
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.event_list import EventList
 from ...models.event_type import EventType
 from ...types import UNSET, Response, Unset
@@ -43,53 +43,55 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | EventList:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | EventList:
     if response.status_code == 200:
         response_200 = EventList.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | EventList]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | EventList]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -105,7 +107,7 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     type_: EventType | Unset = UNSET,
     conversation_id: str | Unset = UNSET,
-) -> Response[Error | EventList]:
+) -> Response[ErrorEnvelope | EventList]:
     """List events
 
      Every change to a conversation, newest first, kept EVENT_RETENTION_DAYS (default 30). Each event is
@@ -129,7 +131,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | EventList]
+        Response[ErrorEnvelope | EventList]
     """
 
     kwargs = _get_kwargs(
@@ -153,7 +155,7 @@ def sync(
     cursor: str | Unset = UNSET,
     type_: EventType | Unset = UNSET,
     conversation_id: str | Unset = UNSET,
-) -> Error | EventList | None:
+) -> ErrorEnvelope | EventList | None:
     """List events
 
      Every change to a conversation, newest first, kept EVENT_RETENTION_DAYS (default 30). Each event is
@@ -177,7 +179,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | EventList
+        ErrorEnvelope | EventList
     """
 
     return sync_detailed(
@@ -196,7 +198,7 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     type_: EventType | Unset = UNSET,
     conversation_id: str | Unset = UNSET,
-) -> Response[Error | EventList]:
+) -> Response[ErrorEnvelope | EventList]:
     """List events
 
      Every change to a conversation, newest first, kept EVENT_RETENTION_DAYS (default 30). Each event is
@@ -220,7 +222,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | EventList]
+        Response[ErrorEnvelope | EventList]
     """
 
     kwargs = _get_kwargs(
@@ -242,7 +244,7 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     type_: EventType | Unset = UNSET,
     conversation_id: str | Unset = UNSET,
-) -> Error | EventList | None:
+) -> ErrorEnvelope | EventList | None:
     """List events
 
      Every change to a conversation, newest first, kept EVENT_RETENTION_DAYS (default 30). Each event is
@@ -266,7 +268,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | EventList
+        ErrorEnvelope | EventList
     """
 
     return (

@@ -4,7 +4,7 @@ from typing import Any
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.stream_type_filter import StreamTypeFilter
 from ...types import UNSET, Response, Unset
 
@@ -44,52 +44,52 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | str:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | str:
     if response.status_code == 200:
         response_200 = response.text
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | str]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorEnvelope | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -105,7 +105,7 @@ def sync_detailed(
     conversation_id: str | Unset = UNSET,
     after: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
-) -> Response[Error | str]:
+) -> Response[ErrorEnvelope | str]:
     """Stream events as they happen
 
      The events feed live, over Server-Sent Events (docs/stream.md): `retry: 2000` first, then one
@@ -136,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | str]
+        Response[ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -160,7 +160,7 @@ def sync(
     conversation_id: str | Unset = UNSET,
     after: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
-) -> Error | str | None:
+) -> ErrorEnvelope | str | None:
     """Stream events as they happen
 
      The events feed live, over Server-Sent Events (docs/stream.md): `retry: 2000` first, then one
@@ -191,7 +191,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | str
+        ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -210,7 +210,7 @@ async def asyncio_detailed(
     conversation_id: str | Unset = UNSET,
     after: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
-) -> Response[Error | str]:
+) -> Response[ErrorEnvelope | str]:
     """Stream events as they happen
 
      The events feed live, over Server-Sent Events (docs/stream.md): `retry: 2000` first, then one
@@ -241,7 +241,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | str]
+        Response[ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -263,7 +263,7 @@ async def asyncio(
     conversation_id: str | Unset = UNSET,
     after: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
-) -> Error | str | None:
+) -> ErrorEnvelope | str | None:
     """Stream events as they happen
 
      The events feed live, over Server-Sent Events (docs/stream.md): `retry: 2000` first, then one
@@ -294,7 +294,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | str
+        ErrorEnvelope | str
     """
 
     return (

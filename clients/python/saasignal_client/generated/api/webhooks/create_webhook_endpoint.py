@@ -5,7 +5,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.create_webhook_endpoint import CreateWebhookEndpoint
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.webhook_endpoint_with_secret_envelope import WebhookEndpointWithSecretEnvelope
 from ...types import UNSET, Response, Unset
 
@@ -34,70 +34,70 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | WebhookEndpointWithSecretEnvelope:
+) -> ErrorEnvelope | WebhookEndpointWithSecretEnvelope:
     if response.status_code == 201:
         response_201 = WebhookEndpointWithSecretEnvelope.from_dict(response.json())
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
+        response_409 = ErrorEnvelope.from_dict(response.json())
 
         return response_409
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 415:
-        response_415 = Error.from_dict(response.json())
+        response_415 = ErrorEnvelope.from_dict(response.json())
 
         return response_415
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | WebhookEndpointWithSecretEnvelope]:
+) -> Response[ErrorEnvelope | WebhookEndpointWithSecretEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -111,7 +111,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: CreateWebhookEndpoint,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Error | WebhookEndpointWithSecretEnvelope]:
+) -> Response[ErrorEnvelope | WebhookEndpointWithSecretEnvelope]:
     """Create a webhook endpoint
 
      Every event the account writes from now on whose type the endpoint subscribes to is POSTed to its
@@ -131,7 +131,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookEndpointWithSecretEnvelope]
+        Response[ErrorEnvelope | WebhookEndpointWithSecretEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -151,7 +151,7 @@ def sync(
     client: AuthenticatedClient,
     body: CreateWebhookEndpoint,
     idempotency_key: str | Unset = UNSET,
-) -> Error | WebhookEndpointWithSecretEnvelope | None:
+) -> ErrorEnvelope | WebhookEndpointWithSecretEnvelope | None:
     """Create a webhook endpoint
 
      Every event the account writes from now on whose type the endpoint subscribes to is POSTed to its
@@ -171,7 +171,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookEndpointWithSecretEnvelope
+        ErrorEnvelope | WebhookEndpointWithSecretEnvelope
     """
 
     return sync_detailed(
@@ -186,7 +186,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: CreateWebhookEndpoint,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Error | WebhookEndpointWithSecretEnvelope]:
+) -> Response[ErrorEnvelope | WebhookEndpointWithSecretEnvelope]:
     """Create a webhook endpoint
 
      Every event the account writes from now on whose type the endpoint subscribes to is POSTed to its
@@ -206,7 +206,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookEndpointWithSecretEnvelope]
+        Response[ErrorEnvelope | WebhookEndpointWithSecretEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -224,7 +224,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: CreateWebhookEndpoint,
     idempotency_key: str | Unset = UNSET,
-) -> Error | WebhookEndpointWithSecretEnvelope | None:
+) -> ErrorEnvelope | WebhookEndpointWithSecretEnvelope | None:
     """Create a webhook endpoint
 
      Every event the account writes from now on whose type the endpoint subscribes to is POSTed to its
@@ -244,7 +244,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookEndpointWithSecretEnvelope
+        ErrorEnvelope | WebhookEndpointWithSecretEnvelope
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.deleted_webhook_endpoint_envelope import DeletedWebhookEndpointEnvelope
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...types import Response
 
 
@@ -26,55 +26,55 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeletedWebhookEndpointEnvelope | Error:
+) -> DeletedWebhookEndpointEnvelope | ErrorEnvelope:
     if response.status_code == 200:
         response_200 = DeletedWebhookEndpointEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeletedWebhookEndpointEnvelope | Error]:
+) -> Response[DeletedWebhookEndpointEnvelope | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,7 +87,7 @@ def sync_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[DeletedWebhookEndpointEnvelope | Error]:
+) -> Response[DeletedWebhookEndpointEnvelope | ErrorEnvelope]:
     """Delete a webhook endpoint
 
      Nothing is sent to it from now on; afterwards it is 404.
@@ -102,7 +102,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeletedWebhookEndpointEnvelope | Error]
+        Response[DeletedWebhookEndpointEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -120,7 +120,7 @@ def sync(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> DeletedWebhookEndpointEnvelope | Error | None:
+) -> DeletedWebhookEndpointEnvelope | ErrorEnvelope | None:
     """Delete a webhook endpoint
 
      Nothing is sent to it from now on; afterwards it is 404.
@@ -135,7 +135,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeletedWebhookEndpointEnvelope | Error
+        DeletedWebhookEndpointEnvelope | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -148,7 +148,7 @@ async def asyncio_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[DeletedWebhookEndpointEnvelope | Error]:
+) -> Response[DeletedWebhookEndpointEnvelope | ErrorEnvelope]:
     """Delete a webhook endpoint
 
      Nothing is sent to it from now on; afterwards it is 404.
@@ -163,7 +163,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeletedWebhookEndpointEnvelope | Error]
+        Response[DeletedWebhookEndpointEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -179,7 +179,7 @@ async def asyncio(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> DeletedWebhookEndpointEnvelope | Error | None:
+) -> DeletedWebhookEndpointEnvelope | ErrorEnvelope | None:
     """Delete a webhook endpoint
 
      Nothing is sent to it from now on; afterwards it is 404.
@@ -194,7 +194,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeletedWebhookEndpointEnvelope | Error
+        DeletedWebhookEndpointEnvelope | ErrorEnvelope
     """
 
     return (

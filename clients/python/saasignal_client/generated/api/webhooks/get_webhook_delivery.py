@@ -5,7 +5,7 @@ from urllib.parse import quote
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.webhook_delivery_envelope import WebhookDeliveryEnvelope
 from ...types import Response
 
@@ -28,55 +28,55 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | WebhookDeliveryEnvelope:
+) -> ErrorEnvelope | WebhookDeliveryEnvelope:
     if response.status_code == 200:
         response_200 = WebhookDeliveryEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | WebhookDeliveryEnvelope]:
+) -> Response[ErrorEnvelope | WebhookDeliveryEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,7 +90,7 @@ def sync_detailed(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error | WebhookDeliveryEnvelope]:
+) -> Response[ErrorEnvelope | WebhookDeliveryEnvelope]:
     """Retrieve a webhook delivery
 
      One delivery of the endpoint: its status, attempts so far, and the last one's outcome. 404 for
@@ -107,7 +107,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookDeliveryEnvelope]
+        Response[ErrorEnvelope | WebhookDeliveryEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -127,7 +127,7 @@ def sync(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error | WebhookDeliveryEnvelope | None:
+) -> ErrorEnvelope | WebhookDeliveryEnvelope | None:
     """Retrieve a webhook delivery
 
      One delivery of the endpoint: its status, attempts so far, and the last one's outcome. 404 for
@@ -144,7 +144,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookDeliveryEnvelope
+        ErrorEnvelope | WebhookDeliveryEnvelope
     """
 
     return sync_detailed(
@@ -159,7 +159,7 @@ async def asyncio_detailed(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error | WebhookDeliveryEnvelope]:
+) -> Response[ErrorEnvelope | WebhookDeliveryEnvelope]:
     """Retrieve a webhook delivery
 
      One delivery of the endpoint: its status, attempts so far, and the last one's outcome. 404 for
@@ -176,7 +176,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookDeliveryEnvelope]
+        Response[ErrorEnvelope | WebhookDeliveryEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -194,7 +194,7 @@ async def asyncio(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error | WebhookDeliveryEnvelope | None:
+) -> ErrorEnvelope | WebhookDeliveryEnvelope | None:
     """Retrieve a webhook delivery
 
      One delivery of the endpoint: its status, attempts so far, and the last one's outcome. 404 for
@@ -211,7 +211,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookDeliveryEnvelope
+        ErrorEnvelope | WebhookDeliveryEnvelope
     """
 
     return (

@@ -5,7 +5,7 @@ from urllib.parse import quote
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.webhook_attempt_list import WebhookAttemptList
 from ...types import Response
 
@@ -26,60 +26,62 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | WebhookAttemptList:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | WebhookAttemptList:
     if response.status_code == 200:
         response_200 = WebhookAttemptList.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | WebhookAttemptList]:
+) -> Response[ErrorEnvelope | WebhookAttemptList]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -93,7 +95,7 @@ def sync_detailed(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error | WebhookAttemptList]:
+) -> Response[ErrorEnvelope | WebhookAttemptList]:
     """List a webhook delivery's attempts
 
      Its last 10 attempts, newest first, in one page: when each started, how long it took, the receiver's
@@ -111,7 +113,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookAttemptList]
+        Response[ErrorEnvelope | WebhookAttemptList]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +133,7 @@ def sync(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error | WebhookAttemptList | None:
+) -> ErrorEnvelope | WebhookAttemptList | None:
     """List a webhook delivery's attempts
 
      Its last 10 attempts, newest first, in one page: when each started, how long it took, the receiver's
@@ -149,7 +151,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookAttemptList
+        ErrorEnvelope | WebhookAttemptList
     """
 
     return sync_detailed(
@@ -164,7 +166,7 @@ async def asyncio_detailed(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error | WebhookAttemptList]:
+) -> Response[ErrorEnvelope | WebhookAttemptList]:
     """List a webhook delivery's attempts
 
      Its last 10 attempts, newest first, in one page: when each started, how long it took, the receiver's
@@ -182,7 +184,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookAttemptList]
+        Response[ErrorEnvelope | WebhookAttemptList]
     """
 
     kwargs = _get_kwargs(
@@ -200,7 +202,7 @@ async def asyncio(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error | WebhookAttemptList | None:
+) -> ErrorEnvelope | WebhookAttemptList | None:
     """List a webhook delivery's attempts
 
      Its last 10 attempts, newest first, in one page: when each started, how long it took, the receiver's
@@ -218,7 +220,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookAttemptList
+        ErrorEnvelope | WebhookAttemptList
     """
 
     return (

@@ -5,7 +5,7 @@ from urllib.parse import quote
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.webhook_delivery_list import WebhookDeliveryList
 from ...models.webhook_delivery_status import WebhookDeliveryStatus
 from ...types import UNSET, Response, Unset
@@ -47,60 +47,62 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | WebhookDeliveryList:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | WebhookDeliveryList:
     if response.status_code == 200:
         response_200 = WebhookDeliveryList.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | WebhookDeliveryList]:
+) -> Response[ErrorEnvelope | WebhookDeliveryList]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -117,7 +119,7 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     status: WebhookDeliveryStatus | Unset = UNSET,
     event_id: str | Unset = UNSET,
-) -> Response[Error | WebhookDeliveryList]:
+) -> Response[ErrorEnvelope | WebhookDeliveryList]:
     """List a webhook endpoint's deliveries
 
      Newest first (by the event's time), kept EVENT_RETENTION_DAYS. Filters: `status`, and `event_id`
@@ -142,7 +144,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookDeliveryList]
+        Response[ErrorEnvelope | WebhookDeliveryList]
     """
 
     kwargs = _get_kwargs(
@@ -168,7 +170,7 @@ def sync(
     cursor: str | Unset = UNSET,
     status: WebhookDeliveryStatus | Unset = UNSET,
     event_id: str | Unset = UNSET,
-) -> Error | WebhookDeliveryList | None:
+) -> ErrorEnvelope | WebhookDeliveryList | None:
     """List a webhook endpoint's deliveries
 
      Newest first (by the event's time), kept EVENT_RETENTION_DAYS. Filters: `status`, and `event_id`
@@ -193,7 +195,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookDeliveryList
+        ErrorEnvelope | WebhookDeliveryList
     """
 
     return sync_detailed(
@@ -214,7 +216,7 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     status: WebhookDeliveryStatus | Unset = UNSET,
     event_id: str | Unset = UNSET,
-) -> Response[Error | WebhookDeliveryList]:
+) -> Response[ErrorEnvelope | WebhookDeliveryList]:
     """List a webhook endpoint's deliveries
 
      Newest first (by the event's time), kept EVENT_RETENTION_DAYS. Filters: `status`, and `event_id`
@@ -239,7 +241,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookDeliveryList]
+        Response[ErrorEnvelope | WebhookDeliveryList]
     """
 
     kwargs = _get_kwargs(
@@ -263,7 +265,7 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     status: WebhookDeliveryStatus | Unset = UNSET,
     event_id: str | Unset = UNSET,
-) -> Error | WebhookDeliveryList | None:
+) -> ErrorEnvelope | WebhookDeliveryList | None:
     """List a webhook endpoint's deliveries
 
      Newest first (by the event's time), kept EVENT_RETENTION_DAYS. Filters: `status`, and `event_id`
@@ -288,7 +290,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookDeliveryList
+        ErrorEnvelope | WebhookDeliveryList
     """
 
     return (

@@ -4,7 +4,7 @@ from typing import Any
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.webhook_endpoint_list import WebhookEndpointList
 from ...types import UNSET, Response, Unset
 
@@ -32,55 +32,57 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | WebhookEndpointList:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | WebhookEndpointList:
     if response.status_code == 200:
         response_200 = WebhookEndpointList.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | WebhookEndpointList]:
+) -> Response[ErrorEnvelope | WebhookEndpointList]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -94,7 +96,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
-) -> Response[Error | WebhookEndpointList]:
+) -> Response[ErrorEnvelope | WebhookEndpointList]:
     """List webhook endpoints
 
      Newest first, without their secrets. Unknown or repeated parameters, bad values and a limit out of
@@ -111,7 +113,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookEndpointList]
+        Response[ErrorEnvelope | WebhookEndpointList]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +133,7 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
-) -> Error | WebhookEndpointList | None:
+) -> ErrorEnvelope | WebhookEndpointList | None:
     """List webhook endpoints
 
      Newest first, without their secrets. Unknown or repeated parameters, bad values and a limit out of
@@ -148,7 +150,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookEndpointList
+        ErrorEnvelope | WebhookEndpointList
     """
 
     return sync_detailed(
@@ -163,7 +165,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
-) -> Response[Error | WebhookEndpointList]:
+) -> Response[ErrorEnvelope | WebhookEndpointList]:
     """List webhook endpoints
 
      Newest first, without their secrets. Unknown or repeated parameters, bad values and a limit out of
@@ -180,7 +182,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookEndpointList]
+        Response[ErrorEnvelope | WebhookEndpointList]
     """
 
     kwargs = _get_kwargs(
@@ -198,7 +200,7 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
-) -> Error | WebhookEndpointList | None:
+) -> ErrorEnvelope | WebhookEndpointList | None:
     """List webhook endpoints
 
      Newest first, without their secrets. Unknown or repeated parameters, bad values and a limit out of
@@ -215,7 +217,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookEndpointList
+        ErrorEnvelope | WebhookEndpointList
     """
 
     return (

@@ -5,7 +5,7 @@ from urllib.parse import quote
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.recover_webhook_events import RecoverWebhookEvents
 from ...models.webhook_recovery_envelope import WebhookRecoveryEnvelope
 from ...types import UNSET, Response, Unset
@@ -38,75 +38,75 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | WebhookRecoveryEnvelope:
+) -> ErrorEnvelope | WebhookRecoveryEnvelope:
     if response.status_code == 200:
         response_200 = WebhookRecoveryEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
+        response_409 = ErrorEnvelope.from_dict(response.json())
 
         return response_409
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 415:
-        response_415 = Error.from_dict(response.json())
+        response_415 = ErrorEnvelope.from_dict(response.json())
 
         return response_415
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | WebhookRecoveryEnvelope]:
+) -> Response[ErrorEnvelope | WebhookRecoveryEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -121,7 +121,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: RecoverWebhookEvents,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Error | WebhookRecoveryEnvelope]:
+) -> Response[ErrorEnvelope | WebhookRecoveryEnvelope]:
     """Recover the events a webhook endpoint missed
 
      Every event from `since` to `until` (default now), oldest first, that the endpoint subscribes to
@@ -144,7 +144,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookRecoveryEnvelope]
+        Response[ErrorEnvelope | WebhookRecoveryEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -166,7 +166,7 @@ def sync(
     client: AuthenticatedClient,
     body: RecoverWebhookEvents,
     idempotency_key: str | Unset = UNSET,
-) -> Error | WebhookRecoveryEnvelope | None:
+) -> ErrorEnvelope | WebhookRecoveryEnvelope | None:
     """Recover the events a webhook endpoint missed
 
      Every event from `since` to `until` (default now), oldest first, that the endpoint subscribes to
@@ -189,7 +189,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookRecoveryEnvelope
+        ErrorEnvelope | WebhookRecoveryEnvelope
     """
 
     return sync_detailed(
@@ -206,7 +206,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: RecoverWebhookEvents,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Error | WebhookRecoveryEnvelope]:
+) -> Response[ErrorEnvelope | WebhookRecoveryEnvelope]:
     """Recover the events a webhook endpoint missed
 
      Every event from `since` to `until` (default now), oldest first, that the endpoint subscribes to
@@ -229,7 +229,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookRecoveryEnvelope]
+        Response[ErrorEnvelope | WebhookRecoveryEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -249,7 +249,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: RecoverWebhookEvents,
     idempotency_key: str | Unset = UNSET,
-) -> Error | WebhookRecoveryEnvelope | None:
+) -> ErrorEnvelope | WebhookRecoveryEnvelope | None:
     """Recover the events a webhook endpoint missed
 
      Every event from `since` to `until` (default now), oldest first, that the endpoint subscribes to
@@ -272,7 +272,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookRecoveryEnvelope
+        ErrorEnvelope | WebhookRecoveryEnvelope
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.empty_body import EmptyBody
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.webhook_endpoint_with_secret_envelope import WebhookEndpointWithSecretEnvelope
 from ...types import UNSET, Response, Unset
 
@@ -39,75 +39,75 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | WebhookEndpointWithSecretEnvelope:
+) -> ErrorEnvelope | WebhookEndpointWithSecretEnvelope:
     if response.status_code == 200:
         response_200 = WebhookEndpointWithSecretEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
+        response_409 = ErrorEnvelope.from_dict(response.json())
 
         return response_409
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 415:
-        response_415 = Error.from_dict(response.json())
+        response_415 = ErrorEnvelope.from_dict(response.json())
 
         return response_415
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | WebhookEndpointWithSecretEnvelope]:
+) -> Response[ErrorEnvelope | WebhookEndpointWithSecretEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -122,7 +122,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: EmptyBody | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Error | WebhookEndpointWithSecretEnvelope]:
+) -> Response[ErrorEnvelope | WebhookEndpointWithSecretEnvelope]:
     """Rotate a webhook endpoint's secret
 
      A new secret signs every attempt from now on; the previous one keeps signing beside it (two
@@ -141,7 +141,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookEndpointWithSecretEnvelope]
+        Response[ErrorEnvelope | WebhookEndpointWithSecretEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -163,7 +163,7 @@ def sync(
     client: AuthenticatedClient,
     body: EmptyBody | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Error | WebhookEndpointWithSecretEnvelope | None:
+) -> ErrorEnvelope | WebhookEndpointWithSecretEnvelope | None:
     """Rotate a webhook endpoint's secret
 
      A new secret signs every attempt from now on; the previous one keeps signing beside it (two
@@ -182,7 +182,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookEndpointWithSecretEnvelope
+        ErrorEnvelope | WebhookEndpointWithSecretEnvelope
     """
 
     return sync_detailed(
@@ -199,7 +199,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: EmptyBody | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Error | WebhookEndpointWithSecretEnvelope]:
+) -> Response[ErrorEnvelope | WebhookEndpointWithSecretEnvelope]:
     """Rotate a webhook endpoint's secret
 
      A new secret signs every attempt from now on; the previous one keeps signing beside it (two
@@ -218,7 +218,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookEndpointWithSecretEnvelope]
+        Response[ErrorEnvelope | WebhookEndpointWithSecretEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -238,7 +238,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: EmptyBody | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Error | WebhookEndpointWithSecretEnvelope | None:
+) -> ErrorEnvelope | WebhookEndpointWithSecretEnvelope | None:
     """Rotate a webhook endpoint's secret
 
      A new secret signs every attempt from now on; the previous one keeps signing beside it (two
@@ -257,7 +257,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookEndpointWithSecretEnvelope
+        ErrorEnvelope | WebhookEndpointWithSecretEnvelope
     """
 
     return (

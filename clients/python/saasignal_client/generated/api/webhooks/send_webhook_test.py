@@ -6,7 +6,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.empty_body import EmptyBody
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.webhook_delivery_envelope import WebhookDeliveryEnvelope
 from ...types import UNSET, Response, Unset
 
@@ -39,75 +39,75 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | WebhookDeliveryEnvelope:
+) -> ErrorEnvelope | WebhookDeliveryEnvelope:
     if response.status_code == 200:
         response_200 = WebhookDeliveryEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
+        response_409 = ErrorEnvelope.from_dict(response.json())
 
         return response_409
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 415:
-        response_415 = Error.from_dict(response.json())
+        response_415 = ErrorEnvelope.from_dict(response.json())
 
         return response_415
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | WebhookDeliveryEnvelope]:
+) -> Response[ErrorEnvelope | WebhookDeliveryEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -122,7 +122,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: EmptyBody | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Error | WebhookDeliveryEnvelope]:
+) -> Response[ErrorEnvelope | WebhookDeliveryEnvelope]:
     """Send a webhook endpoint a test event
 
      Sends this endpoint alone a `webhook_endpoint.test` event (its `data.object` is the endpoint,
@@ -143,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookDeliveryEnvelope]
+        Response[ErrorEnvelope | WebhookDeliveryEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -165,7 +165,7 @@ def sync(
     client: AuthenticatedClient,
     body: EmptyBody | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Error | WebhookDeliveryEnvelope | None:
+) -> ErrorEnvelope | WebhookDeliveryEnvelope | None:
     """Send a webhook endpoint a test event
 
      Sends this endpoint alone a `webhook_endpoint.test` event (its `data.object` is the endpoint,
@@ -186,7 +186,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookDeliveryEnvelope
+        ErrorEnvelope | WebhookDeliveryEnvelope
     """
 
     return sync_detailed(
@@ -203,7 +203,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: EmptyBody | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Error | WebhookDeliveryEnvelope]:
+) -> Response[ErrorEnvelope | WebhookDeliveryEnvelope]:
     """Send a webhook endpoint a test event
 
      Sends this endpoint alone a `webhook_endpoint.test` event (its `data.object` is the endpoint,
@@ -224,7 +224,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookDeliveryEnvelope]
+        Response[ErrorEnvelope | WebhookDeliveryEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -244,7 +244,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: EmptyBody | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Error | WebhookDeliveryEnvelope | None:
+) -> ErrorEnvelope | WebhookDeliveryEnvelope | None:
     """Send a webhook endpoint a test event
 
      Sends this endpoint alone a `webhook_endpoint.test` event (its `data.object` is the endpoint,
@@ -265,7 +265,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookDeliveryEnvelope
+        ErrorEnvelope | WebhookDeliveryEnvelope
     """
 
     return (

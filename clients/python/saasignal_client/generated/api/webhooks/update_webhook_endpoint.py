@@ -5,7 +5,7 @@ from urllib.parse import quote
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.update_webhook_endpoint import UpdateWebhookEndpoint
 from ...models.webhook_endpoint_envelope import WebhookEndpointEnvelope
 from ...types import UNSET, Response, Unset
@@ -36,70 +36,70 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | WebhookEndpointEnvelope:
+) -> ErrorEnvelope | WebhookEndpointEnvelope:
     if response.status_code == 200:
         response_200 = WebhookEndpointEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 402:
-        response_402 = Error.from_dict(response.json())
+        response_402 = ErrorEnvelope.from_dict(response.json())
 
         return response_402
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 415:
-        response_415 = Error.from_dict(response.json())
+        response_415 = ErrorEnvelope.from_dict(response.json())
 
         return response_415
 
     if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        response_422 = ErrorEnvelope.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = ErrorEnvelope.from_dict(response.json())
 
         return response_503
 
-    response_default = Error.from_dict(response.json())
+    response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | WebhookEndpointEnvelope]:
+) -> Response[ErrorEnvelope | WebhookEndpointEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -113,7 +113,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UpdateWebhookEndpoint | Unset = UNSET,
-) -> Response[Error | WebhookEndpointEnvelope]:
+) -> Response[ErrorEnvelope | WebhookEndpointEnvelope]:
     """Update a webhook endpoint
 
      Sent as `application/merge-patch+json` (plain `application/json` is accepted too): each field given
@@ -134,7 +134,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookEndpointEnvelope]
+        Response[ErrorEnvelope | WebhookEndpointEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -154,7 +154,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UpdateWebhookEndpoint | Unset = UNSET,
-) -> Error | WebhookEndpointEnvelope | None:
+) -> ErrorEnvelope | WebhookEndpointEnvelope | None:
     """Update a webhook endpoint
 
      Sent as `application/merge-patch+json` (plain `application/json` is accepted too): each field given
@@ -175,7 +175,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookEndpointEnvelope
+        ErrorEnvelope | WebhookEndpointEnvelope
     """
 
     return sync_detailed(
@@ -190,7 +190,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UpdateWebhookEndpoint | Unset = UNSET,
-) -> Response[Error | WebhookEndpointEnvelope]:
+) -> Response[ErrorEnvelope | WebhookEndpointEnvelope]:
     """Update a webhook endpoint
 
      Sent as `application/merge-patch+json` (plain `application/json` is accepted too): each field given
@@ -211,7 +211,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | WebhookEndpointEnvelope]
+        Response[ErrorEnvelope | WebhookEndpointEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -229,7 +229,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UpdateWebhookEndpoint | Unset = UNSET,
-) -> Error | WebhookEndpointEnvelope | None:
+) -> ErrorEnvelope | WebhookEndpointEnvelope | None:
     """Update a webhook endpoint
 
      Sent as `application/merge-patch+json` (plain `application/json` is accepted too): each field given
@@ -250,7 +250,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | WebhookEndpointEnvelope
+        ErrorEnvelope | WebhookEndpointEnvelope
     """
 
     return (
