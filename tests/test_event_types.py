@@ -79,7 +79,8 @@ def test_the_openapi_webhooks_section_describes_each_type() -> None:
     data = schemas["WebhookTestEventData"]["properties"]["object"]
     assert data["$ref"] == "#/components/schemas/WebhookEndpoint"
     listing = document["paths"][EVENT_TYPES_PATH]["get"]
-    assert listing["security"] == [{"bearerAuth": [READ]}]
+    assert listing["security"] == [{"bearerAuth": []}]
+    assert listing["x-scope"] == READ
     assert listing["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/EventTypeList"
     }

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import redis
+from redis.cluster import ClusterPipeline
 
 from app import create_app
 from app.store.connect import SOCKET_TIMEOUT
@@ -78,3 +79,27 @@ def test_a_create_on_a_stalled_node_is_503_and_writes_at_most_once(
     # The GETs after the stall (counts, list) cost the read price each; the create, if it
     # ran, cost the write price: the price of what exists, never of a second write.
     assert spent == 2 * len(made) + 2
+
+
+def test_a_reply_reader_lost_under_a_dropped_connection_is_503_not_500(
+    redis_cluster: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """redis-py's parser can lose its reader when a node's connection drops mid-read
+    (redis/redis-py#2967): a failover made that an AttributeError and a 500."""
+    app = create_app(
+        {"redis_url": redis_cluster.url, "redis_key_prefix": f"t{uuid.uuid4().hex[:12]}"}
+    )
+    api = Api(app, app.test_client())
+    assert api.request("GET").status_code == 200
+    before = api.balance()
+
+    def lost_reader(*args: Any, **kwargs: Any) -> None:
+        raise AttributeError("'NoneType' object has no attribute 'feed'")
+
+    monkeypatch.setattr(ClusterPipeline, "_send_cluster_commands", lost_reader)
+    response = api.request("POST", json={"title": "lost"})
+    monkeypatch.undo()
+
+    assert response.status_code == 503, response.get_json()
+    assert error_code(response) == "service_unavailable"
+    assert api.balance() == before  # refunded: nothing was acknowledged

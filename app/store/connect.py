@@ -23,7 +23,14 @@ from urllib.parse import urlsplit
 import redis
 from redis.backoff import NoBackoff
 from redis.cluster import ClusterNode, ClusterPipeline, RedisCluster
-from redis.exceptions import AskError, MovedError, RedisClusterException, RedisError, TryAgainError
+from redis.exceptions import (
+    AskError,
+    MovedError,
+    RedisClusterException,
+    RedisError,
+    TryAgainError,
+)
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
 log = logging.getLogger("saasignal")
@@ -92,7 +99,13 @@ class OnceClusterPipeline(ClusterPipeline):
     ) -> list[Any]:
         if not stack:
             return []
-        self._send_cluster_commands(stack, raise_on_error=False, allow_redirections=False)  # type: ignore[no-untyped-call]
+        try:
+            self._send_cluster_commands(stack, raise_on_error=False, allow_redirections=False)  # type: ignore[no-untyped-call]
+        except AttributeError as error:
+            # A node's connection dropped while its replies were read, and redis-py's parser
+            # lost its reader under it (redis/redis-py#2967, seen in a failover): the replies
+            # are lost as a broken connection's are, a 503, never a 500.
+            raise RedisConnectionError("connection lost while reading replies") from error
         ordered = sorted(stack, key=lambda command: command.position)
         for command in ordered:
             if allow_redirections and isinstance(command.result, _REFUSED_UNRUN):
