@@ -33,7 +33,7 @@ class ConfigError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Config:
-    """Every setting of the service (SPEC.md §12)."""
+    """Every setting of the service (docs/operations.md)."""
 
     redis_url: str | None = None
     redis_key_prefix: str = "saasignal"
@@ -96,7 +96,7 @@ class Config:
         return config
 
     def check_retention(self) -> None:
-        """Refuse a retention that ends before a delivery's last retry (SPEC.md §16)."""
+        """Refuse a retention that ends before a delivery's last retry (docs/webhooks.md)."""
         schedule = sum(self.webhook_retry_schedule) * 1.1  # the jitter may stretch each
         if self.event_retention_days * 86400 < schedule:
             raise ConfigError(
@@ -109,7 +109,7 @@ class Config:
         """What the web start says once, before serving: settings that work but are risky.
 
         On Heroku (`DYNO` set) the router is the only peer; with PROXY_HOPS=0 every client
-        has its address, so the failed-login limit of one (SPEC.md §4) would lock out all.
+        has its address, so the failed-login limit of one (docs/errors.md) would lock out all.
         """
         env = os.environ if env is None else env
         warnings = []
@@ -121,7 +121,7 @@ class Config:
         return warnings
 
     def price(self, scope: str) -> int:
-        """What a request to an endpoint of `scope` costs (SPEC.md §3)."""
+        """What a request to an endpoint of `scope` costs (docs/errors.md)."""
         return self.token_costs[PRICE_NAMES[scope]]
 
     def replace(self, overrides: Mapping[str, Any]) -> Config:

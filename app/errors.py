@@ -1,4 +1,4 @@
-"""The error tree of the service (SPEC.md §5): plain Python, rendered by app/web/errors.py.
+"""The error tree of the service (docs/errors.md): plain Python, rendered by app/web/errors.py.
 
     ServiceError                      status  code
     ├── InvalidJson                   400     invalid_json
@@ -185,7 +185,7 @@ class InternalError(ServiceError):
 class StorageUnavailable(ServiceError):
     """503 with one fixed message: the cause (addresses, ports, driver text) is for the log.
 
-    SPEC.md §5: no response carries a detail of the storage behind it. `cause` says what
+    docs/errors.md: no response carries a detail of the storage behind it. `cause` says what
     happened in an operator's words; the renderer logs it (or the chained exception).
     """
 

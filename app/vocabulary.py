@@ -9,23 +9,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-# SPEC.md §2: scopes form a ladder; each includes every scope below it.
+# docs/api-keys.md: scopes form a ladder; each includes every scope below it.
 READ, WRITE, ADMIN = "messaging:read", "messaging:write", "messaging:admin"
 SCOPES = (READ, WRITE, ADMIN)
 SCOPE_RANK: Mapping[str, int] = MappingProxyType({READ: 1, WRITE: 2, ADMIN: 3})
 DEFAULT_KEY_SCOPES = (READ, WRITE)
 
-# SPEC.md §3 and §12: TOKEN_COSTS names prices by the scope's last word.
+# docs/errors.md, docs/operations.md: TOKEN_COSTS names prices by the scope's last word.
 PRICE_NAMES: Mapping[str, str] = MappingProxyType({READ: "read", WRITE: "write", ADMIN: "admin"})
 DEFAULT_TOKEN_COSTS: Mapping[str, int] = MappingProxyType({"read": 1, "write": 2, "admin": 2})
 
-# SPEC.md §6.
+# docs/conversations.md.
 TYPES = ("direct", "group")
 STATUSES = ("open", "closed", "archived")
-# SPEC.md §18: the list's orders, newest first either way.
+# docs/conversations.md: the list's orders, newest first either way.
 CONVERSATION_ORDERS = ("created_at", "updated_at")
 
-# SPEC.md §15.
+# docs/events.md.
 EVENT_TYPES = (
     "conversation.created",
     "conversation.updated",
@@ -41,28 +41,28 @@ STREAM_TYPE_FILTERS = (
     *sorted({event_type.partition(".")[0] + ".*" for event_type in EVENT_TYPES}),
 )
 
-# SPEC.md §19: the event sent to one endpoint by `POST …/test`; never in the feed.
+# docs/webhooks.md: the event sent to one endpoint by `POST …/test`; never in the feed.
 WEBHOOK_TEST_EVENT = "webhook_endpoint.test"
 # Every type a webhook receiver may be sent (`GET /event_types` lists them).
 WEBHOOK_EVENT_TYPES = (*EVENT_TYPES, WEBHOOK_TEST_EVENT)
 
-# SPEC.md §16. An endpoint's `enabled_events` holds `*` (every type) or event types.
+# docs/webhooks.md. An endpoint's `enabled_events` holds `*` (every type) or event types.
 ENABLED_EVENTS = ("*", *EVENT_TYPES)
 WEBHOOK_ENDPOINT_STATUSES = ("enabled", "disabled")
 WEBHOOK_DISABLED_REASONS = ("manual", "gone", "failing")
 WEBHOOK_DELIVERY_STATUSES = ("pending", "succeeded", "failed")
 
-# SPEC.md §1.
+# docs/conversations.md.
 BASE_PATH = "/modules/messaging"
 CONVERSATIONS_PATH = BASE_PATH + "/conversations"
 EVENTS_PATH = BASE_PATH + "/events"
 EVENT_TYPES_PATH = BASE_PATH + "/event_types"
 WEBHOOK_ENDPOINTS_PATH = BASE_PATH + "/webhook_endpoints"
 
-# SPEC.md §4.
+# docs/errors.md.
 RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
 
 def entity_tag(version: int | str) -> str:
-    """The strong entity tag of a conversation's version (SPEC.md §10): `"3"`."""
+    """The strong entity tag of a conversation's version (docs/conversations.md): `"3"`."""
     return f'"{version}"'

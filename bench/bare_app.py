@@ -8,7 +8,8 @@ POST parses its body, so the difference to the service is the service's own work
 With BENCH_BARE_ROUNDTRIPS=N (and REDIS_URL) each request also makes N Redis round trips
 (a PING each, through redis-py with hiredis like the service) and nothing else: the
 *floor*, the most any implementation of the contract could serve, since the contract
-needs two per request (SPEC.md §4 and §11: the key lookup and the rate limiter's counter in
+needs two per request (docs/errors.md, docs/internals/keyspace.md: the key lookup and the rate
+limiter's counter in
 one pipeline, then the operation's one script).
 """
 

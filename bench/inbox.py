@@ -1,4 +1,4 @@
-"""The inbox lists of SPEC.md §18: page time by last change, by a metadata filter and by
+"""The inbox lists of docs/conversations.md: page time by last change, by a metadata filter and by
 both, in a big account against a 100-conversation one, and the write scripts' cost.
 
 Registers the `inbox` scenario (bench/scenarios.py runs it in the `all` and `quick` modes).

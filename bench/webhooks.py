@@ -7,11 +7,11 @@ each `webhook-id` first arrived.
 - **Latency**: conversations are created through the service (gunicorn) one at a time,
   every LATENCY_GAP_SECONDS; for each, the time from its event's `created_at` (the Redis
   server's clock at the write, same host) to its first attempt reaching the receiver.
-  SPEC.md §16: a first attempt starts within a second of the write.
+  docs/webhooks.md: a first attempt starts within a second of the write.
 - **Deliveries per second**: BENCH_WEBHOOK_EVENTS events (created by the real write
   script through the Populator's pipeline) wait for one endpoint, then the worker is
   started; the rate is the deliveries between the first and the last arrival over that
-  time. First attempts to one endpoint go one at a time, in event order (SPEC.md §16), so
+  time. First attempts to one endpoint go one at a time, in event order (docs/webhooks.md), so
   this is one endpoint's ceiling; the same number spread over ENDPOINTS endpoints shows
   the worker's own.
 """
@@ -42,7 +42,7 @@ from harness.servers import wait_until
 
 SAASIGNAL = Path(sys.executable).parent / "saasignal"
 LATENCY_GAP_SECONDS = 0.02
-FIRST_ATTEMPT_TARGET_MS = 1000.0  # SPEC.md §16
+FIRST_ATTEMPT_TARGET_MS = 1000.0  # docs/webhooks.md
 ENDPOINTS = 8
 
 

@@ -1,4 +1,4 @@
-"""The webhook scale scenario (`python -m bench webhooks_scale`): SPEC.md §16's figures.
+"""The webhook scale scenario (`python -m bench webhooks_scale`): docs/webhooks.md's figures.
 
 Four `saasignal worker` processes (the installed console script, default concurrency) on
 the bench's redis-server, each run under a key prefix of its own, and a loopback

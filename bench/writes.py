@@ -4,7 +4,7 @@ With BENCH_BEFORE=<git revision>, that revision is checked out beside this one (
 worktree in a temporary folder), served by its own gunicorn on the same redis-server under
 a key prefix of its own, with a key made by its own code, and measured in turns with this
 one (rounds in alternating order, medians): the ratio now / before of each write is held
-to WRITE_RATIO_TARGET (the inbox indexes, SPEC.md §18, may cost a write at most 10%).
+to WRITE_RATIO_TARGET (the inbox indexes, docs/conversations.md, may cost a write at most 10%).
 Without it, the writes of this revision are reported with no target.
 """
 

@@ -1,4 +1,5 @@
-"""Authentication, the scope ladder, tenancy and the order of checks (SPEC.md §2, §4)."""
+"""Authentication, the scope ladder, tenancy and the order of checks (docs/api-keys.md,
+docs/errors.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `saasignal` console script, run as a user would run it (SPEC.md §13)."""
+"""The `saasignal` console script, run as a user would run it (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Failed logins count per client address, and per /64 for IPv6 (SPEC.md §4); the
-Heroku start warns when every client would share the router's address (SPEC.md §12)."""
+"""Failed logins count per client address, and per /64 for IPv6 (docs/errors.md); the
+Heroku start warns when every client would share the router's address (docs/operations.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Configuration from the environment: bad values stop the start, PROXY_HOPS (SPEC.md §4, §12)."""
+"""Configuration from the environment: bad values stop the start, PROXY_HOPS (docs/errors.md,
+docs/operations.md)."""
 
 from __future__ import annotations
 

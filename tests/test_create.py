@@ -1,4 +1,5 @@
-"""Creating conversations: defaults, validation limits and the object's shape (SPEC.md §6, §7)."""
+"""Creating conversations: defaults, validation limits and the object's shape
+(docs/conversations.md)."""
 
 from __future__ import annotations
 

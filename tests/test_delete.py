@@ -1,4 +1,4 @@
-"""DELETE removes a conversation and every index entry (SPEC.md §7)."""
+"""DELETE removes a conversation and every index entry (docs/conversations.md)."""
 
 from __future__ import annotations
 

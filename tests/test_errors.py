@@ -1,4 +1,4 @@
-"""Every row of SPEC.md §5's error table, over HTTP, in the one envelope.
+"""Every row of docs/errors.md's error table, over HTTP, in the one envelope.
 
 (412 and the idempotency rows are covered by test_preconditions.py and test_idempotency.py.)
 """
@@ -258,7 +258,7 @@ def test_429_after_too_many_failed_authentications(settings: dict[str, Any]) -> 
         assert response.status_code == 429
         assert error_code(response) == "rate_limited"
         assert int(response.headers["Retry-After"]) >= 1
-    # A valid key keeps working from that address (SPEC.md §4): one client's mistakes
+    # A valid key keeps working from that address (docs/errors.md): one client's mistakes
     # behind a shared address never lock the others out.
     assert api.get().status_code == 200
 

@@ -1,4 +1,4 @@
-"""GET /event_types and the OpenAPI `webhooks` section (SPEC.md §19): the catalog of every
+"""GET /event_types and the OpenAPI `webhooks` section (docs/webhooks.md): the catalog of every
 event a receiver may be sent, over HTTP on the three stores."""
 
 from __future__ import annotations

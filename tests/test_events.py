@@ -1,4 +1,4 @@
-"""The events feed (SPEC.md §15) over HTTP: the event of every change, filters, exact walks,
+"""The events feed (docs/events.md) over HTTP: the event of every change, filters, exact walks,
 the read budget of a filtered page, retention, and every error row of the two endpoints."""
 
 from __future__ import annotations

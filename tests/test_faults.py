@@ -145,7 +145,7 @@ def test_an_outage_leaves_no_change_without_its_event_and_no_event_without_its_c
     statuses = {write.status for write in writes}
     assert 503 in statuses
     assert statuses <= {200, 201, 404, 409, 503}, statuses
-    # Every acknowledged change has its event, every event's change is there (SPEC.md §15).
+    # Every acknowledged change has its event, every event's change is there (docs/events.md).
     check_history(
         fetch_live(stack.app.url, secret),
         writes,

@@ -1,4 +1,5 @@
-"""Entity-tag headers parse in linear time on every conditional route (SPEC.md §5, §10).
+"""Entity-tag headers parse in linear time on every conditional route (docs/errors.md,
+docs/conversations.md).
 
 The one timing assertion of the suite that is not in bench/: a header built to make a
 backtracking parser take seconds (over 1.3 s on the old regex, 8,000 spaces between two

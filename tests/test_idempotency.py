@@ -1,4 +1,4 @@
-"""Idempotency-Key on every POST (SPEC.md §9)."""
+"""Idempotency-Key on every POST (docs/conversations.md)."""
 
 from __future__ import annotations
 
@@ -169,7 +169,7 @@ def test_server_errors_are_not_stored(api: Api, monkeypatch: pytest.MonkeyPatch)
 def test_a_failure_after_the_write_leaves_its_outcome_to_replay(
     api: Api, monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
-    """The write's script committed the key's outcome with the change (SPEC.md §15): a 5xx
+    """The write's script committed the key's outcome with the change (docs/events.md): a 5xx
     later in the request must not release it, or the retry would apply the write again."""
     target = path.format(id=api.create()["id"])
     store_method = "create" if path == "" else "transition"

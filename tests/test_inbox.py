@@ -1,4 +1,4 @@
-"""Listing for inboxes (SPEC.md §18): by last change, by metadata, and the counts."""
+"""Listing for inboxes (docs/conversations.md): by last change, by metadata, and the counts."""
 
 from __future__ import annotations
 
@@ -245,7 +245,7 @@ def test_a_bad_order_or_metadata_filter_is_422(api: Api, query: dict[str, str]) 
     assert response.status_code == 422
     assert error_code(response) == "validation_error"
     assert response.get_json()["error"]["details"]
-    assert api.balance() == before - 1  # charged like every read (SPEC.md §4)
+    assert api.balance() == before - 1  # charged like every read (docs/errors.md)
 
 
 def test_a_repeated_metadata_filter_is_422(api: Api) -> None:

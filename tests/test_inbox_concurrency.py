@@ -1,4 +1,4 @@
-"""A walk by last change while writers churn (SPEC.md §18), on gunicorn and a real Redis:
+"""A walk by last change while writers churn (docs/conversations.md), on gunicorn and a real Redis:
 no conversation twice, and every one that did not change during the walk exactly once."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`saasignal doctor` over the inbox indexes of SPEC.md §18: it finds their drift and
+"""`saasignal doctor` over the inbox indexes of docs/conversations.md: it finds their drift and
 repairs it, conversations stored before those indexes existed included."""
 
 from __future__ import annotations

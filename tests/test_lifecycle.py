@@ -1,4 +1,4 @@
-"""Archive, close and reopen: every cell of SPEC.md §7's table, and the action's body."""
+"""Archive, close and reopen: every cell of docs/conversations.md's table, and the action's body."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Listing: order, filters, limits, cursors and exact walks (SPEC.md §8)."""
+"""Listing: order, filters, limits, cursors and exact walks (docs/conversations.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""METRICS_TOKEN: /metrics behind a bearer token of its own (SPEC.md §12)."""
+"""METRICS_TOKEN: /metrics behind a bearer token of its own (docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -84,4 +84,4 @@ def test_a_bad_token_stops_the_start_with_one_line(raw: str) -> None:
         Config.from_env({"METRICS_TOKEN": raw})
     message = str(caught.value)
     assert message.startswith("METRICS_TOKEN is invalid") and "\n" not in message
-    assert raw not in message  # a credential is named, never repeated (SPEC.md §12)
+    assert raw not in message  # a credential is named, never repeated (docs/operations.md)

@@ -1,6 +1,6 @@
 """A write whose reply is lost is never applied twice (redis-py's retries are off).
 
-Its event (SPEC.md §15) is written by the same script as the change: a write that applied
+Its event (docs/events.md) is written by the same script as the change: a write that applied
 has exactly one event, one that never reached Redis has none, and a retry with the same
 Idempotency-Key after a lost reply is a replay of the committed outcome.
 """

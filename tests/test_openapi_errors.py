@@ -3,7 +3,7 @@
 The expected codes are not read from the operations' declared errors: they follow from what
 each operation takes (its declaration's path, parameters, query and body, in
 app/openapi/catalog.py) and does (STATE_FEATURES, written down here), and from the rules
-below that give each feature its codes (SPEC.md §3-§5). The features are checked against
+below that give each feature its codes (docs/errors.md). The features are checked against
 the document's parameters and bodies too. A new operation joins these tables by joining the
 catalog; its request body example is the request that succeeds.
 Then, over HTTP, every code with a cheap way to reach it is reached on every operation
@@ -35,7 +35,7 @@ ENDPOINTS = M + "/webhook_endpoints"
 ENDPOINT = ENDPOINTS + "/{endpoint_id}"
 DELIVERY = ENDPOINT + "/deliveries/{delivery_id}"
 
-# Every code and its status, typed here rather than imported (SPEC.md §5's table).
+# Every code and its status, typed here rather than imported (docs/errors.md's table).
 STATUS = {
     "invalid_json": 400, "bad_request": 400, "unauthorized": 401,
     "insufficient_tokens": 402, "insufficient_scope": 403, "not_found": 404,
@@ -64,7 +64,8 @@ RULES = {
     "needs_enabled": {"webhook_endpoint_disabled"},
 }
 # What an operation does that no parameter or body shows: the states it refuses to act in
-# and the limits it keeps (SPEC.md §1, §16, §19), written down from the behaviour.
+# and the limits it keeps (docs/conversations.md, docs/webhooks.md), written down from the
+# behaviour.
 STATE_FEATURES: dict[str, set[str]] = {
     "close_conversation": {"refuses_archived"},
     "create_webhook_endpoint": {"capped"},

@@ -1,4 +1,4 @@
-"""ETag, If-Match and If-None-Match (SPEC.md §10)."""
+"""ETag, If-Match and If-None-Match (docs/conversations.md)."""
 
 from __future__ import annotations
 

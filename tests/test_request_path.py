@@ -1,4 +1,5 @@
-"""The request path of SPEC.md §2, §4 and §11: one round trip, the bucket, revocation.
+"""The request path of docs/api-keys.md, docs/errors.md, docs/internals/keyspace.md: one round
+trip, the bucket, revocation.
 
 Once a process knows a secret's account, a request is one round trip: one pipeline with
 the rate limiter's counter (lua/count_request.lua) and the operation's one script, which

@@ -1,4 +1,4 @@
-"""Headers that keep browsers safe (SPEC.md §5).
+"""Headers that keep browsers safe (docs/errors.md).
 
 Every response carries `X-Content-Type-Options: nosniff`, so a browser never reads a JSON
 body (which may hold a customer's text) as HTML or script. `/docs` carries a

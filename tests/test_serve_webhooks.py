@@ -1,4 +1,4 @@
-"""`saasignal serve` on the embedded store is the whole API in one process (SPEC.md §13).
+"""`saasignal serve` on the embedded store is the whole API in one process (docs/cli.md).
 
 It prints the dev key and two more (read-only: 403 on writes; no tokens: 402), and delivers
 webhooks itself to an `http://` loopback receiver, signed so that standardwebhooks verifies

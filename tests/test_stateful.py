@@ -1,7 +1,7 @@
 """Random sequences of writes against a model: GET, every filtered list, the doctor and the
 events feed agree.
 
-The model also keeps the events the writes must have written (SPEC.md §15): one per
+The model also keeps the events the writes must have written (docs/events.md): one per
 create, effective update, effective move and delete, none for a no-op, a refused request
 or an idempotent replay. After every step the conversation the step wrote reads as the
 model says and the feed's newest events are the model's (each event is checked as it is
@@ -90,7 +90,8 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 
 def filter_text(metadata: dict[str, Any], key: str) -> str | None:
-    """The text `metadata[key]=<text>` must give to match (SPEC.md §18); None: no text can."""
+    """The text `metadata[key]=<text>` must give to match (docs/conversations.md); None: no text
+    can."""
     value = metadata.get(key)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -379,7 +380,8 @@ def machine_for(backend: str | None, reached: Counter[str]) -> type[RuleBasedSta
                 ]
 
         def inbox_lists_and_counts_agree_with_the_model(self) -> None:
-            """SPEC.md §18: both orders, a metadata filter, type and status, and the counts.
+            """docs/conversations.md: both orders, a metadata filter, type and status, and the
+            counts.
 
             The order of the changes is the model's events' order: a conversation's last
             event is its last change (a no-op writes none, and moves nothing).

@@ -1,4 +1,4 @@
-"""A Redis outage answers one fixed 503: no address, port or driver text (SPEC.md §5).
+"""A Redis outage answers one fixed 503: no address, port or driver text (docs/errors.md).
 
 The cause goes to the log with the request id, where an operator reads it.
 """

@@ -1,4 +1,4 @@
-"""Token prices, X-Tokens-Remaining, 402 and what costs nothing (SPEC.md §3)."""
+"""Token prices, X-Tokens-Remaining, 402 and what costs nothing (docs/errors.md)."""
 
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ def test_rejections_before_the_token_step_cost_nothing(settings: dict[str, Any])
     api = Api(app, app.test_client())
     reader = api.key("acme", ["messaging:read"])
     before = api.balance()
-    # SPEC.md §4: a 403 may count against the bucket of the secret it carried, so the
+    # docs/errors.md: a 403 may count against the bucket of the secret it carried, so the
     # refused POST uses a key of its own and `reader`'s bucket is left to the 429 below.
     refused = [
         api.get(key="sk_live_" + "D" * 40),  # 401

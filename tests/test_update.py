@@ -1,4 +1,4 @@
-"""PATCH: title and description, metadata as a JSON Merge Patch, no-ops (SPEC.md §7)."""
+"""PATCH: title and description, metadata as a JSON Merge Patch, no-ops (docs/conversations.md)."""
 
 from __future__ import annotations
 

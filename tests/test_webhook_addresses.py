@@ -1,4 +1,4 @@
-"""SPEC.md §16's address rules: https only, no user info, public addresses only (SSRF)."""
+"""docs/webhooks.md's address rules: https only, no user info, public addresses only (SSRF)."""
 
 from __future__ import annotations
 

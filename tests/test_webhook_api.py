@@ -1,4 +1,4 @@
-"""The webhook endpoints of SPEC.md §16 over HTTP, on the embedded store, Redis and a cluster:
+"""The webhook endpoints of docs/webhooks.md over HTTP, on the embedded store, Redis and a cluster:
 every operation's shape, the secret shown only on create and rotate, idempotent creates,
 the SSRF rules of issue 12, prices, and every error row the operations can answer."""
 

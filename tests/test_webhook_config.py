@@ -1,4 +1,4 @@
-"""The webhook settings of SPEC.md §12: defaults, decimals, one clear line when bad."""
+"""The webhook settings of docs/operations.md: defaults, decimals, one clear line when bad."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC.md §16 end to end: real writes, real `saasignal worker` processes, a real receiver.
+"""docs/webhooks.md end to end: real writes, real `saasignal worker` processes, a real receiver.
 
 Every test runs on a real redis-server and on the 3-master cluster. Events come from the
 app's own write scripts (tests/support/webhook_stack.py); every body a receiver gets is checked

@@ -1,7 +1,7 @@
 """A webhook POST whose Redis reply is lost, retried with its Idempotency-Key, applies once.
 
 Create, rotate_secret and retry commit their Idempotency-Key outcome in the same script as
-their change (SPEC.md §16): the reply-eating proxy loses the script's reply (503), and the
+their change (docs/webhooks.md): the reply-eating proxy loses the script's reply (503), and the
 retry is a replay of what the lost request did, never a second endpoint or rotation.
 """
 

@@ -1,4 +1,4 @@
-"""SPEC.md §16's rules of bounded lookups, the failing clock and listings past retention,
+"""docs/webhooks.md's rules of bounded lookups, the failing clock and listings past retention,
 over every store: a name server that never answers at create and PATCH (over HTTP), only
 the receiver's failures counting towards `failing`, a new url restarting that clock, and
 listing entries past retention going without any new event."""

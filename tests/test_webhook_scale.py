@@ -1,6 +1,6 @@
 """Webhooks at scale with real `saasignal worker` processes and a loopback receiver, on a
 real redis-server and the 3-master cluster: the per-endpoint limit across two workers,
-and an account whose endpoints all time out beside a quiet one (SPEC.md §16)."""
+and an account whose endpoints all time out beside a quiet one (docs/webhooks.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A rotated-away webhook secret is deleted once its 24 hours are over (SPEC.md §16).
+"""A rotated-away webhook secret is deleted once its 24 hours are over (docs/webhooks.md).
 
 It lives in a string key of its own whose TTL is the time it keeps signing, so Redis
 deletes it then, on Redis 6.2, fakeredis and the cluster alike; nothing keeps it after.

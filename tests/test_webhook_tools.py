@@ -1,4 +1,4 @@
-"""The webhook tools of SPEC.md §19 over HTTP, on the embedded store, Redis and a cluster:
+"""The webhook tools of docs/webhooks.md over HTTP, on the embedded store, Redis and a cluster:
 the delivery list's filters, one delivery, its attempts, recover and the test event (the
 real worker's side is in tests/test_webhook_tools_e2e.py)."""
 

@@ -1,4 +1,4 @@
-"""SPEC.md §19 end to end: real writes, real `saasignal worker` processes, a real receiver,
+"""docs/webhooks.md end to end: real writes, real `saasignal worker` processes, a real receiver,
 on a real redis-server and on the 3-master cluster (tests/support/webhook_stack.py)."""
 
 from __future__ import annotations

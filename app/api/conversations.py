@@ -1,4 +1,4 @@
-"""The eight conversation endpoints of SPEC.md §1: load → call the domain → render."""
+"""The eight conversation endpoints of docs/conversations.md: load → call the domain → render."""
 
 from __future__ import annotations
 

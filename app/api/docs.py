@@ -3,8 +3,8 @@
 Swagger UI's JavaScript and CSS come from the `flask-swagger-ui` package's bundled copy,
 so the page works offline (no CDN), and the script that starts it is the service's own
 file: the page's Content-Security-Policy lets it load nothing but the service's assets, no
-inline script or style (SPEC.md §5). Neither route needs a key, tokens or a rate limit, and
-neither is in the JSON envelope (SPEC.md §1, §5).
+inline script or style (docs/errors.md). Neither route needs a key, tokens or a rate limit, and
+neither is in the JSON envelope (docs/conversations.md, docs/errors.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The catalog of event types (SPEC.md §19): one page, every type a receiver may be sent."""
+"""The catalog of event types (docs/webhooks.md): one page, every type a receiver may be sent."""
 
 from __future__ import annotations
 

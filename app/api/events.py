@@ -1,4 +1,4 @@
-"""The events feed of SPEC.md §15: a filtered, cursor-walked list and one event."""
+"""The events feed of docs/events.md: a filtered, cursor-walked list and one event."""
 
 from __future__ import annotations
 

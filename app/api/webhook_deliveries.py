@@ -1,4 +1,4 @@
-"""An endpoint's webhook deliveries (SPEC.md §16, §19): the log, newest first, filtered by
+"""An endpoint's webhook deliveries (docs/webhooks.md): the log, newest first, filtered by
 status or event; one delivery; retry.
 
 Like the endpoints' handlers: the store call takes the price, input that fails before it

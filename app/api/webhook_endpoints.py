@@ -1,4 +1,4 @@
-"""The webhook endpoints of SPEC.md §16: create, list, get, update, delete, rotate the secret.
+"""The webhook endpoints of docs/webhooks.md: create, list, get, update, delete, rotate the secret.
 
 As for conversations, the store call takes the request's price (a change in its own
 script), and input that fails before it is charged by `charge_and_raise`.
@@ -34,7 +34,7 @@ bp = Blueprint("webhook_endpoints", __name__)
 
 
 def _check_url(ctx: RequestContext, url: str | None) -> None:
-    """422 with `details.url` when the URL may not be an endpoint's (SPEC.md §16)."""
+    """422 with `details.url` when the URL may not be an endpoint's (docs/webhooks.md)."""
     config = ctx.services.config
     if url is not None and names_a_host(url, config.webhook_allow_private_targets):
         # The request's checks come before any name server is asked: a refused key, scope,

@@ -1,4 +1,4 @@
-"""The webhook tools of SPEC.md §19 that act: send an endpoint a test event, and recover
+"""The webhook tools of docs/webhooks.md that act: send an endpoint a test event, and recover
 the events it missed. Like the endpoints' handlers: the store call takes the price, input
 that fails before it is charged by `charge_and_raise`."""
 

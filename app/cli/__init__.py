@@ -1,4 +1,4 @@
-"""The `saasignal` console script (SPEC.md §13): one module per command group.
+"""The `saasignal` console script (docs/cli.md): one module per command group.
 
 Every failure prints one line to stderr and exits non-zero; never a traceback.
 """

@@ -36,7 +36,7 @@ def show_help(parser: argparse.ArgumentParser) -> None:
 
 
 def account(value: str) -> str:
-    """An account name (SPEC.md §2)."""
+    """An account name (docs/api-keys.md)."""
     if not ACCOUNT_RE.fullmatch(value):
         raise argparse.ArgumentTypeError(
             f"invalid account {value!r}: use 1-63 characters of [a-z0-9_-], starting a-z0-9"
@@ -62,7 +62,7 @@ def port(value: str) -> int:
 
 
 def secret(value: str) -> str:
-    """An API key secret, as SPEC.md §2 draws it."""
+    """An API key secret, as docs/api-keys.md draws it."""
     if not SECRET_RE.fullmatch(value):
         raise argparse.ArgumentTypeError("a key secret is sk_live_ followed by 40+ [A-Za-z0-9]")
     return value

@@ -1,4 +1,4 @@
-"""`saasignal worker [--concurrency N] [--metrics-port PORT]` (SPEC.md §13, §16).
+"""`saasignal worker [--concurrency N] [--metrics-port PORT]` (docs/cli.md, docs/webhooks.md).
 
 The worker needs REDIS_URL: it delivers what the web processes stored, rendering each
 event as the events feed does (app/domain/events.py). SIGTERM (and Ctrl-C) stop it

@@ -1,4 +1,5 @@
-"""The rules of a conversation (SPEC.md §6-§7): its limits, merge patches, what a write changes.
+"""The rules of a conversation (docs/conversations.md): its limits, merge patches, what a write
+changes.
 
 Plain Python: the handlers load a request, call these, and render what they return; the
 store is called through its methods and never sees HTTP.
@@ -48,7 +49,7 @@ def depth(value: Any) -> int:
 
 
 def metadata_errors(value: Mapping[str, Any]) -> list[str]:
-    """Why `value` breaks the metadata limits of SPEC.md §6 (empty when it does not)."""
+    """Why `value` breaks the metadata limits of docs/conversations.md (empty when it does not)."""
     if depth(value) > METADATA_MAX_DEPTH:
         # Said alone: measuring the size would recurse as deep as the value goes.
         return [TOO_DEEP]
@@ -94,7 +95,7 @@ def changes(
 ) -> tuple[dict[str, str], list[str]]:
     """Fields to set and to delete to apply a validated `patch` to `current`.
 
-    Raises ValidationFailed when the merged metadata breaks the limits of SPEC.md §6.
+    Raises ValidationFailed when the merged metadata breaks the limits of docs/conversations.md.
     Nothing to set or delete means the update changes nothing.
     """
     set_fields: dict[str, str] = {}
@@ -136,7 +137,7 @@ def update_conversation(
     """Apply a merge patch: read, compute the change, compare-and-set on the version.
 
     A lost race re-reads and tries again, so concurrent patches to different members all
-    land. A failure before the write is charged first (SPEC.md §4: tokens before body
+    land. A failure before the write is charged first (docs/errors.md: tokens before body
     validation and existence).
     """
     for _ in range(MAX_UPDATE_ATTEMPTS):

@@ -1,4 +1,5 @@
-"""Opaque, filter-bound, tamper-evident list cursors (SPEC.md §8), one codec for every list.
+"""Opaque, filter-bound, tamper-evident list cursors (docs/conversations.md), one codec for every
+list.
 
 A cursor is `base64url(payload).base64url(mac)`: the payload holds the list's kind, its
 filter and the position after the last item of the page; the MAC (HMAC-SHA256, truncated

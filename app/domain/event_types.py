@@ -1,4 +1,4 @@
-"""The catalog of event types (SPEC.md §19): each type a receiver may be sent, in one line.
+"""The catalog of event types (docs/webhooks.md): each type a receiver may be sent, in one line.
 
 `GET /event_types` lists it and the OpenAPI document's `webhooks` section describes each
 type's payload from it, so the two cannot disagree.

@@ -1,4 +1,4 @@
-"""The event object of SPEC.md §15, rendered from a stream entry of the account's log.
+"""The event object of docs/events.md, rendered from a stream entry of the account's log.
 
 An entry keeps what the write script saw (lib.lua's `emit_event`): `ty` the type, `cv` the
 conversation's sequence number, `o` its flat hash after the change (before it, for a
@@ -75,7 +75,7 @@ def render_event(account: str, stream_id: str, fields: Mapping[str, str]) -> dic
 
 
 def _render_test_event(account: str, stream_id: str, fields: Mapping[str, str]) -> dict[str, Any]:
-    """A `webhook_endpoint.test` event (SPEC.md §19): `o` is the endpoint object's JSON."""
+    """A `webhook_endpoint.test` event (docs/webhooks.md): `o` is the endpoint object's JSON."""
     return {
         "id": make_event_id(account, stream_id),
         "object": "event",

@@ -1,4 +1,4 @@
-"""The public objects of SPEC.md §6, rendered from what the store keeps."""
+"""The public objects of docs/conversations.md, rendered from what the store keeps."""
 
 from __future__ import annotations
 
@@ -46,12 +46,12 @@ def conversation_resource(stored: Mapping[str, str]) -> dict[str, Any]:
 
 
 def deleted_resource(conversation_id: str) -> dict[str, Any]:
-    """The body of a delete (SPEC.md §7)."""
+    """The body of a delete (docs/conversations.md)."""
     return {"id": conversation_id, "object": "conversation", "deleted": True}
 
 
 def counts_resource(counts: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
-    """The account's counts (SPEC.md §18) from {type: {status: n}}."""
+    """The account's counts (docs/conversations.md) from {type: {status: n}}."""
     by_status: dict[str, int] = {}
     for per_status in counts.values():
         for status, n in per_status.items():

@@ -1,4 +1,4 @@
-"""The webhook objects of SPEC.md §16, rendered from what the store keeps, and the URL rule."""
+"""The webhook objects of docs/webhooks.md, rendered from what the store keeps, and the URL rule."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def url_errors(
 
 
 def endpoint_resource(stored: StoredEndpoint, with_secret: bool = False) -> dict[str, Any]:
-    """The public webhook endpoint object; its secret only where SPEC.md §16 shows it."""
+    """The public webhook endpoint object; its secret only where docs/webhooks.md shows it."""
     resource: dict[str, Any] = {
         "id": stored.id,
         "object": "webhook_endpoint",
@@ -61,7 +61,7 @@ def delivery_resource(account: str, stored: StoredDelivery) -> dict[str, Any]:
 
 
 def attempt_resource(record: AttemptRecord) -> dict[str, Any]:
-    """The public attempt object of a delivery's history (SPEC.md §19)."""
+    """The public attempt object of a delivery's history (docs/webhooks.md)."""
     return {
         "object": "webhook_attempt",
         "attempt": record.attempt,
@@ -74,7 +74,7 @@ def attempt_resource(record: AttemptRecord) -> dict[str, Any]:
 
 
 def replayed_webhook_resource(account: str, marker: str, flat: list[str]) -> dict[str, Any]:
-    """The answer a webhook script committed for an Idempotency-Key (SPEC.md §16): the
+    """The answer a webhook script committed for an Idempotency-Key (docs/webhooks.md): the
     endpoint with its secret (create, rotate_secret) or the delivery (retry), as the
     object `marker` names was when the change was made."""
     raw = dict(zip(flat[::2], flat[1::2], strict=True))

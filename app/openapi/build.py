@@ -177,7 +177,7 @@ def _drop_unused_headers(document: dict[str, Any]) -> None:
 
 
 def _webhook_components(spec: APISpec) -> None:
-    """The webhook objects, their envelopes and bodies (SPEC.md §16)."""
+    """The webhook objects, their envelopes and bodies (docs/webhooks.md)."""
     spec.components.schema("WebhookEndpoint", schema=WebhookEndpointSchema)
     spec.components.schema("WebhookEndpointWithSecret", schema=WebhookEndpointWithSecretSchema)
     spec.components.schema("WebhookDelivery", schema=WebhookDeliverySchema)

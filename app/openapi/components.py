@@ -1,6 +1,6 @@
 """Named schemas of the OpenAPI document, and the rules that keep SDK generators happy.
 
-SPEC.md §17: one shared `ErrorEnvelope` (not `Error`, which TypeScript generators turn into
+docs/clients.md: one shared `ErrorEnvelope` (not `Error`, which TypeScript generators turn into
 a type that shadows the language's own), its codes the enum `ErrorCode`, a named component
 for every object and enum used more than once, `const` for one-value fields, nullable as
 `anyOf [$ref, null]`, no anonymous inline objects (a generator turns each into a class of
@@ -10,7 +10,8 @@ resource follows the same rules:
 - `ref("Event")` points at a component; `nullable(ref(...))` lets it be null too;
 - `enum_schema(EVENT_TYPES, ...)` names an enum of `app/vocabulary.py`, and any marshmallow
   field validated by `OneOf(<that tuple>)` then refers to it (`NAMED_ENUMS`);
-- `envelope("Event")` and `page("Event")` are the success envelopes of SPEC.md §5 and §8.
+- `envelope("Event")` and `page("Event")` are the success envelopes of docs/errors.md,
+docs/conversations.md.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def envelope(name: str) -> Schema:
 
 
 def page(name: str, filters: str | None) -> Schema:
-    """A page of a list (SPEC.md §8): `data`, `has_more` and `next_cursor`."""
+    """A page of a list (docs/conversations.md): `data`, `has_more` and `next_cursor`."""
     same = f" (with the same {filters})" if filters else ""
     return {
         "type": "object",

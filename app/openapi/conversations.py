@@ -1,4 +1,4 @@
-"""The operations of the OpenAPI document: SPEC.md §1's eight endpoints.
+"""The operations of the OpenAPI document: docs/conversations.md's eight endpoints.
 
 Each operation is built from `app/openapi/parts.py` (success, parameters, bodies) and
 `app/openapi/errors.py` (the errors it can answer, as classes of the error tree), and refers

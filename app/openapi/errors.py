@@ -128,7 +128,7 @@ WITH_BODY: tuple[ErrorClass, ...] = (
 
 _RATE = RATE_LIMIT_HEADERS
 _SPENT = ("X-Tokens-Remaining", *_RATE)
-# The headers each error carries, by how far the request got (SPEC.md §3-§4):
+# The headers each error carries, by how far the request got (docs/errors.md):
 # status → (always there, there once the request passed that step).
 _HEADERS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
     401: (("WWW-Authenticate",), ()),

@@ -1,4 +1,4 @@
-"""The catalog of event types in the OpenAPI document (SPEC.md §19): the operation that
+"""The catalog of event types in the OpenAPI document (docs/webhooks.md): the operation that
 lists them, and the top-level `webhooks` section (OpenAPI 3.1) that describes the request
 each type makes to a receiver, its payload by `$ref` to the shared components."""
 

@@ -1,4 +1,4 @@
-"""The operations of the OpenAPI document for the events feed (SPEC.md §15).
+"""The operations of the OpenAPI document for the events feed (docs/events.md).
 
 Built like the conversation operations (`app/openapi/conversations.py`): components and `$ref`s
 only, the errors as classes of the error tree.

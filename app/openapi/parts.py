@@ -1,6 +1,7 @@
 """Building blocks of the OpenAPI document: the security scheme, headers, parameters, examples.
 
-Which headers each response carries follows SPEC.md §2-§10: rate-limit headers once the
+Which headers each response carries follows docs/api-keys.md, docs/errors.md,
+docs/conversations.md: rate-limit headers once the
 rate-limit step passed, `X-Tokens-Remaining` once the token step ran (an idempotent replay
 skips it), `Retry-After` on every 429 and 503.
 """

@@ -1,4 +1,4 @@
-"""The operations of the OpenAPI document for the webhook tools (SPEC.md §19): one
+"""The operations of the OpenAPI document for the webhook tools (docs/webhooks.md): one
 delivery, its attempts, recovering missed events, and a test event.
 
 Built like `app/openapi/webhooks.py`: components and `$ref`s only, the errors as classes

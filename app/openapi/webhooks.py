@@ -1,4 +1,4 @@
-"""The operations of the OpenAPI document for the webhook endpoints (SPEC.md §16).
+"""The operations of the OpenAPI document for the webhook endpoints (docs/webhooks.md).
 
 Built like the conversation and event operations: components and `$ref`s only, the errors
 as classes of the error tree.

@@ -48,9 +48,9 @@ class EmptySchema(Schema):
 
 
 class PageQuery(Schema):
-    """What every list's query has (SPEC.md §8): the page size and the cursor."""
+    """What every list's query has (docs/conversations.md): the page size and the cursor."""
 
     limit = QueryInteger(load_default=LIMIT_DEFAULT, validate=validate.Range(min=1, max=LIMIT_MAX))
     # The length is documented, not validated here: like any text that is not one of the
-    # service's cursors, an empty or over-long one is 422 `invalid_cursor` (SPEC.md §8).
+    # service's cursors, an empty or over-long one is 422 `invalid_cursor` (docs/conversations.md).
     cursor = fields.String(metadata={"minLength": 1, "maxLength": CURSOR_MAX})

@@ -73,7 +73,7 @@ class UpdateConversationSchema(Schema):
 
 
 class ListQuerySchema(PageQuery):
-    """Query of GET /conversations (SPEC.md §8 and §18)."""
+    """Query of GET /conversations (docs/conversations.md)."""
 
     type = fields.String(validate=validate.OneOf(TYPES))
     status = fields.String(validate=validate.OneOf(STATUSES))
@@ -116,7 +116,8 @@ class ListQuerySchema(PageQuery):
 
 
 class ConversationSchema(Schema):
-    """The conversation object (SPEC.md §6); documents what `conversation_resource` renders."""
+    """The conversation object (docs/conversations.md); documents what `conversation_resource`
+    renders."""
 
     id = fields.String(
         required=True,
@@ -165,7 +166,7 @@ class CountsByTypeSchema(Schema):
 
 
 class ConversationCountsSchema(Schema):
-    """The account's counts (SPEC.md §18); documents what `counts_resource` renders."""
+    """The account's counts (docs/conversations.md); documents what `counts_resource` renders."""
 
     object = fields.Constant("conversation_counts", required=True)
     total = fields.Integer(required=True)

@@ -1,4 +1,4 @@
-"""The events feed's query and the documented event object (SPEC.md §15)."""
+"""The events feed's query and the documented event object (docs/events.md)."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ class EventDataSchema(Schema):
 
 
 class EventSchema(Schema):
-    """The event object (SPEC.md §15); documents what `render_event` renders."""
+    """The event object (docs/events.md); documents what `render_event` renders."""
 
     id = fields.String(
         required=True,
@@ -108,7 +108,7 @@ class EventTypeListQuerySchema(Schema):
 
 
 class EventTypeSchema(Schema):
-    """One event type of the catalog (SPEC.md §19); documents `event_type_resources`."""
+    """One event type of the catalog (docs/webhooks.md); documents `event_type_resources`."""
 
     object = fields.Constant("event_type", required=True)
     type = fields.String(required=True, validate=validate.OneOf(WEBHOOK_EVENT_TYPES))

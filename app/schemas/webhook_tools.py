@@ -25,7 +25,8 @@ class WebhookTestEventDataSchema(Schema):
 
 
 class WebhookTestEventSchema(Schema):
-    """The `webhook_endpoint.test` event (SPEC.md §19): sent to one endpoint, not in the feed."""
+    """The `webhook_endpoint.test` event (docs/webhooks.md): sent to one endpoint, not in the
+    feed."""
 
     id = fields.String(
         required=True,
@@ -48,7 +49,7 @@ class WebhookAttemptListQuerySchema(Schema):
 
 
 class WebhookAttemptSchema(Schema):
-    """One attempt of a delivery (SPEC.md §19); documents what `attempt_resource` renders."""
+    """One attempt of a delivery (docs/webhooks.md); documents what `attempt_resource` renders."""
 
     object = fields.Constant("webhook_attempt", required=True)
     attempt = fields.Integer(
@@ -122,7 +123,7 @@ class RecoverWebhookEventsSchema(Schema):
 
 
 class WebhookRecoverySchema(Schema):
-    """What a recovery did (SPEC.md §19)."""
+    """What a recovery did (docs/webhooks.md)."""
 
     object = fields.Constant("webhook_recovery", required=True)
     deliveries = fields.Integer(

@@ -1,4 +1,4 @@
-"""Validation and documentation of the webhook endpoints of SPEC.md §16 (marshmallow).
+"""Validation and documentation of the webhook endpoints of docs/webhooks.md (marshmallow).
 
 The URL's form and address rules need the configuration (WEBHOOK_ALLOW_PRIVATE_TARGETS), so
 they are checked after `load` by `app/domain/webhooks.py`; here its length is documented.
@@ -125,7 +125,8 @@ class WebhookDeliveryListQuerySchema(WebhookListQuerySchema):
 
 
 class WebhookEndpointSchema(Schema):
-    """The webhook endpoint object (SPEC.md §16); documents what `endpoint_resource` renders."""
+    """The webhook endpoint object (docs/webhooks.md); documents what `endpoint_resource`
+    renders."""
 
     id = fields.String(
         required=True,

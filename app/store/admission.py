@@ -1,4 +1,4 @@
-"""What a request's first script checks before its work (SPEC.md §4), in lib.lua's `admit`.
+"""What a request's first script checks before its work (docs/errors.md), in lib.lua's `admit`.
 
 An `Admission` rides on the request's Charge. The first script the request runs takes its
 named inputs beside its own keys and arguments, beside the rate limiter's counter

@@ -3,7 +3,7 @@
 Retries are off on purpose. redis-py retries a command after a timeout or a dropped
 connection by default, but the command may already have run: a retried debit or write
 would apply twice. A failed command is reported instead (503), and the client retries
-the whole request, which the idempotency keys of SPEC.md §9 make safe.
+the whole request, which the idempotency keys of docs/conversations.md make safe.
 
 On a Redis Cluster that takes more than `retry=`: redis-py 5.2's RedisCluster sends a
 command again after a timeout or a connection error `cluster_error_retry_attempts` times

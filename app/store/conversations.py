@@ -228,7 +228,7 @@ class ConversationStore:
     ) -> Page[Stored]:
         """Charge and read the page of the filter below the score `after`, newest first.
 
-        By creation the score is the seq, by last change the change number (SPEC.md §18).
+        By creation the score is the seq, by last change the change number (docs/conversations.md).
         One script reads the index and the rows together: one round trip, one snapshot.
         """
         account = charge.account

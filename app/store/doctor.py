@@ -3,7 +3,8 @@
 Every index entry must have its hash, and every hash must sit, with its sequence number as
 score, in exactly the four indexes of its type and status; with its change number `q` in
 the updated-order leaf of its type and status; and in the two metadata indexes of each
-pair its metadata has, which its `x` field lists (SPEC.md §18). The Lua scripts keep this true;
+pair its metadata has, which its `x` field lists (docs/conversations.md). The Lua scripts keep this
+true;
 the doctor proves it, and repairs what an operator's hand or a restored backup broke,
 one conversation per script, so that it can run while the service keeps writing.
 """

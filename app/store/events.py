@@ -1,4 +1,4 @@
-"""The account's event log in Redis (SPEC.md §15): one stream per account, under its hash tag.
+"""The account's event log in Redis (docs/events.md): one stream per account, under its hash tag.
 
 Events are appended by the conversation write scripts themselves (lib.lua's `emit_event`),
 so a change and its event commit together or not at all; this module gives those scripts
@@ -28,7 +28,7 @@ from app.store.scripts import pairs
 from app.store.tokens import Charge, TokenStore
 
 DAY_SECONDS = 86400
-# A filtered page reads at most this many events (SPEC.md §15).
+# A filtered page reads at most this many events (docs/events.md).
 PAGE_READ_BUDGET = 1000
 
 

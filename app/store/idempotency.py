@@ -1,4 +1,4 @@
-"""Idempotency-Key records (SPEC.md §9): claim, then store the outcome or release.
+"""Idempotency-Key records (docs/conversations.md): claim, then store the outcome or release.
 
 A claim is a record in state `running` that lives `CLAIM_SECONDS`, so a claim whose
 request died frees itself; a finished record holds the status, body and ETag of the
@@ -44,7 +44,7 @@ class Claim:
     """This request owns the key until it stores its outcome or releases it.
 
     `committed` is set when the write's own script recorded the outcome with the change
-    (SPEC.md §15); nothing is left to store then.
+    (docs/events.md); nothing is left to store then.
     """
 
     record_key: str

@@ -1,4 +1,4 @@
-"""What the inbox indexes of SPEC.md §18 hold for one conversation, computed in Python.
+"""What the inbox indexes of docs/conversations.md hold for one conversation, computed in Python.
 
 A metadata filter `metadata[<key>]=<value>` matches a top-level member whose value is the
 string `<value>`, or a number or boolean whose JSON text (as the API returns it) is
@@ -20,7 +20,7 @@ from app.jsontext import dumps, loads
 METADATA_KEY_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 METADATA_VALUE_MAX = 256
 # A page that combines a metadata filter with type or status reads at most this many
-# entries of the metadata index (SPEC.md §18).
+# entries of the metadata index (docs/conversations.md).
 FILTERED_READ_BUDGET = 1000
 PAIRS_FIELD = "x"
 CHANGE_FIELD = "q"

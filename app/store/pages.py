@@ -1,4 +1,4 @@
-"""The one page type every list returns (SPEC.md §8)."""
+"""The one page type every list returns (docs/conversations.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Token balances and the price of a request (SPEC.md §3): one home for charging.
+"""Token balances and the price of a request (docs/errors.md): one home for charging.
 
 `TokenStore` debits, refunds, grants and reads balances, and `run` is the one runner of
 every script that serves a request: the script takes the price (its inputs `tokens`, the

@@ -1,4 +1,4 @@
-"""Webhook endpoints in Redis (SPEC.md §16): create, read, list, change, delete, rotate.
+"""Webhook endpoints in Redis (docs/webhooks.md): create, read, list, change, delete, rotate.
 
 Each change is one Lua script that also keeps `P:{A}:wh:subs` equal to the account's
 enabled endpoints and what they subscribe to, which is all the events' fan-out reads.
@@ -7,7 +7,7 @@ it) before any endpoint of it is enabled, in a command of its own: that set live
 another cluster slot. The store never sees Flask.
 
 A request's price (a `Charge`) is taken by the change's own script, first, in the same
-atomic step (SPEC.md §3); a read takes it with `debit_tokens` before it reads; both go
+atomic step (docs/errors.md); a read takes it with `debit_tokens` before it reads; both go
 through the TokenStore. Without a charge (the worker's tests, the command line) nothing is
 taken.
 """

@@ -1,4 +1,4 @@
-"""Idempotency-Key outcomes committed by the webhook scripts themselves (SPEC.md §16).
+"""Idempotency-Key outcomes committed by the webhook scripts themselves (docs/webhooks.md).
 
 Create, rotate_secret and retry record the request's outcome in the same script as their
 change (webhooks.lua's `commit_webhook_idempotency`), as the conversation writes do: a lost

@@ -30,10 +30,10 @@ from app.webhooks.signing import SecretState
 # A claimed delivery is leased for its attempt's bound (WEBHOOK_TIMEOUT_SECONDS, the lookup
 # included) and this margin for rendering and recording it: a worker killed mid-attempt
 # leaves the delivery to another once the lease ends (19 s at the default 10 s bound; at
-# the 50 s most, 59 s and the next poll: within SPEC.md §16's minute).
+# the 50 s most, 59 s and the next poll: within docs/webhooks.md's minute).
 LEASE_MARGIN_MS = 9_000
 DEFAULT_LEASE_MS = 10_000 + LEASE_MARGIN_MS
-# A delivery's history keeps its last attempts, no more (SPEC.md §19).
+# A delivery's history keeps its last attempts, no more (docs/webhooks.md).
 ATTEMPTS_KEPT = 10
 # Accounts one poll of one shard returns.
 POLL_BATCH = 64
@@ -62,7 +62,7 @@ MAX_RECORD_BYTES = 2048  # one attempt's stored record, at most (docs/webhooks.m
 
 @dataclasses.dataclass(frozen=True)
 class AttemptRecord:
-    """One attempt as its delivery's history keeps it (SPEC.md §19); times in ms."""
+    """One attempt as its delivery's history keeps it (docs/webhooks.md); times in ms."""
 
     attempt: int
     started_ms: int

@@ -1,6 +1,6 @@
-"""The webhook tools of SPEC.md §19 that write: a test event, and recovering missed events.
+"""The webhook tools of docs/webhooks.md that write: a test event, and recovering missed events.
 
-Each is one script that takes the request's price first (SPEC.md §3) and commits its
+Each is one script that takes the request's price first (docs/errors.md) and commits its
 Idempotency-Key outcome with its change, as every webhook write does; what it makes due it
 makes due as the fan-out does (webhooks.lua's `make_due`, one hint a call). The test event
 goes into the account's event stream like any event (so its id is unique and ordered among
@@ -22,7 +22,7 @@ from app.store.webhook_deliveries import StoredDelivery
 from app.store.webhook_endpoints import ENDPOINT_ID_RE
 from app.store.webhook_idempotency import committed, idempotency_context, record_key
 
-# One recovery reads at most this many events (SPEC.md §19).
+# One recovery reads at most this many events (docs/webhooks.md).
 RECOVERY_READ_BUDGET = 1000
 # And the most bytes of events one call reads (whole milliseconds), so that its Redis time
 # does not grow with the events' size (docs/webhooks.md; bench/RESULTS.md measures it).

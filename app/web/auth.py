@@ -1,4 +1,4 @@
-"""Bearer parsing, the secret's account and the scope ladder (SPEC.md §2)."""
+"""Bearer parsing, the secret's account and the scope ladder (docs/api-keys.md)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def authenticate(keys: KeyStore, header: str | None) -> tuple[str, str]:
     missing, malformed or unknown.
 
     Whether the key is still live, and its scopes, are checked by the request's own script
-    (lib.lua's admit), in the same atomic step as its work (SPEC.md §2): a revocation
+    (lib.lua's admit), in the same atomic step as its work (docs/api-keys.md): a revocation
     takes effect on the next request on every worker.
     """
     secret_digest = digest(bearer_secret(header))

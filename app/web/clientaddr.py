@@ -11,7 +11,7 @@ import ipaddress
 
 
 def failure_bucket(address: str) -> str:
-    """The name the failed-login limit counts `address` under (SPEC.md §4).
+    """The name the failed-login limit counts `address` under (docs/errors.md).
 
     IPv4 (and an IPv4-mapped IPv6) address stays itself; an IPv6 address becomes its /64
     (`2001:db8:1:2::/64`); anything else (a Unix socket's peer) is kept as it is.

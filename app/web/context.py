@@ -47,7 +47,7 @@ class RequestContext:
         return self.charge.account
 
     def origin(self) -> Origin:
-        """This request as the author of a change (its event names it, SPEC.md §15)."""
+        """This request as the author of a change (its event names it, docs/events.md)."""
         return Origin(self.request_id, self.idempotency_key, self.claim)
 
 
@@ -86,7 +86,7 @@ def finish(response: Response) -> Response:
         limits = current_app.extensions["saasignal.limits"]
         (ctx.rate_limit or limits.state(admission)).apply(response)
     response.headers["X-Request-Id"] = ctx.request_id
-    response.headers["X-Content-Type-Options"] = "nosniff"  # SPEC.md §5, every response
+    response.headers["X-Content-Type-Options"] = "nosniff"  # docs/errors.md, every response
     elapsed = time.perf_counter() - ctx.started
     admitted = charge if charge.account else None  # the guard priced the request
     accesslog.write(response, ctx.request_id, elapsed, admitted)

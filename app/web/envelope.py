@@ -1,4 +1,4 @@
-"""The JSON envelope of every response (SPEC.md §5) and the request id.
+"""The JSON envelope of every response (docs/errors.md) and the request id.
 
 orjson renders responses; metadata is stored as compact JSON text and spliced in with
 `orjson.Fragment`, so it is never re-parsed.

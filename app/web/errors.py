@@ -1,4 +1,4 @@
-"""The one handler that renders every error in the envelope of SPEC.md §5.
+"""The one handler that renders every error in the envelope of docs/errors.md.
 
 ServiceErrors (app/errors.py) render as they are; werkzeug's HTTPExceptions (unknown
 routes, 405, 413 from the body limit, and any other it raises) and marshmallow's

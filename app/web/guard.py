@@ -1,4 +1,4 @@
-"""The checks every authenticated endpoint passes, in the order of SPEC.md §4.
+"""The checks every authenticated endpoint passes, in the order of docs/errors.md.
 
 authentication (401) → scope (403) → rate limit (429) → idempotency (replay, 409, 422)
 → tokens (402) → the view's work. Only the secret's account is looked up here (once per
@@ -30,7 +30,7 @@ ADMISSION_ERRORS = (Unauthorized, InsufficientScope, RateLimited)
 
 
 def guarded(scope: str) -> Callable[[View], View]:
-    """Run the checks of SPEC.md §4 with the view's first script; the view receives the
+    """Run the checks of docs/errors.md with the view's first script; the view receives the
     RequestContext."""
 
     def decorate(view: View) -> View:

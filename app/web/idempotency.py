@@ -1,4 +1,4 @@
-"""Idempotent POSTs over HTTP (SPEC.md §9): the request's fingerprint, replays, outcomes.
+"""Idempotent POSTs over HTTP (docs/conversations.md): the request's fingerprint, replays, outcomes.
 
 The records themselves are the store's (app/store/idempotency.py); here a request is
 fingerprinted (method, path, body equal as parsed JSON), a stored answer is replayed, and

@@ -1,6 +1,6 @@
 """Reading a request: its JSON body and conditional headers.
 
-A request that fails here is still charged first (SPEC.md §4: tokens come before body
+A request that fails here is still charged first (docs/errors.md: tokens come before body
 validation and existence), so each failure goes through `charge_and_raise`.
 """
 
@@ -159,7 +159,7 @@ def _entity_tags(header: str) -> list[tuple[bool, str]]:
     """The entity tags of a list header, as (weak, opaque tag); malformed members are skipped.
 
     Split on commas, then each member is one tag or nothing: time linear in the header's
-    length whatever it holds (SPEC.md §5). A regex that searched the header for tags
+    length whatever it holds (docs/errors.md). A regex that searched the header for tags
     backtracked over runs of spaces: 8,000 of them took over a second, a way to hold a
     worker per request before any key or token is checked.
     """

@@ -3,7 +3,7 @@
 Under gunicorn every worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR
 (gunicorn.conf.py makes one when it is unset) and `GET /metrics` sums them across workers;
 without that variable (tests, `saasignal serve`) the process's own registry answers.
-With METRICS_TOKEN set (SPEC.md §12) it answers only `Authorization: Bearer <token>`,
+With METRICS_TOKEN set (docs/operations.md) it answers only `Authorization: Bearer <token>`,
 compared in constant time; else 401 in the envelope.
 Labels are bounded: the route is the URL rule (never the raw path) and tokens are counted
 by scope, since an account label would grow with every customer.
@@ -31,7 +31,7 @@ from app.errors import Unauthorized
 from app.store.tokens import Charge
 from app.vocabulary import PRICE_NAMES
 
-# The webhook families (SPEC.md §16) are the worker's to record; importing them registers
+# The webhook families (docs/webhooks.md) are the worker's to record; importing them registers
 # them here too, so `/metrics` always lists them (summed with a worker's on the same host).
 from app.worker import metrics as webhook_metrics
 

@@ -1,4 +1,5 @@
-"""One way to list (SPEC.md §8): read the query, place the cursor, read a page, render it.
+"""One way to list (docs/conversations.md): read the query, place the cursor, read a page, render
+it.
 
 Every list handler is `paginate(ctx, schema, kind, read, render)`: the query's parameters
 other than `limit` and `cursor` are the filter a cursor is bound to (plus `scope`, what the
@@ -25,7 +26,7 @@ PAGE_FIELDS = ("limit", "cursor")
 
 
 def list_query(ctx: RequestContext, schema: Schema) -> dict[str, Any]:
-    """A list's query, validated (SPEC.md §8): 413 / 422 after charging."""
+    """A list's query, validated (docs/conversations.md): 413 / 422 after charging."""
     refuse_oversized_body(ctx)
     try:
         return load(ctx, schema, single_valued(ctx, request.args))
@@ -54,7 +55,7 @@ def cursor_position(
 
 
 def page_response(data: list[Any], has_more: bool, next_cursor: str | None) -> Response:
-    """A list page in the success envelope (SPEC.md §8)."""
+    """A list page in the success envelope (docs/conversations.md)."""
     body = {"status": "ok", "data": data, "has_more": has_more, "next_cursor": next_cursor}
     return json_response(200, body)
 

@@ -1,4 +1,4 @@
-"""Rate limits on `limits`' documented API: its storage, its strategies (SPEC.md §4).
+"""Rate limits on `limits`' documented API: its storage, its strategies (docs/errors.md).
 
 `limits` provides the storage (the same Redis, or memory for the embedded store) and the
 strategy; the service calls it itself, after authentication and the scope check, so that
@@ -12,7 +12,7 @@ With the default fixed window on Redis, the limiter costs no round trip of its o
 request's pipeline counts it (lua/count_request.lua, the fixed window as limits documents
 it: a window starts with its first request, every request in it counts, it resets when it
 expires) beside the request's one script, which reads the counter to refuse past the limit
-(SPEC.md §4, lib.lua's admit). The counter's key is the one limits' own fixed window uses
+(docs/errors.md, lib.lua's admit). The counter's key is the one limits' own fixed window uses
 (the storage's prefix, then `RateLimitItem.key_for` of the bucket), and the bucket is named
 by the account's hash tag and the secret's SHA-256 digest, so it lives in the account's
 cluster slot. Other strategies, and the embedded store, count apart, first, with the
@@ -92,7 +92,7 @@ class RateLimits:
         self.redis_storage = config.redis_url is not None
 
     def bucket(self, account: str, secret_digest: str) -> tuple[str, str, str]:
-        """The key's bucket: the account's hash tag and the secret's digest (SPEC.md §4)."""
+        """The key's bucket: the account's hash tag and the secret's digest (docs/errors.md)."""
         return ("key", "{" + account + "}", secret_digest)
 
     def counter(self, account: str, secret_digest: str) -> RateCounter | None:
@@ -128,7 +128,7 @@ class RateLimits:
 
     def check_address(self, address: str) -> None:
         """Refuse a failing key from an address past its budget of failed authentications
-        (a valid key keeps working from there: SPEC.md §4)."""
+        (a valid key keeps working from there: docs/errors.md)."""
         if self.strategy.test(self.auth_failures, "auth-failure", address):
             return
         strategy = self.strategy

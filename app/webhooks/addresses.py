@@ -1,4 +1,4 @@
-"""Where a webhook may be sent: the URL and address rules of SPEC.md §16 (SSRF).
+"""Where a webhook may be sent: the URL and address rules of docs/webhooks.md (SSRF).
 
 A URL is parsed with urllib3's `parse_url`, the parser of the client that sends the
 deliveries, so the host checked here is the host the request names. Names are resolved

@@ -45,7 +45,7 @@ from app.worker.watchdog import HTTPPool, HTTPSPool, deadline
 
 USER_AGENT = "SaaSignal-Webhooks/1.0"
 MAX_RESPONSE_BYTES = 64 * 1024
-# What an attempt keeps of the receiver's answer (SPEC.md §19: its attempts' history).
+# What an attempt keeps of the receiver's answer (docs/webhooks.md: its attempts' history).
 KEPT_RESPONSE_BYTES = 1024
 MAX_POOLS = 256
 CONNECTIONS_PER_POOL = 4

@@ -1,4 +1,4 @@
-"""`saasignal worker`: deliver webhooks until stopped (SPEC.md §16).
+"""`saasignal worker`: deliver webhooks until stopped (docs/webhooks.md).
 
 How work is found: a write that makes a delivery due PUBLISHes a hint from its own
 script; the worker that owns the account's shard of the work index (shards.py) claims the
@@ -88,7 +88,7 @@ def decide(claimed: Claimed, outcome: Outcome, config: Config) -> Finish:
 
 
 def attempt_record(claimed: Claimed, outcome: Outcome) -> AttemptRecord:
-    """What the delivery's history keeps of an attempt (SPEC.md §19)."""
+    """What the delivery's history keeps of an attempt (docs/webhooks.md)."""
     return AttemptRecord(
         attempt=claimed.attempt,
         started_ms=claimed.claimed_ms,

@@ -1,4 +1,4 @@
-"""Prometheus metrics of webhook delivery (SPEC.md §16), and the worker's own /metrics port.
+"""Prometheus metrics of webhook delivery (docs/webhooks.md), and the worker's own /metrics port.
 
 The worker process records them. With PROMETHEUS_MULTIPROC_DIR set (to the same directory
 as the web processes on that host), its samples are files that the web's `GET /metrics`

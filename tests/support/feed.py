@@ -1,4 +1,4 @@
-"""Reading the events feed (SPEC.md §15) whole, page by page, as a client would."""
+"""Reading the events feed (docs/events.md) whole, page by page, as a client would."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Mixed writers over HTTP, and the check that the events feed and the conversations tell
-one history in which every acknowledged write is (SPEC.md §15)."""
+one history in which every acknowledged write is (docs/events.md)."""
 
 from __future__ import annotations
 

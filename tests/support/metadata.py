@@ -1,4 +1,5 @@
-"""Metadata values at the edges of SPEC.md §6's limits, for the create and update tests."""
+"""Metadata values at the edges of docs/conversations.md's limits, for the create and update
+tests."""
 
 from __future__ import annotations
 
