@@ -35,7 +35,7 @@ class Code(enum.IntEnum):
     TOO_MANY_STREAMS = 17  # the API key has its most live streams open (nothing charged)
 
 
-CODES = tuple(Code)  # by value
+CODES = {code.value: code for code in Code}  # by value: numbers may leave gaps
 # Replies whose shape is the same in every script; any other code's is the script's own.
 SHAPES: dict[Code, tuple[str, ...]] = {
     Code.INSUFFICIENT_TOKENS: ("balance",),

@@ -105,6 +105,21 @@ local function as_table(flat)
   return t
 end
 
+-- Why the API key of KEY.key_record may not make this request: UNAUTHORIZED (unknown or
+-- revoked), INSUFFICIENT_SCOPE (none of its scopes is in ARG.scopes, ',scope,scope,'), or nil.
+local function key_refusal()
+  local key = redis.call('HMGET', KEY.key_record, 'scopes', 'revoked')
+  if not key[1] or key[2] == '1' then
+    return {CODE.UNAUTHORIZED}
+  end
+  for scope in string.gmatch(key[1], '%S+') do
+    if string.find(ARG.scopes, ',' .. scope .. ',', 1, true) then
+      return nil
+    end
+  end
+  return {CODE.INSUFFICIENT_SCOPE}
+end
+
 -- Admission (docs/api-keys.md): the checks before a request's work, in the contract's
 -- order, in the same atomic step as the work. A script that declares `--! admits` starts
 -- with `local refused = admit() if refused then return refused end` and declares
@@ -120,18 +135,9 @@ end
 -- idempotent request is refused for tokens before it claims the key).
 local function admit()
   if ARG.scopes ~= '' then
-    local key = redis.call('HMGET', KEY.key_record, 'scopes', 'revoked')
-    if not key[1] or key[2] == '1' then
-      return {CODE.UNAUTHORIZED}
-    end
-    local allowed = false
-    for scope in string.gmatch(key[1], '%S+') do
-      if string.find(ARG.scopes, ',' .. scope .. ',', 1, true) then
-        allowed = true
-      end
-    end
-    if not allowed then
-      return {CODE.INSUFFICIENT_SCOPE}
+    local refused = key_refusal()
+    if refused then
+      return refused
     end
   end
   local limit = ARG.limit

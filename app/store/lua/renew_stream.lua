@@ -8,18 +8,9 @@
 -- that suffice (',scope,scope,'), `stream` the stream's token, `now` (ms), `lease` (ms).
 -- Replies OK with the balance; INSUFFICIENT_TOKENS; UNAUTHORIZED (the key was revoked or
 -- is unknown); INSUFFICIENT_SCOPE (it lost the scope). A refusal renews nothing.
-local key = redis.call('HMGET', KEY.key_record, 'scopes', 'revoked')
-if not key[1] or key[2] == '1' then
-  return {CODE.UNAUTHORIZED}
-end
-local allowed = false
-for scope in string.gmatch(key[1], '%S+') do
-  if string.find(ARG.scopes, ',' .. scope .. ',', 1, true) then
-    allowed = true
-  end
-end
-if not allowed then
-  return {CODE.INSUFFICIENT_SCOPE}
+local refused = key_refusal()
+if refused then
+  return refused
 end
 local balance, short = pay()
 if short then
