@@ -5,8 +5,9 @@ A cluster of its own: 3 masters, 3 replicas, a 1 s node timeout. Clients of seve
 accounts create conversations with Idempotency-Keys, each retrying a failed create with
 its key until it is acknowledged. One master is killed (SIGKILL) under that load, once
 its replica holds every write it acknowledged (replication is asynchronous: see
-`_replicated`). During the outage the accounts on its slots get 503 in the envelope, never a 500; after the
-promotion every account is served again; every acknowledged create is still there, once.
+`_replicated`). During the outage the accounts on its slots get 503 in the envelope, never
+a 500; after the promotion every account is served again; every acknowledged create is
+still there, once.
 The outage's length is printed.
 """
 
